@@ -1,0 +1,232 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ENV, startCrawlerFactory, startJobFactory } from "../functions/callbacks";
+import { createDataBucket } from "./dataBucket";
+import { EXECUTION_CLASSES, FLEX_WORKER_TYPES, PIPELINE_DEFAULTS as D, WORKER_TYPES } from "./defaults";
+import { createGlueResources } from "./glue";
+import { arnParts, policyJson } from "./policies";
+import { validatePrefixes } from "./prefixes";
+import { createQueueFunction } from "./queueFunction";
+import { crawlerStatePattern, jobStatePattern } from "./eventPatterns";
+
+export interface CsvToParquetPipelineArgs {
+    /** ARN of the SNS topic told of every job outcome and crawler failure (e.g. `NotificationTopic.topicArn`). Required. */
+    notificationTopicArn: pulumi.Input<string>;
+    /** Glue crawler name. Default: `<name>-crawler`. */
+    crawlerName?: pulumi.Input<string>;
+    /** Glue job name. Default: `<name>-job`. */
+    jobName?: pulumi.Input<string>;
+    /** Glue Data Catalog database of the raw CSV tables. Default: `<name>_raw` with "-" as "_". */
+    databaseName?: pulumi.Input<string>;
+    /** Where CSV files are uploaded, one folder per dataset. Default: `csv_data/`. */
+    rawPrefix?: string;
+    /** Where the job writes Parquet. Default: `parquet_data/`. */
+    outputPrefix?: string;
+    /** Glue's own files: `scripts/` and `temp/` below it. Default: `glue/`. */
+    gluePrefix?: string;
+    /** Glue version of the job. Default: `5.0`. */
+    glueVersion?: string;
+    /** Glue worker type. Default: `G.1X`. */
+    workerType?: string;
+    /** Number of workers, at least 2. Default: `2`. */
+    numberOfWorkers?: number;
+    /** `STANDARD` or `FLEX` (cheaper, may start later; G.1X/G.2X only). Default: `STANDARD`. */
+    executionClass?: string;
+    /** Job run timeout in minutes; also sizes the retries of a waiting job start. Default: `60`. */
+    jobTimeoutMinutes?: number;
+    /** Retention of the functions' and job's log groups, in days. Default: `30`. */
+    logRetentionDays?: number;
+    /** Versioning on, no `forceDestroy`, bucket protected and retained by Pulumi. Default: `false`. */
+    protectData?: boolean;
+    /** How long the start-crawler function gathers uploads into one batch, in seconds (1-300). Default: `60`. */
+    batchWindowSeconds?: number;
+    /** Delay before a busy crawler or job is asked again (the queues' visibility timeout), in seconds. Default: `180`. */
+    retryIntervalSeconds?: number;
+    /** Deliveries of an upload notification before it is dead-lettered. Default: `20` (an hour at 180 s). */
+    crawlerMaxReceives?: number;
+}
+
+const FUNCTION_TIMEOUT_SECONDS = 30;
+
+/**
+ * CSV uploaded under the raw prefix is catalogued by a Glue crawler and converted to Parquet by a Glue job.
+ * S3 -> SQS -> start-crawler Lambda; crawler "Succeeded" -> EventBridge -> SQS -> start-job Lambda; job outcomes
+ * and crawler failures -> the notification topic. Busy Glue resources turn into SQS redeliveries, never lost uploads.
+ */
+export class CsvToParquetPipeline extends pulumi.ComponentResource {
+    public readonly bucket: aws.s3.Bucket;
+    public readonly bucketName: pulumi.Output<string>;
+    public readonly uploadLocation: pulumi.Output<string>;
+    public readonly outputLocation: pulumi.Output<string>;
+    public readonly database: aws.glue.CatalogDatabase;
+    public readonly crawler: aws.glue.Crawler;
+    public readonly crawlerName: pulumi.Output<string>;
+    public readonly job: aws.glue.Job;
+    public readonly jobName: pulumi.Output<string>;
+    public readonly glueRole: aws.iam.Role;
+    public readonly uploadQueue: aws.sqs.Queue;
+    public readonly uploadDeadLetterQueue: aws.sqs.Queue;
+    public readonly crawlCompletedQueue: aws.sqs.Queue;
+    public readonly crawlCompletedDeadLetterQueue: aws.sqs.Queue;
+    public readonly startCrawlerFunction: aws.lambda.Function;
+    public readonly startJobFunction: aws.lambda.Function;
+    public readonly topicArn: pulumi.Output<string>;
+
+    constructor(name: string, args: CsvToParquetPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("csv-to-parquet:pipeline:CsvToParquetPipeline", name, {}, opts);
+        const fail = (field: string, problem: string) =>
+            new pulumi.ResourceError(`CsvToParquetPipeline ${name}: ${field} ${problem}`, this);
+        if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(name)) {
+            throw fail("name", `"${name}" must be 1-40 lower-case letters, digits or "-" (it prefixes S3 bucket names)`);
+        }
+        const prefixes = {
+            rawPrefix: args.rawPrefix ?? D.rawPrefix,
+            outputPrefix: args.outputPrefix ?? D.outputPrefix,
+            gluePrefix: args.gluePrefix ?? D.gluePrefix,
+        };
+        const prefixProblem = validatePrefixes(prefixes);
+        if (prefixProblem) {
+            throw fail(prefixProblem.field, prefixProblem.message);
+        }
+        const workerType = args.workerType ?? D.workerType;
+        const numberOfWorkers = args.numberOfWorkers ?? D.numberOfWorkers;
+        const executionClass = args.executionClass ?? D.executionClass;
+        const jobTimeoutMinutes = args.jobTimeoutMinutes ?? D.jobTimeoutMinutes;
+        const retryIntervalSeconds = args.retryIntervalSeconds ?? 180;
+        const batchWindowSeconds = args.batchWindowSeconds ?? D.batchWindowSeconds;
+        const logRetentionDays = args.logRetentionDays ?? D.logRetentionDays;
+        if (!(WORKER_TYPES as readonly string[]).includes(workerType)) throw fail("workerType", `"${workerType}" is not one of ${WORKER_TYPES.join(", ")}`);
+        if (!Number.isInteger(numberOfWorkers) || numberOfWorkers < 2) throw fail("numberOfWorkers", `must be a whole number of at least 2, not ${numberOfWorkers}`);
+        if (!(EXECUTION_CLASSES as readonly string[]).includes(executionClass)) throw fail("executionClass", `must be ${EXECUTION_CLASSES.join(" or ")}, not "${executionClass}"`);
+        if (executionClass === "FLEX" && !(FLEX_WORKER_TYPES as readonly string[]).includes(workerType)) throw fail("workerType", `${workerType} cannot run the FLEX execution class`);
+        if (!Number.isInteger(jobTimeoutMinutes) || jobTimeoutMinutes < 1 || jobTimeoutMinutes > 2880) throw fail("jobTimeoutMinutes", `must be 1-2880, not ${jobTimeoutMinutes}`);
+        if (batchWindowSeconds < 1 || batchWindowSeconds > 300) throw fail("batchWindowSeconds", `must be 1-300, not ${batchWindowSeconds}`);
+        // SQS requires the visibility timeout to be at least the function timeout; AWS advises six times it.
+        if (retryIntervalSeconds < 6 * FUNCTION_TIMEOUT_SECONDS || retryIntervalSeconds > 43200) throw fail("retryIntervalSeconds", `must be ${6 * FUNCTION_TIMEOUT_SECONDS}-43200, not ${retryIntervalSeconds}`);
+        const crawlerMaxReceives = args.crawlerMaxReceives ?? 20;
+        if (!Number.isInteger(crawlerMaxReceives) || crawlerMaxReceives < 2 || crawlerMaxReceives > 1000) throw fail("crawlerMaxReceives", `must be 2-1000, not ${crawlerMaxReceives}`);
+        // A crawl-completed message waits at most one whole job run, plus a few tries for throttling.
+        const jobMaxReceives = Math.min(1000, Math.ceil((jobTimeoutMinutes * 60) / retryIntervalSeconds) + 3);
+
+        const crawlerName = pulumi.output(args.crawlerName ?? `${name}-crawler`);
+        const jobName = pulumi.output(args.jobName ?? `${name}-job`);
+        this.topicArn = pulumi.output(args.notificationTopicArn);
+
+        const data = createDataBucket(name, { prefixes, protectData: args.protectData ?? D.protectData, tempExpirationDays: 7 }, this);
+        this.bucket = data.bucket;
+        this.bucketName = data.bucket.bucket;
+        this.uploadLocation = pulumi.interpolate`s3://${this.bucketName}/${prefixes.rawPrefix}`;
+        this.outputLocation = pulumi.interpolate`s3://${this.bucketName}/${prefixes.outputPrefix}`;
+
+        const glue = createGlueResources(name, {
+            bucket: this.bucket, prefixes, crawlerName, jobName,
+            databaseName: args.databaseName ?? `${name.replace(/-/g, "_")}_raw`,
+            glueVersion: args.glueVersion ?? D.glueVersion, workerType, numberOfWorkers, executionClass, jobTimeoutMinutes,
+            logRetentionDays,
+        }, this);
+        this.database = glue.database;
+        this.crawler = glue.crawler;
+        this.crawlerName = glue.crawler.name;
+        this.job = glue.job;
+        this.jobName = glue.job.name;
+        this.glueRole = glue.role;
+
+        const common = {
+            visibilityTimeoutSeconds: retryIntervalSeconds, logRetentionDays,
+            timeoutSeconds: FUNCTION_TIMEOUT_SECONDS, memorySize: 256,
+        };
+        const starter = createQueueFunction(`${name}-start-crawler`, {
+            ...common,
+            description: "Starts the Glue crawler once per batch of CSV uploads",
+            callbackFactory: startCrawlerFactory,
+            environment: { [ENV.crawlerName]: this.crawlerName, [ENV.rawPrefix]: prefixes.rawPrefix },
+            statements: () => [{ Sid: "StartCrawler", Effect: "Allow", Action: "glue:StartCrawler", Resource: glue.crawler.arn }],
+            maxReceiveCount: crawlerMaxReceives, batchSize: 100, batchWindowSeconds,
+        }, this);
+        this.uploadQueue = starter.queue;
+        this.uploadDeadLetterQueue = starter.deadLetterQueue;
+        this.startCrawlerFunction = starter.function;
+
+        const uploadQueuePolicy = new aws.sqs.QueuePolicy(`${name}-uploads`, {
+            queueUrl: starter.queue.url,
+            policy: policyJson({
+                Version: "2012-10-17",
+                Statement: [{
+                    Sid: "AllowUploadNotificationsFromTheDataBucket",
+                    Effect: "Allow",
+                    Principal: { Service: "s3.amazonaws.com" },
+                    Action: "sqs:SendMessage",
+                    Resource: starter.queue.arn,
+                    Condition: {
+                        ArnEquals: { "aws:SourceArn": this.bucket.arn },
+                        StringEquals: { "aws:SourceAccount": starter.queue.arn.apply((arn) => arnParts(arn).account) },
+                    },
+                }],
+            }),
+        }, { parent: this });
+        // S3 suffix filters are case-sensitive: ".csv" and ".CSV" are two (non-overlapping) configurations.
+        new aws.s3.BucketNotification(`${name}-uploads`, {
+            bucket: this.bucket.id,
+            queues: [".csv", ".CSV"].map((suffix) => ({
+                queueArn: starter.queue.arn,
+                events: ["s3:ObjectCreated:*"],
+                filterPrefix: prefixes.rawPrefix,
+                filterSuffix: suffix,
+            })),
+        }, { parent: this, dependsOn: [uploadQueuePolicy] });
+
+        const jobStarter = createQueueFunction(`${name}-start-job`, {
+            ...common,
+            description: "Starts the Glue job once per batch of successful crawls",
+            callbackFactory: startJobFactory,
+            environment: { [ENV.jobName]: this.jobName, [ENV.crawlerName]: this.crawlerName },
+            statements: () => [{ Sid: "StartJobRun", Effect: "Allow", Action: "glue:StartJobRun", Resource: glue.job.arn }],
+            maxReceiveCount: jobMaxReceives, batchSize: 10, batchWindowSeconds: 5,
+        }, this);
+        this.crawlCompletedQueue = jobStarter.queue;
+        this.crawlCompletedDeadLetterQueue = jobStarter.deadLetterQueue;
+        this.startJobFunction = jobStarter.function;
+
+        const crawlSucceeded = new aws.cloudwatch.EventRule(`${name}-crawl-succeeded`, {
+            description: "A crawl of this pipeline's crawler succeeded: start the job",
+            eventPattern: pulumi.jsonStringify(crawlerStatePattern(this.crawlerName, ["Succeeded"])),
+        }, { parent: this });
+        const crawlQueuePolicy = new aws.sqs.QueuePolicy(`${name}-crawl-completed`, {
+            queueUrl: jobStarter.queue.url,
+            policy: policyJson({
+                Version: "2012-10-17",
+                Statement: [{
+                    Sid: "AllowTheCrawlSucceededRule",
+                    Effect: "Allow",
+                    Principal: { Service: "events.amazonaws.com" },
+                    Action: "sqs:SendMessage",
+                    Resource: jobStarter.queue.arn,
+                    Condition: { ArnEquals: { "aws:SourceArn": crawlSucceeded.arn } },
+                }],
+            }),
+        }, { parent: this });
+        new aws.cloudwatch.EventTarget(`${name}-crawl-succeeded`, {
+            rule: crawlSucceeded.name,
+            arn: jobStarter.queue.arn,
+        }, { parent: this, dependsOn: [crawlQueuePolicy] });
+
+        const notifications: [string, string, pulumi.Input<object>][] = [
+            ["job-finished", "A run of this pipeline's job finished: tell the owners",
+                jobStatePattern(this.jobName, ["SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED"])],
+            ["crawl-failed", "A crawl of this pipeline's crawler failed: tell the owners",
+                crawlerStatePattern(this.crawlerName, ["Failed"])],
+        ];
+        for (const [role, description, pattern] of notifications) {
+            const rule = new aws.cloudwatch.EventRule(`${name}-${role}`, {
+                description,
+                eventPattern: pulumi.jsonStringify(pattern),
+            }, { parent: this });
+            new aws.cloudwatch.EventTarget(`${name}-${role}`, { rule: rule.name, arn: this.topicArn }, { parent: this });
+        }
+
+        this.registerOutputs({
+            bucketName: this.bucketName, uploadLocation: this.uploadLocation, outputLocation: this.outputLocation,
+            crawlerName: this.crawlerName, jobName: this.jobName, topicArn: this.topicArn,
+        });
+    }
+}

@@ -1,0 +1,70 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { denyInsecureTransport, policyJson } from "./policies";
+import { PipelinePrefixes } from "./prefixes";
+
+export interface DataBucketOptions {
+    prefixes: PipelinePrefixes;
+    /** Versioning on, `forceDestroy` off, and the bucket protected and retained by Pulumi. */
+    protectData: boolean;
+    /** Days before Glue's temporary files are removed. */
+    tempExpirationDays: number;
+}
+
+export interface DataBucket {
+    bucket: aws.s3.Bucket;
+    publicAccessBlock: aws.s3.BucketPublicAccessBlock;
+    policy: aws.s3.BucketPolicy;
+}
+
+/** The pipeline's one bucket: private, encrypted, TLS-only, versioned when its data is protected. */
+export function createDataBucket(name: string, options: DataBucketOptions, parent: pulumi.Resource): DataBucket {
+    const { prefixes, protectData } = options;
+    const bucket = new aws.s3.Bucket(`${name}-data`, { forceDestroy: !protectData }, {
+        parent, protect: protectData, retainOnDelete: protectData,
+    });
+    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(`${name}-data`, {
+        bucket: bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+    }, { parent });
+    new aws.s3.BucketOwnershipControls(`${name}-data`, {
+        bucket: bucket.id,
+        rule: { objectOwnership: "BucketOwnerEnforced" },
+    }, { parent });
+    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-data`, {
+        bucket: bucket.id,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+    }, { parent });
+    const policy = new aws.s3.BucketPolicy(`${name}-data`, {
+        bucket: bucket.id,
+        policy: policyJson({
+            Version: "2012-10-17",
+            Statement: [denyInsecureTransport("s3:*", [bucket.arn, pulumi.interpolate`${bucket.arn}/*`])],
+        }),
+    }, { parent, dependsOn: [publicAccessBlock] });
+    if (protectData) {
+        new aws.s3.BucketVersioning(`${name}-data`, {
+            bucket: bucket.id,
+            versioningConfiguration: { status: "Enabled" },
+        }, { parent });
+    }
+    const rules: aws.types.input.s3.BucketLifecycleConfigurationRule[] = [
+        {
+            id: "expire-glue-temp",
+            status: "Enabled",
+            filter: { prefix: `${prefixes.gluePrefix}temp/` },
+            expiration: { days: options.tempExpirationDays },
+        },
+        {
+            id: "abort-incomplete-multipart-uploads",
+            status: "Enabled",
+            filter: {},
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+        },
+    ];
+    new aws.s3.BucketLifecycleConfiguration(`${name}-data`, { bucket: bucket.id, rules }, { parent });
+    return { bucket, publicAccessBlock, policy };
+}

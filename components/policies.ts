@@ -1,0 +1,42 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export type PolicyDocument = aws.iam.PolicyDocument;
+export type PolicyStatement = aws.iam.PolicyStatement;
+
+/** Serializes a typed policy document so that previews and mocks see the final JSON. */
+export function policyJson(document: PolicyDocument): pulumi.Output<string> {
+    return pulumi.jsonStringify(pulumi.output(document));
+}
+
+/** The trust policy that lets one AWS service assume a role. */
+export function assumeRolePolicy(service: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+    };
+}
+
+/** The partition, region and account of an ARN ("arn:aws:glue:eu-west-1:123456789012:database/x"). */
+export interface ArnParts {
+    partition: string;
+    region: string;
+    account: string;
+}
+
+export function arnParts(arn: string): ArnParts {
+    const [, partition, , region, account] = arn.split(":");
+    return { partition, region, account };
+}
+
+/** Denies every request to the given resources that does not use TLS. */
+export function denyInsecureTransport(action: string, resources: pulumi.Input<string>[]): PolicyStatement {
+    return {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: action,
+        Resource: resources,
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    };
+}

@@ -1,0 +1,116 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import * as fs from "fs";
+import * as path from "path";
+import { assumeRolePolicy, PolicyStatement, policyJson } from "./policies";
+
+/**
+ * The `@aws-sdk/*` packages this project depends on. The Lambda Node.js runtime ships SDK v3, so every one of
+ * them is left out of the function archives.
+ */
+export function awsSdkPackages(packageJsonPath = path.join(__dirname, "..", "package.json")): string[] {
+    const manifest = JSON.parse(fs.readFileSync(packageJsonPath, "utf8")) as { dependencies?: Record<string, string> };
+    return Object.keys(manifest.dependencies ?? {}).filter((name) => name.startsWith("@aws-sdk/"));
+}
+
+export interface QueueFunctionOptions {
+    description: string;
+    callbackFactory: aws.lambda.CallbackFactory<SQSEvent, SQSBatchResponse>;
+    environment: Record<string, pulumi.Input<string>>;
+    /** Statements beyond reading the queue and writing the function's logs. */
+    statements: (queue: aws.sqs.Queue) => PolicyStatement[];
+    visibilityTimeoutSeconds: number;
+    maxReceiveCount: number;
+    batchSize: number;
+    batchWindowSeconds: number;
+    logRetentionDays: number;
+    timeoutSeconds: number;
+    memorySize: number;
+}
+
+export interface QueueFunction {
+    queue: aws.sqs.Queue;
+    deadLetterQueue: aws.sqs.Queue;
+    role: aws.iam.Role;
+    logGroup: aws.cloudwatch.LogGroup;
+    function: aws.lambda.CallbackFunction<SQSEvent, SQSBatchResponse>;
+    eventSourceMapping: aws.lambda.EventSourceMapping;
+}
+
+/**
+ * An SQS queue (with its dead-letter queue) drained by a Lambda callback through an event source mapping that
+ * batches messages and honours partial batch failures. The function runs under its own least-privilege role.
+ */
+export function createQueueFunction(name: string, options: QueueFunctionOptions, parent: pulumi.Resource): QueueFunction {
+    const deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, {
+        messageRetentionSeconds: 14 * 24 * 3600,
+        sqsManagedSseEnabled: true,
+    }, { parent });
+    const queue = new aws.sqs.Queue(`${name}-queue`, {
+        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+        messageRetentionSeconds: 4 * 24 * 3600,
+        sqsManagedSseEnabled: true,
+        redrivePolicy: pulumi.jsonStringify({
+            deadLetterTargetArn: deadLetterQueue.arn,
+            maxReceiveCount: options.maxReceiveCount,
+        }),
+    }, { parent });
+    new aws.sqs.RedriveAllowPolicy(`${name}-dlq`, {
+        queueUrl: deadLetterQueue.url,
+        redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [queue.arn] }),
+    }, { parent });
+
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+        namePrefix: `/aws/lambda/${name}-`,
+        retentionInDays: options.logRetentionDays,
+    }, { parent });
+    const role = new aws.iam.Role(`${name}-role`, {
+        assumeRolePolicy: policyJson(assumeRolePolicy("lambda.amazonaws.com")),
+    }, { parent });
+    const rolePolicy = new aws.iam.RolePolicy(`${name}-role`, {
+        role: role.id,
+        policy: policyJson({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "ReadQueue",
+                    Effect: "Allow",
+                    Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+                    Resource: queue.arn,
+                },
+                {
+                    Sid: "WriteLogs",
+                    Effect: "Allow",
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    Resource: pulumi.interpolate`${logGroup.arn}:*`,
+                },
+                ...options.statements(queue),
+            ],
+        }),
+    }, { parent });
+
+    const fn = new aws.lambda.CallbackFunction<SQSEvent, SQSBatchResponse>(`${name}-fn`, {
+        description: options.description,
+        callbackFactory: options.callbackFactory,
+        role,
+        runtime: aws.lambda.Runtime.NodeJS22dX,
+        architectures: ["arm64"],
+        memorySize: options.memorySize,
+        timeout: options.timeoutSeconds,
+        environment: { variables: options.environment },
+        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
+        codePathOptions: { extraExcludePackages: awsSdkPackages() },
+    }, { parent, dependsOn: [rolePolicy] });
+
+    const eventSourceMapping = new aws.lambda.EventSourceMapping(`${name}-esm`, {
+        eventSourceArn: queue.arn,
+        functionName: fn.arn,
+        batchSize: options.batchSize,
+        maximumBatchingWindowInSeconds: options.batchWindowSeconds,
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        scalingConfig: { maximumConcurrency: 2 },
+    }, { parent, dependsOn: [rolePolicy] });
+
+    return { queue, deadLetterQueue, role, logGroup, function: fn, eventSourceMapping };
+}

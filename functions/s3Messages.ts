@@ -1,0 +1,49 @@
+import type { S3Event } from "aws-lambda";
+import type { Classification } from "./batch";
+
+/** S3 event keys are URL-encoded with "+" for a space ("my+file%2B1.csv" is "my file+1.csv"). */
+export function decodeS3Key(key: string): string {
+    return decodeURIComponent(key.replace(/\+/g, " "));
+}
+
+/**
+ * Classifies the body of an SQS message that S3 sent: the `s3:TestEvent` S3 sends when the notification is
+ * configured is skipped; ObjectCreated records under the raw prefix ask for a crawl; anything else is rejected.
+ */
+export function classifyS3Message(body: string, rawPrefix: string): Classification {
+    let message: Partial<S3Event> & { Event?: string };
+    try {
+        message = JSON.parse(body);
+    } catch {
+        return { action: "reject", reason: "body is not JSON" };
+    }
+    if (message === null || typeof message !== "object") {
+        return { action: "reject", reason: "body is not an S3 event" };
+    }
+    if (message.Event === "s3:TestEvent") {
+        return { action: "skip", reason: "s3:TestEvent" };
+    }
+    if (!Array.isArray(message.Records) || message.Records.length === 0) {
+        return { action: "reject", reason: "body has no S3 Records" };
+    }
+    const keys: string[] = [];
+    for (const record of message.Records) {
+        const key = record?.s3?.object?.key;
+        if (record?.eventSource !== "aws:s3" || typeof key !== "string" || !String(record.eventName).startsWith("ObjectCreated:")) {
+            return { action: "reject", reason: "record is not an S3 ObjectCreated event" };
+        }
+        let decoded: string;
+        try {
+            decoded = decodeS3Key(key);
+        } catch {
+            return { action: "reject", reason: `key ${key} is not URL-encoded` };
+        }
+        if (decoded.startsWith(rawPrefix)) {
+            keys.push(decoded);
+        }
+    }
+    if (keys.length === 0) {
+        return { action: "skip", reason: `no object under ${rawPrefix}` };
+    }
+    return { action: "start", detail: keys.join(", ") };
+}

@@ -1,0 +1,14 @@
+import { loadConfig } from "./config";
+import { createDataLake } from "./stack";
+
+const { notifications, pipeline } = createDataLake(loadConfig());
+
+/** Bucket holding the uploads, the Parquet output and Glue's files. */
+export const bucketName = pipeline.bucketName;
+/** Upload CSV files here, one folder per dataset: s3://<bucket>/csv_data/<dataset>/file.csv */
+export const uploadLocation = pipeline.uploadLocation;
+/** Parquet appears here: s3://<bucket>/parquet_data/<dataset>/ */
+export const outputLocation = pipeline.outputLocation;
+export const crawlerName = pipeline.crawlerName;
+export const jobName = pipeline.jobName;
+export const topicArn = notifications.topicArn;

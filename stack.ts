@@ -1,0 +1,34 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CsvToParquetPipeline, NotificationTopic } from "./components";
+import { DataLakeConfig } from "./config";
+
+export interface DataLake {
+    notifications: NotificationTopic;
+    pipeline: CsvToParquetPipeline;
+}
+
+/** The stack's resources: one notification topic and one pipeline, from validated config. */
+export function createDataLake(config: DataLakeConfig, opts?: pulumi.ComponentResourceOptions): DataLake {
+    const notifications = new NotificationTopic("notifications", {
+        emails: config.notificationEmails,
+        displayName: "CSV to Parquet pipeline",
+    }, opts);
+    const pipeline = new CsvToParquetPipeline("csv-to-parquet", {
+        notificationTopicArn: notifications.topicArn,
+        crawlerName: config.crawlerName,
+        jobName: config.jobName,
+        databaseName: config.databaseName,
+        rawPrefix: config.rawPrefix,
+        outputPrefix: config.outputPrefix,
+        gluePrefix: config.gluePrefix,
+        glueVersion: config.glueVersion,
+        workerType: config.workerType,
+        numberOfWorkers: config.numberOfWorkers,
+        executionClass: config.executionClass,
+        jobTimeoutMinutes: config.jobTimeoutMinutes,
+        logRetentionDays: config.logRetentionDays,
+        protectData: config.protectData,
+        batchWindowSeconds: config.batchWindowSeconds,
+    }, opts);
+    return { notifications, pipeline };
+}
