@@ -13,7 +13,7 @@ export interface PrefixProblem {
 const SEGMENT = /^[A-Za-z0-9_.=-]+$/;
 
 /**
- * Checks each prefix is a relative folder ("name/" or "a/b/") and that no prefix contains another, so the
+ * Checks each prefix is a relative folder ("name/" or "a/b/") and that no prefix starts with another's name, so the
  * Parquet output and Glue's own files can never reach the CSV trigger. Returns the first problem, or undefined.
  */
 export function validatePrefixes(prefixes: PipelinePrefixes): PrefixProblem | undefined {
@@ -27,7 +27,8 @@ export function validatePrefixes(prefixes: PipelinePrefixes): PrefixProblem | un
     }
     for (const a of fields) {
         for (const b of fields) {
-            if (a !== b && prefixes[b].startsWith(prefixes[a])) {
+            // Compared without the trailing "/": IAM grants "parquet_data*" so Spark can probe the folder key itself.
+            if (a !== b && prefixes[b].startsWith(prefixes[a].slice(0, -1))) {
                 return { field: b, message: `"${prefixes[b]}" overlaps ${a} "${prefixes[a]}"; the prefixes must be disjoint` };
             }
         }

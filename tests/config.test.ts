@@ -1,0 +1,103 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { CONFIG_DEFAULTS, CONFIG_KEYS, ConfigError, parseConfig, parseEmails, RawConfig } from "../config";
+
+const REQUIRED: RawConfig = {
+    notificationEmail: "team@example.com",
+    crawlerName: "my-crawler",
+    jobName: "my-job",
+    databaseName: "my_raw",
+};
+
+function errorOf(raw: RawConfig): ConfigError {
+    try {
+        parseConfig(raw);
+    } catch (err) {
+        expect(err).to.be.instanceOf(ConfigError);
+        return err as ConfigError;
+    }
+    throw new Error("parseConfig accepted invalid config");
+}
+
+interface ProjectFile {
+    name: string;
+    config: Record<string, { type: string; description: string; default?: string | number | boolean }>;
+}
+
+describe("stack config", () => {
+    it("applies every default when only the required keys are set", () => {
+        const config = parseConfig(REQUIRED);
+        expect(config).to.deep.equal({
+            notificationEmails: ["team@example.com"],
+            crawlerName: "my-crawler",
+            jobName: "my-job",
+            databaseName: "my_raw",
+            ...CONFIG_DEFAULTS,
+        });
+        expect(config.rawPrefix).to.equal("csv_data/");
+        expect(config.outputPrefix).to.equal("parquet_data/");
+        expect(config.numberOfWorkers).to.equal(2);
+        expect(config.workerType).to.equal("G.1X");
+        expect(config.glueVersion).to.equal("5.0");
+    });
+
+    for (const key of ["notificationEmail", "crawlerName", "jobName", "databaseName"]) {
+        it(`requires ${key} and names it`, () => {
+            const error = errorOf({ ...REQUIRED, [key]: undefined });
+            expect(error.key).to.equal(key);
+            expect(error.message).to.contain(`"${key}"`).and.contain(`pulumi config set ${key}`);
+        });
+    }
+
+    it("accepts several addresses separated by commas and drops duplicates", () => {
+        expect(parseEmails("a@example.com, b@example.org;A@example.com")).to.deep.equal(["A@example.com", "b@example.org"]);
+        expect(parseConfig({ ...REQUIRED, notificationEmail: "a@example.com,b@example.org" }).notificationEmails)
+            .to.deep.equal(["a@example.com", "b@example.org"]);
+    });
+
+    const invalid: [string, RawConfig, string, string][] = [
+        ["a bad email", { notificationEmail: "a@example.com,not-an-email" }, "notificationEmail", "not-an-email"],
+        ["an empty email list", { notificationEmail: " , " }, "notificationEmail", "no email"],
+        ["a crawler name with spaces", { crawlerName: "my crawler" }, "crawlerName", "my crawler"],
+        ["a database name Athena rejects", { databaseName: "My-Db" }, "databaseName", "My-Db"],
+        ["an unknown worker type", { workerType: "G.3X" }, "workerType", "G.3X"],
+        ["fewer than 2 workers", { numberOfWorkers: "1" }, "numberOfWorkers", "outside 2..1000"],
+        ["a fractional worker count", { numberOfWorkers: "2.5" }, "numberOfWorkers", "whole number"],
+        ["an unknown execution class", { executionClass: "SPOT" }, "executionClass", "SPOT"],
+        ["FLEX on a worker type it cannot run", { executionClass: "FLEX", workerType: "G.4X" }, "workerType", "FLEX"],
+        ["an unknown Glue version", { glueVersion: "2.0" }, "glueVersion", "2.0"],
+        ["a timeout over Glue's limit", { jobTimeoutMinutes: "3000" }, "jobTimeoutMinutes", "outside"],
+        ["a retention CloudWatch does not offer", { logRetentionDays: "10" }, "logRetentionDays", "not a CloudWatch Logs retention"],
+        ["a non-boolean protectData", { protectData: "yes" }, "protectData", "true or false"],
+        ["a batch window over 5 minutes", { batchWindowSeconds: "600" }, "batchWindowSeconds", "outside"],
+        ["an output prefix inside the raw prefix", { outputPrefix: "csv_data/parquet/" }, "outputPrefix", "overlaps rawPrefix"],
+        ["a raw prefix inside the output prefix", { rawPrefix: "parquet_data/csv/" }, "rawPrefix", "overlaps outputPrefix"],
+        ["a raw prefix that shares the output prefix's stem", { rawPrefix: "parquet_data_raw/" }, "rawPrefix", "overlaps outputPrefix"],
+        ["the Glue prefix equal to the output prefix", { gluePrefix: "parquet_data/" }, "gluePrefix", "overlaps"],
+        ["a prefix without a trailing slash", { rawPrefix: "csv_data" }, "rawPrefix", "must be a folder"],
+        ["a prefix with a leading slash", { outputPrefix: "/parquet/" }, "outputPrefix", "must be a folder"],
+    ];
+    for (const [what, change, key, fragment] of invalid) {
+        it(`rejects ${what}, naming ${key}`, () => {
+            const error = errorOf({ ...REQUIRED, ...change });
+            expect(error.key).to.equal(key);
+            expect(error.message).to.contain(`"${key}"`).and.contain(fragment);
+        });
+    }
+
+    it("is declared in Pulumi.yaml with the same keys and defaults", () => {
+        const project = yaml.load(fs.readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8")) as ProjectFile;
+        expect(Object.keys(project.config).sort()).to.deep.equal([...CONFIG_KEYS].sort());
+        for (const [key, value] of Object.entries(CONFIG_DEFAULTS)) {
+            const declared = project.config[key];
+            expect(declared.default, key).to.equal(value);
+            expect(declared.type, key).to.equal(typeof value === "number" ? "integer" : typeof value);
+            expect(declared.description, key).to.be.a("string").and.not.be.empty;
+        }
+        for (const key of ["notificationEmail", "crawlerName", "jobName", "databaseName"]) {
+            expect(project.config[key].default, key).to.equal(undefined);
+        }
+    });
+});

@@ -1,0 +1,127 @@
+import { expect } from "chai";
+import { mockClient } from "aws-sdk-client-mock";
+import {
+    CrawlerRunningException, ConcurrentRunsExceededException, EntityNotFoundException, GlueClient, GlueServiceException,
+    StartCrawlerCommand, StartJobRunCommand,
+} from "@aws-sdk/client-glue";
+import { decodeS3Key, Logger, startCrawlerForBatch, startJobForBatch } from "../functions";
+import { fixture, s3Notification, sqsEvent } from "./events";
+
+const glueMock = mockClient(GlueClient);
+const glue = new GlueClient({ region: "us-east-1" });
+
+/** Collects log lines instead of printing them. */
+function recorder(): Logger & { lines: string[] } {
+    const lines: string[] = [];
+    const push = (level: string) => (message: string, ...details: unknown[]) => lines.push(`${level} ${message} ${JSON.stringify(details)}`);
+    return { lines, info: push("INFO"), warn: push("WARN"), error: push("ERROR") };
+}
+
+const meta = { $metadata: {} };
+
+describe("start-crawler handler", () => {
+    const deps = () => ({ glue, crawlerName: "raw-crawler", rawPrefix: "csv_data/", log: recorder() });
+    beforeEach(() => glueMock.reset());
+
+    it("starts the crawler once for a batch of several uploads", async () => {
+        glueMock.on(StartCrawlerCommand).resolves({});
+        const event = sqsEvent(s3Notification("csv_data/a/1.csv"), s3Notification("csv_data/a/2.csv"), s3Notification("csv_data/b/3.csv"));
+        const response = await startCrawlerForBatch(event, deps());
+        expect(response.batchItemFailures).to.deep.equal([]);
+        expect(glueMock.commandCalls(StartCrawlerCommand)).to.have.length(1);
+        expect(glueMock.commandCalls(StartCrawlerCommand)[0].args[0].input).to.deep.equal({ Name: "raw-crawler" });
+    });
+
+    it("returns every upload of the batch as failed while the crawler runs, so SQS delivers them again", async () => {
+        glueMock.on(StartCrawlerCommand).rejects(new CrawlerRunningException({ message: "Crawler with name raw-crawler has already started", ...meta }));
+        const event = sqsEvent(s3Notification("csv_data/a/1.csv"), s3Notification("csv_data/a/2.csv"));
+        const response = await startCrawlerForBatch(event, deps());
+        expect(response.batchItemFailures.map((f) => f.itemIdentifier)).to.deep.equal(event.Records.map((r) => r.messageId));
+    });
+
+    it("consumes the s3:TestEvent without starting anything", async () => {
+        const response = await startCrawlerForBatch(sqsEvent(fixture("s3-test-event")), deps());
+        expect(response.batchItemFailures).to.deep.equal([]);
+        expect(glueMock.commandCalls(StartCrawlerCommand)).to.have.length(0);
+    });
+
+    it("decodes keys that arrive URL-encoded (+ for space, %2B for plus)", async () => {
+        expect(decodeS3Key("csv_data/my+data/q1+%2B+q2.csv")).to.equal("csv_data/my data/q1 + q2.csv");
+        expect(decodeS3Key("csv_data/caf%C3%A9/%C3%BCber.csv")).to.equal("csv_data/café/über.csv");
+        glueMock.on(StartCrawlerCommand).resolves({});
+        const log = recorder();
+        await startCrawlerForBatch(sqsEvent(s3Notification("csv_data/my+data/q1+%2B+q2.csv")), { ...deps(), log });
+        expect(log.lines.join("\n")).to.contain("csv_data/my data/q1 + q2.csv");
+        expect(glueMock.commandCalls(StartCrawlerCommand)).to.have.length(1);
+    });
+
+    it("fails only a malformed message and still starts the crawler for the rest", async () => {
+        glueMock.on(StartCrawlerCommand).resolves({});
+        const event = sqsEvent("not json", { Records: [{ eventSource: "aws:s3", eventName: "ObjectRemoved:Delete", s3: { object: { key: "csv_data/x.csv" } } }] }, s3Notification("csv_data/a/1.csv"));
+        const response = await startCrawlerForBatch(event, deps());
+        expect(response.batchItemFailures.map((f) => f.itemIdentifier)).to.deep.equal([event.Records[0].messageId, event.Records[1].messageId]);
+        expect(glueMock.commandCalls(StartCrawlerCommand)).to.have.length(1);
+    });
+
+    it("ignores an object outside the raw prefix", async () => {
+        const response = await startCrawlerForBatch(sqsEvent(s3Notification("parquet_data/a/part-0.csv")), deps());
+        expect(response.batchItemFailures).to.deep.equal([]);
+        expect(glueMock.commandCalls(StartCrawlerCommand)).to.have.length(0);
+    });
+
+    it("sends the batch back on throttling and 5xx answers", async () => {
+        glueMock.on(StartCrawlerCommand).rejects(new GlueServiceException({ name: "ThrottlingException", $fault: "client", message: "Rate exceeded", $metadata: { httpStatusCode: 400 } }));
+        const event = sqsEvent(s3Notification("csv_data/a/1.csv"));
+        expect((await startCrawlerForBatch(event, deps())).batchItemFailures).to.have.length(1);
+        glueMock.on(StartCrawlerCommand).rejects(new GlueServiceException({ name: "InternalError", $fault: "server", message: "boom", $metadata: { httpStatusCode: 503 } }));
+        expect((await startCrawlerForBatch(event, deps())).batchItemFailures).to.have.length(1);
+    });
+
+    it("fails the invocation when the crawler does not exist", async () => {
+        glueMock.on(StartCrawlerCommand).rejects(new EntityNotFoundException({ message: "Crawler entry with name raw-crawler does not exist", ...meta }));
+        const log = recorder();
+        let thrown: unknown;
+        await startCrawlerForBatch(sqsEvent(s3Notification("csv_data/a/1.csv")), { ...deps(), log }).catch((err) => { thrown = err; });
+        expect(thrown).to.be.instanceOf(EntityNotFoundException);
+        expect(log.lines.join("\n")).to.match(/ERROR Cannot start crawler raw-crawler.*EntityNotFoundException/);
+    });
+});
+
+describe("start-job handler", () => {
+    const deps = () => ({ glue, jobName: "to-parquet", crawlerName: "raw-crawler", log: recorder() });
+    const succeeded = () => fixture("glue-crawler-succeeded", { crawlerName: "raw-crawler" });
+    beforeEach(() => glueMock.reset());
+
+    it("starts one job run for a batch of successful crawls", async () => {
+        glueMock.on(StartJobRunCommand).resolves({ JobRunId: "jr_1" });
+        const log = recorder();
+        const response = await startJobForBatch(sqsEvent(succeeded(), succeeded()), { ...deps(), log });
+        expect(response.batchItemFailures).to.deep.equal([]);
+        expect(glueMock.commandCalls(StartJobRunCommand)).to.have.length(1);
+        expect(glueMock.commandCalls(StartJobRunCommand)[0].args[0].input).to.deep.equal({ JobName: "to-parquet" });
+        expect(log.lines.join("\n")).to.contain("jr_1");
+    });
+
+    it("returns the batch as failed while a run is in progress (max concurrency 1)", async () => {
+        glueMock.on(StartJobRunCommand).rejects(new ConcurrentRunsExceededException({ message: "Concurrent runs exceeded for to-parquet", ...meta }));
+        const event = sqsEvent(succeeded());
+        const response = await startJobForBatch(event, deps());
+        expect(response.batchItemFailures).to.deep.equal([{ itemIdentifier: event.Records[0].messageId }]);
+    });
+
+    it("skips other crawlers and other states, rejects what is not a crawler event", async () => {
+        const other = fixture("glue-crawler-succeeded", { crawlerName: "someone-elses-crawler" });
+        const failed = fixture("glue-crawler-failed", { crawlerName: "raw-crawler" });
+        const event = sqsEvent(other, failed, fixture("glue-job-succeeded"), "{");
+        const response = await startJobForBatch(event, deps());
+        expect(glueMock.commandCalls(StartJobRunCommand)).to.have.length(0);
+        expect(response.batchItemFailures.map((f) => f.itemIdentifier)).to.deep.equal([event.Records[2].messageId, event.Records[3].messageId]);
+    });
+
+    it("fails the invocation when the job does not exist", async () => {
+        glueMock.on(StartJobRunCommand).rejects(new EntityNotFoundException({ message: "Job to-parquet not found", ...meta }));
+        let thrown: unknown;
+        await startJobForBatch(sqsEvent(succeeded()), deps()).catch((err) => { thrown = err; });
+        expect(thrown).to.be.instanceOf(EntityNotFoundException);
+    });
+});
