@@ -62,9 +62,33 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => output.apply(resolve));
 }
 
-/** What a build recorded: every resource registered, in order. */
+/** A resource as the program created it, with the options it was given. */
+export interface Made {
+    resource: pulumi.Resource;
+    type: string;
+    name: string;
+    opts: pulumi.CustomResourceOptions | pulumi.ComponentResourceOptions;
+}
+
+/** What a build recorded: every resource registered, in order, and the options each was created with. */
 export class Resources {
-    constructor(public readonly all: Recorded[]) {}
+    constructor(public readonly all: Recorded[], public readonly made: Made[] = []) {}
+
+    /** The resource options a resource was created with (protect, retainOnDelete, dependsOn, ...). */
+    options(type: string, name: string): Made["opts"] {
+        const found = this.made.filter((m) => m.type === type && m.name === name);
+        if (found.length !== 1) {
+            throw new Error(`expected one ${type} named ${name} among the created resources, found ${found.length}`);
+        }
+        return found[0].opts;
+    }
+
+    /** URNs of the resources a resource explicitly depends on. */
+    async dependsOn(type: string, name: string): Promise<string[]> {
+        const deps = this.options(type, name).dependsOn;
+        const list = deps === undefined ? [] : Array.isArray(deps) ? deps : [deps];
+        return Promise.all(list.map(async (d) => valueOf((await d).urn)));
+    }
 
     ofType(type: string): Recorded[] {
         return this.all.filter((r) => r.type === type);
@@ -90,10 +114,10 @@ export class Resources {
  */
 export async function build<T>(create: (opts: pulumi.ComponentResourceOptions) => T): Promise<{ value: T; resources: Resources }> {
     recorded = [];
-    const made: pulumi.Resource[] = [];
+    const made: Made[] = [];
     const value = create({
         transformations: [(args) => {
-            made.push(args.resource);
+            made.push({ resource: args.resource, type: args.type, name: args.name, opts: args.opts });
             return undefined;
         }],
     });
@@ -101,7 +125,7 @@ export async function build<T>(create: (opts: pulumi.ComponentResourceOptions) =
     while (waited < made.length) {
         const batch = made.slice(waited);
         waited = made.length;
-        await Promise.all(batch.map((r) => valueOf(r.urn)));
+        await Promise.all(batch.map((m) => valueOf(m.resource.urn)));
     }
-    return { value, resources: new Resources([...recorded]) };
+    return { value, resources: new Resources([...recorded], made) };
 }

@@ -1,0 +1,304 @@
+import { expect } from "chai";
+import { ACCOUNT, build, Inputs, REGION, Resources, valueOf } from "./harness";
+import { CsvToParquetPipeline, CsvToParquetPipelineArgs } from "../components";
+import { fixture, Json, matchesPattern } from "./events";
+
+const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:alerts`;
+const T = {
+    bucket: "aws:s3/bucket:Bucket",
+    queue: "aws:sqs/queue:Queue",
+    queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
+    notification: "aws:s3/bucketNotification:BucketNotification",
+    fn: "aws:lambda/function:Function",
+    esm: "aws:lambda/eventSourceMapping:EventSourceMapping",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    rule: "aws:cloudwatch/eventRule:EventRule",
+    target: "aws:cloudwatch/eventTarget:EventTarget",
+    crawler: "aws:glue/crawler:Crawler",
+    job: "aws:glue/job:Job",
+};
+
+function pipeline(name: string, args: Partial<CsvToParquetPipelineArgs> = {}) {
+    return build((opts) => new CsvToParquetPipeline(name, {
+        notificationTopicArn: TOPIC, crawlerName: `${name}-crawler`, jobName: `${name}-job`, ...args,
+    }, opts));
+}
+
+interface Statement { Sid?: string; Effect: string; Action: string | string[]; Resource: string | string[]; Principal?: Json; Condition?: Record<string, Record<string, string | string[]>> }
+const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
+const statements = (r: Resources, name: string): Statement[] => r.json(T.rolePolicy, name).Statement;
+const allowed = (stmts: Statement[], action: string) => stmts.filter((s) => s.Effect === "Allow" && list(s.Action).includes(action)).flatMap((s) => list(s.Resource));
+
+describe("CsvToParquetPipeline", () => {
+    let r: Resources;
+    let p: CsvToParquetPipeline;
+    const physical = (type: string, suffix: string) => r.one(type, suffix).state;
+
+    before(async () => {
+        const built = await pipeline("lake");
+        r = built.resources;
+        p = built.value;
+    });
+
+    describe("data bucket", () => {
+        it("blocks public access, encrypts, and denies requests without TLS", () => {
+            expect(r.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "lake-data").inputs).to.include({
+                blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+            });
+            const sse = r.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "lake-data").inputs;
+            expect(sse.rules[0]).to.deep.include({ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true });
+            const bucketArn = physical(T.bucket, "lake-data").arn;
+            const [deny] = r.json("aws:s3/bucketPolicy:BucketPolicy", "lake-data").Statement;
+            expect(deny).to.deep.equal({
+                Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*",
+                Resource: [bucketArn, `${bucketArn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } },
+            });
+        });
+
+        it("is disposable unless the data is protected", async () => {
+            expect(r.one(T.bucket, "lake-data").inputs.forceDestroy).to.equal(true);
+            expect(r.ofType("aws:s3/bucketVersioning:BucketVersioning")).to.have.length(0);
+            expect(r.options(T.bucket, "lake-data").protect).to.equal(false);
+            const prod = (await pipeline("safe", { protectData: true })).resources;
+            expect(prod.one(T.bucket, "safe-data").inputs.forceDestroy).to.equal(false);
+            expect(prod.one("aws:s3/bucketVersioning:BucketVersioning", "safe-data").inputs.versioningConfiguration).to.deep.equal({ status: "Enabled" });
+            expect(prod.options(T.bucket, "safe-data")).to.include({ protect: true, retainOnDelete: true });
+        });
+
+        it("expires Glue's temp files only, never the uploads", () => {
+            const rules: Inputs[] = r.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lake-data").inputs.rules;
+            const expiring = rules.filter((rule) => rule.expiration);
+            expect(expiring.map((rule) => rule.filter.prefix)).to.deep.equal(["glue/temp/"]);
+        });
+
+        it("uploads the ETL script under the Glue prefix", () => {
+            const script = r.one("aws:s3/bucketObjectv2:BucketObjectv2", "lake-etl-script").inputs;
+            expect(script.key).to.equal("glue/scripts/csv_to_parquet.py");
+            expect(script.sourceHash).to.match(/^[0-9a-f]{64}$/);
+        });
+    });
+
+    describe("uploads to the start-crawler function", () => {
+        it("sends ObjectCreated of .csv/.CSV under the raw prefix to the upload queue, after the queue policy exists", async () => {
+            const queueArn = physical(T.queue, "lake-start-crawler-queue").arn;
+            const queues: Inputs[] = r.one(T.notification, "lake-uploads").inputs.queues;
+            expect(queues).to.deep.equal([".csv", ".CSV"].map((suffix) => ({
+                queueArn, events: ["s3:ObjectCreated:*"], filterPrefix: "csv_data/", filterSuffix: suffix,
+            })));
+            const deps = await r.dependsOn(T.notification, "lake-uploads");
+            expect(deps.some((urn) => urn.endsWith("aws:sqs/queuePolicy:QueuePolicy::lake-uploads"))).to.equal(true);
+        });
+
+        it("lets only S3, for this bucket and account, send to the upload queue", () => {
+            const queueArn = physical(T.queue, "lake-start-crawler-queue").arn;
+            const statement = r.json(T.queuePolicy, "lake-uploads").Statement;
+            expect(statement).to.deep.equal([{
+                Sid: "AllowUploadNotificationsFromTheDataBucket", Effect: "Allow",
+                Principal: { Service: "s3.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queueArn,
+                Condition: { ArnEquals: { "aws:SourceArn": physical(T.bucket, "lake-data").arn }, StringEquals: { "aws:SourceAccount": ACCOUNT } },
+            }]);
+        });
+
+        it("dead-letters a message after bounded receives, with the retry interval as visibility timeout", () => {
+            for (const [role, receives] of [["start-crawler", 20], ["start-job", 23]] as const) {
+                const queue = r.one(T.queue, `lake-${role}-queue`).inputs;
+                expect(queue.visibilityTimeoutSeconds, role).to.equal(180);
+                expect(queue.sqsManagedSseEnabled, role).to.equal(true);
+                expect(JSON.parse(queue.redrivePolicy), role).to.deep.equal({
+                    deadLetterTargetArn: physical(T.queue, `lake-${role}-dlq`).arn, maxReceiveCount: receives,
+                });
+                expect(r.one(T.queue, `lake-${role}-dlq`).inputs.messageRetentionSeconds).to.equal(14 * 24 * 3600);
+            }
+        });
+
+        it("feeds each function through a batching event source mapping that reports item failures", () => {
+            const crawlerEsm = r.one(T.esm, "lake-start-crawler-esm").inputs;
+            expect(crawlerEsm).to.deep.include({
+                eventSourceArn: physical(T.queue, "lake-start-crawler-queue").arn,
+                functionName: physical(T.fn, "lake-start-crawler-fn").arn,
+                batchSize: 100, maximumBatchingWindowInSeconds: 60, functionResponseTypes: ["ReportBatchItemFailures"],
+            });
+            expect(r.one(T.esm, "lake-start-job-esm").inputs).to.deep.include({
+                eventSourceArn: physical(T.queue, "lake-start-job-queue").arn, functionResponseTypes: ["ReportBatchItemFailures"],
+            });
+        });
+    });
+
+    describe("Lambda functions", () => {
+        for (const role of ["start-crawler", "start-job"]) {
+            it(`${role}: Node.js 22 on arm64, own role, JSON logs with retention, archive without node_modules`, async () => {
+                const fn = r.one(T.fn, `lake-${role}-fn`).inputs;
+                expect(fn.runtime).to.equal("nodejs22.x");
+                expect(fn.architectures).to.deep.equal(["arm64"]);
+                expect(fn.role).to.equal(physical(T.role, `lake-${role}-role`).arn);
+                expect(fn.loggingConfig).to.deep.include({ logFormat: "JSON", logGroup: physical("aws:cloudwatch/logGroup:LogGroup", `lake-${role}-logs`).name });
+                expect(r.one("aws:cloudwatch/logGroup:LogGroup", `lake-${role}-logs`).inputs.retentionInDays).to.equal(30);
+                const assets = await fn.code.assets;
+                expect(Object.keys(assets)).to.deep.equal(["__index.js"]);
+                expect(await assets["__index.js"].text).to.contain("require(\"@aws-sdk/client-glue\")");
+            });
+        }
+
+        it("never gets CallbackFunction's default role or its FullAccess managed policies", () => {
+            expect(r.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")).to.have.length(0);
+            expect(r.ofType(T.role).map((role) => role.name).sort()).to.deep.equal(["lake-glue", "lake-start-crawler-role", "lake-start-job-role"]);
+        });
+
+        it("passes the names the handlers need through the environment", () => {
+            expect(r.one(T.fn, "lake-start-crawler-fn").inputs.environment.variables).to.deep.equal({ CRAWLER_NAME: "lake-crawler", RAW_PREFIX: "csv_data/" });
+            expect(r.one(T.fn, "lake-start-job-fn").inputs.environment.variables).to.deep.equal({ JOB_NAME: "lake-job", CRAWLER_NAME: "lake-crawler" });
+        });
+    });
+
+    describe("IAM", () => {
+        it("start-crawler may start this crawler, read its queue and write its logs, nothing else", () => {
+            const s = statements(r, "lake-start-crawler-role");
+            expect(allowed(s, "glue:StartCrawler")).to.deep.equal([physical(T.crawler, "lake-crawler").arn]);
+            expect(allowed(s, "sqs:ReceiveMessage")).to.deep.equal([physical(T.queue, "lake-start-crawler-queue").arn]);
+            expect(allowed(s, "logs:PutLogEvents")).to.deep.equal([`${physical("aws:cloudwatch/logGroup:LogGroup", "lake-start-crawler-logs").arn}:*`]);
+            expect(s.flatMap((x) => list(x.Action)).sort()).to.deep.equal([
+                "glue:StartCrawler", "logs:CreateLogStream", "logs:PutLogEvents", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage",
+            ]);
+        });
+
+        it("start-job may start this job and read its queue, nothing else", () => {
+            const s = statements(r, "lake-start-job-role");
+            expect(allowed(s, "glue:StartJobRun")).to.deep.equal([physical(T.job, "lake-job").arn]);
+            expect(allowed(s, "sqs:DeleteMessage")).to.deep.equal([physical(T.queue, "lake-start-job-queue").arn]);
+            expect(s.flatMap((x) => list(x.Action))).to.not.include("glue:StartCrawler");
+        });
+
+        it("Glue reads CSV and scripts, writes only Parquet and temp files, and keeps only its database", () => {
+            const s = statements(r, "lake-glue");
+            const bucketArn = physical(T.bucket, "lake-data").arn;
+            expect(allowed(s, "s3:GetObject")).to.include.members([`${bucketArn}/csv_data*`, `${bucketArn}/glue/scripts/*`]);
+            expect(allowed(s, "s3:PutObject")).to.deep.equal([`${bucketArn}/parquet_data*`, `${bucketArn}/glue/temp*`]);
+            expect(allowed(s, "s3:DeleteObject")).to.deep.equal(allowed(s, "s3:PutObject"));
+            const db = physical("aws:glue/catalogDatabase:CatalogDatabase", "lake-raw");
+            expect(allowed(s, "glue:CreateTable")).to.deep.equal([
+                `arn:aws:glue:${REGION}:${ACCOUNT}:catalog`, db.arn, `arn:aws:glue:${REGION}:${ACCOUNT}:table/${db.name}/*`,
+            ]);
+            expect(r.json(T.role, "lake-glue", "assumeRolePolicy").Statement[0].Principal).to.deep.equal({ Service: "glue.amazonaws.com" });
+        });
+
+        it("has no wildcard action, and a * resource only for an action without resource-level permissions", () => {
+            for (const name of ["lake-glue", "lake-start-crawler-role", "lake-start-job-role"]) {
+                for (const s of statements(r, name)) {
+                    for (const action of list(s.Action)) {
+                        expect(action, name).to.match(/^[a-z0-9]+:[A-Za-z]+$/);
+                    }
+                    if (list(s.Resource).includes("*")) {
+                        expect(s.Action, name).to.equal("cloudwatch:PutMetricData");
+                        expect(s.Condition).to.deep.equal({ StringEquals: { "cloudwatch:namespace": "Glue" } });
+                    }
+                }
+            }
+        });
+    });
+
+    describe("Glue", () => {
+        it("crawls the raw prefix into one table per dataset, never dropping tables", () => {
+            const crawler = r.one(T.crawler, "lake-crawler").inputs;
+            expect(crawler.name).to.equal("lake-crawler");
+            expect(crawler.s3Targets).to.deep.equal([{ path: `s3://${physical(T.bucket, "lake-data").bucket}/csv_data/` }]);
+            expect(crawler.schemaChangePolicy).to.deep.equal({ updateBehavior: "UPDATE_IN_DATABASE", deleteBehavior: "LOG" });
+            expect(crawler.role).to.equal(physical(T.role, "lake-glue").arn);
+            expect(crawler.databaseName).to.equal("lake_raw");
+            const configuration = JSON.parse(crawler.configuration);
+            expect(configuration.Grouping).to.deep.equal({ TableGroupingPolicy: "CombineCompatibleSchemas", TableLevelConfiguration: 3 });
+            expect(crawler.classifiers).to.deep.equal([physical("aws:glue/classifier:Classifier", "lake-csv").name]);
+            expect(r.one("aws:glue/classifier:Classifier", "lake-csv").inputs.csvClassifier).to.deep.include({ containsHeader: "PRESENT", delimiter: "," });
+        });
+
+        it("runs the job as glueetl 5.0, G.1X x 2, one run at a time, with bookmarks", () => {
+            const job = r.one(T.job, "lake-job").inputs;
+            const bucket = physical(T.bucket, "lake-data").bucket;
+            expect(job).to.deep.include({
+                name: "lake-job", glueVersion: "5.0", workerType: "G.1X", numberOfWorkers: 2, executionClass: "STANDARD",
+                timeout: 60, maxRetries: 0, executionProperty: { maxConcurrentRuns: 1 },
+            });
+            expect(job.command).to.deep.equal({ name: "glueetl", pythonVersion: "3", scriptLocation: `s3://${bucket}/glue/scripts/csv_to_parquet.py` });
+            expect(job.defaultArguments).to.deep.include({
+                "--job-bookmark-option": "job-bookmark-enable",
+                "--TempDir": `s3://${bucket}/glue/temp/`,
+                "--database_name": "lake_raw",
+                "--raw_path": `s3://${bucket}/csv_data/`,
+                "--output_path": `s3://${bucket}/parquet_data/`,
+            });
+        });
+    });
+
+    describe("events", () => {
+        const pattern = (name: string) => r.json(T.rule, name, "eventPattern");
+        const names = { crawlerName: "lake-crawler", jobName: "lake-job" };
+
+        it("starts the job only on this crawler's Succeeded state change", () => {
+            const p = pattern("lake-crawl-succeeded");
+            expect(matchesPattern(p, fixture("glue-crawler-succeeded", names))).to.equal(true);
+            expect(matchesPattern(p, fixture("glue-crawler-succeeded", { crawlerName: "other" }))).to.equal(false);
+            expect(matchesPattern(p, fixture("glue-crawler-failed", names))).to.equal(false);
+            expect(matchesPattern(p, fixture("glue-crawler-started", names))).to.equal(false);
+            expect(r.one(T.target, "lake-crawl-succeeded").inputs.arn).to.equal(physical(T.queue, "lake-start-job-queue").arn);
+            const [statement] = r.json(T.queuePolicy, "lake-crawl-completed").Statement;
+            expect(statement.Principal).to.deep.equal({ Service: "events.amazonaws.com" });
+            expect(statement.Condition).to.deep.equal({ ArnEquals: { "aws:SourceArn": physical(T.rule, "lake-crawl-succeeded").arn } });
+        });
+
+        it("tells the topic of this job's SUCCEEDED/FAILED/TIMEOUT/STOPPED and this crawler's Failed, nothing else", () => {
+            const jobRule = pattern("lake-job-finished");
+            expect(jobRule.detail.state).to.deep.equal(["SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED"]);
+            expect(matchesPattern(jobRule, fixture("glue-job-succeeded", names))).to.equal(true);
+            expect(matchesPattern(jobRule, fixture("glue-job-failed", names))).to.equal(true);
+            expect(matchesPattern(jobRule, fixture("glue-job-failed", { jobName: "other" }))).to.equal(false);
+            expect(matchesPattern(jobRule, fixture("glue-job-run-status", names))).to.equal(false);
+            const crawlRule = pattern("lake-crawl-failed");
+            expect(matchesPattern(crawlRule, fixture("glue-crawler-failed", names))).to.equal(true);
+            expect(matchesPattern(crawlRule, fixture("glue-crawler-succeeded", names))).to.equal(false);
+            const toTopic = r.ofType(T.target).filter((t) => t.inputs.arn === TOPIC).map((t) => t.name).sort();
+            expect(toTopic).to.deep.equal(["lake-crawl-failed", "lake-job-finished"]);
+        });
+    });
+
+    it("exposes the important children and locations", async () => {
+        const bucket = physical(T.bucket, "lake-data").bucket;
+        expect(await valueOf(p.uploadLocation)).to.equal(`s3://${bucket}/csv_data/`);
+        expect(await valueOf(p.outputLocation)).to.equal(`s3://${bucket}/parquet_data/`);
+        expect(await valueOf(p.crawlerName)).to.equal("lake-crawler");
+        expect(await valueOf(p.jobName)).to.equal("lake-job");
+        expect(await valueOf(p.topicArn)).to.equal(TOPIC);
+    });
+
+    it("lets two pipelines share a stack without a name collision", async () => {
+        const { resources } = await build((opts) => [
+            new CsvToParquetPipeline("alpha", { notificationTopicArn: TOPIC }, opts),
+            new CsvToParquetPipeline("beta", { notificationTopicArn: TOPIC }, opts),
+        ]);
+        const keys = resources.all.map((x) => `${x.type}::${x.name}`);
+        expect(new Set(keys).size).to.equal(keys.length);
+        for (const type of [T.crawler, T.job, "aws:glue/catalogDatabase:CatalogDatabase"]) {
+            const names = resources.ofType(type).map((x) => x.state.name);
+            expect(names, type).to.have.length(2);
+            expect(new Set(names).size, type).to.equal(2);
+        }
+    });
+
+    describe("bad arguments", () => {
+        const cases: [string, Partial<CsvToParquetPipelineArgs>, string][] = [
+            ["fewer than 2 workers", { numberOfWorkers: 1 }, "numberOfWorkers"],
+            ["an unknown worker type", { workerType: "G.9X" }, "workerType"],
+            ["FLEX on G.8X", { executionClass: "FLEX", workerType: "G.8X" }, "workerType"],
+            ["overlapping prefixes", { outputPrefix: "csv_data/out/" }, "outputPrefix"],
+            ["a retry interval below six function timeouts", { retryIntervalSeconds: 60 }, "retryIntervalSeconds"],
+        ];
+        for (const [what, args, field] of cases) {
+            it(`throws a ResourceError naming ${field} for ${what}`, () => {
+                expect(() => new CsvToParquetPipeline(`bad-${field.toLowerCase()}`, { notificationTopicArn: TOPIC, ...args }))
+                    .to.throw(new RegExp(`CsvToParquetPipeline bad-${field.toLowerCase()}: ${field} `));
+            });
+        }
+        it("throws for a name S3 cannot use", () => {
+            expect(() => new CsvToParquetPipeline("Upper_Case", { notificationTopicArn: TOPIC })).to.throw(/: name "Upper_Case"/);
+        });
+    });
+});
