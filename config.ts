@@ -100,7 +100,9 @@ export function parseEmails(text: string, key = "notificationEmail"): string[] {
         if (!EMAIL.test(part)) {
             throw new ConfigError(key, `"${part}" is not an email address`);
         }
-        seen.set(part.toLowerCase(), part);
+        if (!seen.has(part.toLowerCase())) {
+            seen.set(part.toLowerCase(), part);
+        }
     }
     if (seen.size === 0) {
         throw new ConfigError(key, "no email address given");

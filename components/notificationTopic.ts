@@ -63,7 +63,10 @@ export class NotificationTopic extends pulumi.ComponentResource {
         }, { parent: this });
 
         // Named by a hash of the address: reordering the list replaces nothing, and no address sits in a URN.
-        const unique = new Map(emails.map((email) => [email.toLowerCase(), email]));
+        const unique = new Map<string, string>();
+        for (const email of emails) {
+            if (!unique.has(email.toLowerCase())) unique.set(email.toLowerCase(), email);
+        }
         this.subscriptions = [...unique].map(([key, email]) =>
             new aws.sns.TopicSubscription(`${name}-email-${crypto.createHash("sha256").update(key).digest("hex").slice(0, 10)}`, {
                 topic: this.topic.arn,

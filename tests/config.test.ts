@@ -52,7 +52,7 @@ describe("stack config", () => {
     }
 
     it("accepts several addresses separated by commas and drops duplicates", () => {
-        expect(parseEmails("a@example.com, b@example.org;A@example.com")).to.deep.equal(["A@example.com", "b@example.org"]);
+        expect(parseEmails("a@example.com, b@example.org;A@example.com")).to.deep.equal(["a@example.com", "b@example.org"]);
         expect(parseConfig({ ...REQUIRED, notificationEmail: "a@example.com,b@example.org" }).notificationEmails)
             .to.deep.equal(["a@example.com", "b@example.org"]);
     });

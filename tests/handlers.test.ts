@@ -1,13 +1,12 @@
 import { expect } from "chai";
-import { mockClient } from "aws-sdk-client-mock";
 import {
     CrawlerRunningException, ConcurrentRunsExceededException, EntityNotFoundException, GlueClient, GlueServiceException,
     StartCrawlerCommand, StartJobRunCommand,
 } from "@aws-sdk/client-glue";
 import { decodeS3Key, Logger, startCrawlerForBatch, startJobForBatch } from "../functions";
 import { fixture, s3Notification, sqsEvent } from "./events";
+import { glueMock } from "./glueMock";
 
-const glueMock = mockClient(GlueClient);
 const glue = new GlueClient({ region: "us-east-1" });
 
 /** Collects log lines instead of printing them. */
