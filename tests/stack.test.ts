@@ -1,0 +1,102 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import * as zlib from "zlib";
+import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
+import { build, PROJECT, Resources, valueOf } from "./harness";
+import { parseConfig, RawConfig } from "../config";
+import { createDataLake } from "../stack";
+
+const ROOT = path.join(__dirname, "..");
+
+/** A stack file's values for this project, as `pulumi config` would hand them to the program. */
+function stackFile(stack: string): Record<string, string> {
+    const file = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+    const values: Record<string, string> = {};
+    for (const [key, value] of Object.entries(file.config)) {
+        values[key] = String(value);
+    }
+    return values;
+}
+
+function projectValues(values: Record<string, string>): RawConfig {
+    const raw: RawConfig = {};
+    for (const [key, value] of Object.entries(values)) {
+        if (key.startsWith(`${PROJECT}:`)) {
+            raw[key.slice(PROJECT.length + 1)] = value;
+        }
+    }
+    return raw;
+}
+
+async function buildStack(stack: string): Promise<Resources> {
+    const config = parseConfig({ ...projectValues(stackFile(stack)), notificationEmail: "data-team@example.com" });
+    return (await build((opts) => createDataLake(config, opts))).resources;
+}
+
+function report(stack: string, resources: Resources, archives: Record<string, { bytes: number; deflated: number }>): void {
+    const custom = resources.all.filter((r) => r.type.startsWith("aws:"));
+    console.log(`      ${stack}: ${custom.length} AWS resources (${resources.all.length - custom.length} components); ` +
+        Object.entries(archives).map(([n, a]) => `${n} __index.js ${a.bytes} B (${a.deflated} B deflated)`).join(", "));
+}
+
+async function archives(resources: Resources): Promise<Record<string, { bytes: number; deflated: number }>> {
+    const sizes: Record<string, { bytes: number; deflated: number }> = {};
+    for (const fn of resources.ofType("aws:lambda/function:Function")) {
+        const assets = await fn.inputs.code.assets;
+        expect(Object.keys(assets), fn.name).to.deep.equal(["__index.js"]);
+        const text: string = await assets["__index.js"].text;
+        sizes[fn.name] = { bytes: Buffer.byteLength(text), deflated: zlib.deflateRawSync(text, { level: 9 }).length };
+    }
+    return sizes;
+}
+
+describe("stacks", () => {
+    it("dev: Flex job runs, 7-day logs, a disposable bucket", async () => {
+        const r = await buildStack("dev");
+        const job = r.one("aws:glue/job:Job", "csv-to-parquet-job").inputs;
+        expect(job).to.deep.include({ name: "csv-to-parquet-dev-job", executionClass: "FLEX", timeout: 30 });
+        expect(r.one("aws:glue/crawler:Crawler", "csv-to-parquet-crawler").inputs.name).to.equal("csv-to-parquet-dev-crawler");
+        expect(r.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => g.inputs.retentionInDays)).to.deep.equal([7, 7, 7]);
+        expect(r.one("aws:s3/bucket:Bucket", "csv-to-parquet-data").inputs.forceDestroy).to.equal(true);
+        expect(r.ofType("aws:s3/bucketVersioning:BucketVersioning")).to.have.length(0);
+        expect(r.ofType("aws:sns/topicSubscription:TopicSubscription").map((s) => s.inputs.endpoint)).to.deep.equal(["data-team@example.com"]);
+        report("dev", r, await archives(r));
+    });
+
+    it("prod: standard runs, a year of logs, a versioned bucket Pulumi will not delete", async () => {
+        const r = await buildStack("prod");
+        expect(r.one("aws:glue/job:Job", "csv-to-parquet-job").inputs).to.deep.include({ name: "csv-to-parquet-prod-job", executionClass: "STANDARD", timeout: 120 });
+        expect(r.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => g.inputs.retentionInDays)).to.deep.equal([365, 365, 365]);
+        expect(r.one("aws:s3/bucket:Bucket", "csv-to-parquet-data").inputs.forceDestroy).to.equal(false);
+        expect(r.options("aws:s3/bucket:Bucket", "csv-to-parquet-data")).to.include({ protect: true, retainOnDelete: true });
+        expect(r.ofType("aws:s3/bucketVersioning:BucketVersioning")).to.have.length(1);
+        // A crawl-completed message waits out a whole 120-minute run: ceil(7200 / 180) + 3 receives.
+        expect(JSON.parse(r.one("aws:sqs/queue:Queue", "csv-to-parquet-start-job-queue").inputs.redrivePolicy).maxReceiveCount).to.equal(43);
+        report("prod", r, await archives(r));
+    });
+
+    it("differ only where an operator wants them to", () => {
+        const dev = stackFile("dev");
+        const prod = stackFile("prod");
+        const differing = Object.keys({ ...dev, ...prod }).filter((k) => dev[k] !== prod[k]).sort();
+        expect(differing).to.deep.equal([
+            "csv-to-parquet:crawlerName", "csv-to-parquet:databaseName", "csv-to-parquet:executionClass",
+            "csv-to-parquet:jobName", "csv-to-parquet:jobTimeoutMinutes", "csv-to-parquet:logRetentionDays",
+            "csv-to-parquet:protectData",
+        ]);
+    });
+
+    it("index.ts reads the stack config and exports the locations and names", async () => {
+        pulumi.runtime.setAllConfig({ ...stackFile("dev"), [`${PROJECT}:notificationEmail`]: "a@example.com,b@example.com" });
+        const program = require("../index") as Record<string, pulumi.Output<string>>;
+        const bucket = await valueOf(program.bucketName);
+        expect(bucket).to.be.a("string").and.not.be.empty;
+        expect(await valueOf(program.uploadLocation)).to.equal(`s3://${bucket}/csv_data/`);
+        expect(await valueOf(program.outputLocation)).to.equal(`s3://${bucket}/parquet_data/`);
+        expect(await valueOf(program.crawlerName)).to.equal("csv-to-parquet-dev-crawler");
+        expect(await valueOf(program.jobName)).to.equal("csv-to-parquet-dev-job");
+        expect(await valueOf(program.topicArn)).to.match(/^arn:aws:sns:/);
+    });
+});
