@@ -12,3 +12,6 @@ export const outputLocation = pipeline.outputLocation;
 export const crawlerName = pipeline.crawlerName;
 export const jobName = pipeline.jobName;
 export const topicArn = notifications.topicArn;
+/** Dead-letter queues: messages land here after their retries run out; see README "Replay a dead-letter queue". */
+export const uploadDeadLetterQueueArn = pipeline.uploadDeadLetterQueue.arn;
+export const crawlCompletedDeadLetterQueueArn = pipeline.crawlCompletedDeadLetterQueue.arn;

@@ -57,6 +57,22 @@ pulumi.runtime.setMocks({
     },
 }, PROJECT, "test", false);
 
+/** Forgets what was recorded so far, before running a program by `require`. */
+export function startRecording(): void {
+    recorded = [];
+}
+
+/** Resolves once the mock engine has seen a resource of this type and name (for programs run by `require`). */
+export async function registered(type: string, name: string, timeoutMs = 20000): Promise<Recorded> {
+    const start = Date.now();
+    for (;;) {
+        const found = recorded.find((r) => r.type === type && r.name === name);
+        if (found) return found;
+        if (Date.now() - start > timeoutMs) throw new Error(`${type} ${name} was never registered`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+}
+
 /** The value of an Output, once it is known. */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => output.apply(resolve));
@@ -86,8 +102,9 @@ export class Resources {
     /** URNs of the resources a resource explicitly depends on. */
     async dependsOn(type: string, name: string): Promise<string[]> {
         const deps = this.options(type, name).dependsOn;
-        const list = deps === undefined ? [] : Array.isArray(deps) ? deps : [deps];
-        return Promise.all(list.map(async (d) => valueOf((await d).urn)));
+        // This program passes plain arrays of resources; anything else fails the test that asks.
+        const list = (deps === undefined ? [] : Array.isArray(deps) ? deps : [deps]) as pulumi.Resource[];
+        return Promise.all(list.map((d) => valueOf(d.urn)));
     }
 
     ofType(type: string): Recorded[] {

@@ -4,7 +4,7 @@ import * as path from "path";
 import * as zlib from "zlib";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { build, PROJECT, Resources, valueOf } from "./harness";
+import { build, PROJECT, registered, Resources, startRecording, valueOf } from "./harness";
 import { parseConfig, RawConfig } from "../config";
 import { createDataLake } from "../stack";
 
@@ -90,6 +90,7 @@ describe("stacks", () => {
 
     it("index.ts reads the stack config and exports the locations and names", async () => {
         pulumi.runtime.setAllConfig({ ...stackFile("dev"), [`${PROJECT}:notificationEmail`]: "a@example.com,b@example.com" });
+        startRecording();
         const program = require("../index") as Record<string, pulumi.Output<string>>;
         const bucket = await valueOf(program.bucketName);
         expect(bucket).to.be.a("string").and.not.be.empty;
@@ -98,5 +99,10 @@ describe("stacks", () => {
         expect(await valueOf(program.crawlerName)).to.equal("csv-to-parquet-dev-crawler");
         expect(await valueOf(program.jobName)).to.equal("csv-to-parquet-dev-job");
         expect(await valueOf(program.topicArn)).to.match(/^arn:aws:sns:/);
+        expect(await valueOf(program.uploadDeadLetterQueueArn)).to.match(/^arn:aws:sqs:.*start-crawler-dlq/);
+        expect(await valueOf(program.crawlCompletedDeadLetterQueueArn)).to.match(/^arn:aws:sqs:.*start-job-dlq/);
+        for (const fn of ["csv-to-parquet-start-crawler", "csv-to-parquet-start-job"]) {
+            await registered("aws:lambda/eventSourceMapping:EventSourceMapping", `${fn}-esm`);
+        }
     });
 });
