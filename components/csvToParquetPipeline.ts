@@ -4,7 +4,7 @@ import { ENV, startCrawlerFactory, startJobFactory } from "../functions/callback
 import { createDataBucket } from "./dataBucket";
 import { EXECUTION_CLASSES, FLEX_WORKER_TYPES, PIPELINE_DEFAULTS as D, WORKER_TYPES } from "./defaults";
 import { createGlueResources } from "./glue";
-import { arnParts, policyJson } from "./policies";
+import { arnParts, serviceMaySendTo } from "./policies";
 import { validatePrefixes } from "./prefixes";
 import { createQueueFunction } from "./queueFunction";
 import { crawlerStatePattern, jobStatePattern } from "./eventPatterns";
@@ -149,19 +149,9 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
 
         const uploadQueuePolicy = new aws.sqs.QueuePolicy(`${name}-uploads`, {
             queueUrl: starter.queue.url,
-            policy: policyJson({
-                Version: "2012-10-17",
-                Statement: [{
-                    Sid: "AllowUploadNotificationsFromTheDataBucket",
-                    Effect: "Allow",
-                    Principal: { Service: "s3.amazonaws.com" },
-                    Action: "sqs:SendMessage",
-                    Resource: starter.queue.arn,
-                    Condition: {
-                        ArnEquals: { "aws:SourceArn": this.bucket.arn },
-                        StringEquals: { "aws:SourceAccount": starter.queue.arn.apply((arn) => arnParts(arn).account) },
-                    },
-                }],
+            policy: serviceMaySendTo(starter.queue.arn, "AllowUploadNotificationsFromTheDataBucket", "s3.amazonaws.com", {
+                ArnEquals: { "aws:SourceArn": this.bucket.arn },
+                StringEquals: { "aws:SourceAccount": starter.queue.arn.apply((arn) => arnParts(arn).account) },
             }),
         }, { parent: this });
         // S3 suffix filters are case-sensitive: ".csv" and ".CSV" are two (non-overlapping) configurations.
@@ -193,16 +183,8 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
         }, { parent: this });
         const crawlQueuePolicy = new aws.sqs.QueuePolicy(`${name}-crawl-completed`, {
             queueUrl: jobStarter.queue.url,
-            policy: policyJson({
-                Version: "2012-10-17",
-                Statement: [{
-                    Sid: "AllowTheCrawlSucceededRule",
-                    Effect: "Allow",
-                    Principal: { Service: "events.amazonaws.com" },
-                    Action: "sqs:SendMessage",
-                    Resource: jobStarter.queue.arn,
-                    Condition: { ArnEquals: { "aws:SourceArn": crawlSucceeded.arn } },
-                }],
+            policy: serviceMaySendTo(jobStarter.queue.arn, "AllowTheCrawlSucceededRule", "events.amazonaws.com", {
+                ArnEquals: { "aws:SourceArn": crawlSucceeded.arn },
             }),
         }, { parent: this });
         new aws.cloudwatch.EventTarget(`${name}-crawl-succeeded`, {

@@ -42,23 +42,16 @@ export class NotificationTopic extends pulumi.ComponentResource {
             policy: policyJson({
                 Version: "2012-10-17",
                 Statement: [
-                    {
-                        Sid: "AllowEventBridgeRulesOfThisAccount",
-                        Effect: "Allow",
-                        Principal: { Service: "events.amazonaws.com" },
-                        Action: "sns:Publish",
-                        Resource: this.topic.arn,
-                        Condition: { StringEquals: { "aws:SourceAccount": account } },
-                    },
-                    {
-                        Sid: "AllowCloudWatchAlarmsOfThisAccount",
-                        Effect: "Allow",
-                        Principal: { Service: "cloudwatch.amazonaws.com" },
-                        Action: "sns:Publish",
-                        Resource: this.topic.arn,
-                        Condition: { StringEquals: { "aws:SourceAccount": account } },
-                    },
-                ],
+                    ["AllowEventBridgeRulesOfThisAccount", "events.amazonaws.com"],
+                    ["AllowCloudWatchAlarmsOfThisAccount", "cloudwatch.amazonaws.com"],
+                ].map(([sid, service]) => ({
+                    Sid: sid,
+                    Effect: "Allow",
+                    Principal: { Service: service },
+                    Action: "sns:Publish",
+                    Resource: this.topic.arn,
+                    Condition: { StringEquals: { "aws:SourceAccount": account } },
+                })),
             }),
         }, { parent: this });
 

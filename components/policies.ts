@@ -40,3 +40,15 @@ export function denyInsecureTransport(action: string, resources: pulumi.Input<st
         Condition: { Bool: { "aws:SecureTransport": "false" } },
     };
 }
+
+/** A queue policy letting one AWS service send to the queue, under the given conditions. */
+export function serviceMaySendTo(
+    queueArn: pulumi.Input<string>, sid: string, service: string, condition: PolicyStatement["Condition"],
+): pulumi.Output<string> {
+    return policyJson({
+        Version: "2012-10-17",
+        Statement: [{
+            Sid: sid, Effect: "Allow", Principal: { Service: service }, Action: "sqs:SendMessage", Resource: queueArn, Condition: condition,
+        }],
+    });
+}
