@@ -100,4 +100,18 @@ describe("stack config", () => {
             expect(project.config[key].default, key).to.equal(undefined);
         }
     });
+
+    for (const stack of ["dev", "prod"]) {
+        it(`Pulumi.${stack}.yaml gives each key a value of its declared type (the CLI checks them)`, () => {
+            const project = yaml.load(fs.readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8")) as ProjectFile;
+            const file = yaml.load(fs.readFileSync(path.join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+            const jsType = { string: "string", integer: "number", boolean: "boolean" } as Record<string, string>;
+            for (const [key, value] of Object.entries(file.config)) {
+                if (!key.startsWith(`${project.name}:`)) continue;
+                const declared = project.config[key.slice(project.name.length + 1)];
+                expect(declared, key).to.not.equal(undefined);
+                expect(typeof value, key).to.equal(jsType[declared.type]);
+            }
+        });
+    }
 });
