@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ENV, startCrawlerFactory, startJobFactory } from "../functions/callbacks";
+import { createAlarms } from "./alarms";
 import { createDataBucket } from "./dataBucket";
 import { EXECUTION_CLASSES, FLEX_WORKER_TYPES, PIPELINE_DEFAULTS as D, WORKER_TYPES } from "./defaults";
 import { createGlueResources } from "./glue";
@@ -192,19 +193,31 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
             arn: jobStarter.queue.arn,
         }, { parent: this, dependsOn: [crawlQueuePolicy] });
 
-        const notifications: [string, string, pulumi.Input<object>][] = [
+        // Readable emails: EventBridge input transformers turn each event into one line of text for SNS.
+        const notifications: [string, string, pulumi.Input<object>, aws.types.input.cloudwatch.EventTargetInputTransformer][] = [
             ["job-finished", "A run of this pipeline's job finished: tell the owners",
-                jobStatePattern(this.jobName, ["SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED"])],
+                jobStatePattern(this.jobName, ["SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED"]), {
+                    inputPaths: { job: "$.detail.jobName", state: "$.detail.state", runId: "$.detail.jobRunId", message: "$.detail.message", time: "$.time" },
+                    inputTemplate: pulumi.interpolate`"Pipeline ${name}: Glue job <job> run <runId> ended <state> at <time>. Glue says: <message>. Parquet output: ${this.outputLocation}"`,
+                }],
             ["crawl-failed", "A crawl of this pipeline's crawler failed: tell the owners",
-                crawlerStatePattern(this.crawlerName, ["Failed"])],
+                crawlerStatePattern(this.crawlerName, ["Failed"]), {
+                    inputPaths: { crawler: "$.detail.crawlerName", state: "$.detail.state", error: "$.detail.errorMessage", logs: "$.detail.cloudWatchLogLink", time: "$.time" },
+                    inputTemplate: pulumi.interpolate`"Pipeline ${name}: Glue crawler <crawler> <state> at <time>: <error>. Uploads under ${this.uploadLocation} wait for the next crawl. Logs: <logs>"`,
+                }],
         ];
-        for (const [role, description, pattern] of notifications) {
+        for (const [role, description, pattern, inputTransformer] of notifications) {
             const rule = new aws.cloudwatch.EventRule(`${name}-${role}`, {
                 description,
                 eventPattern: pulumi.jsonStringify(pattern),
             }, { parent: this });
-            new aws.cloudwatch.EventTarget(`${name}-${role}`, { rule: rule.name, arn: this.topicArn }, { parent: this });
+            new aws.cloudwatch.EventTarget(`${name}-${role}`, { rule: rule.name, arn: this.topicArn, inputTransformer }, { parent: this });
         }
+        createAlarms(name, {
+            deadLetterQueues: { "start-crawler": starter.deadLetterQueue, "start-job": jobStarter.deadLetterQueue },
+            functions: { "start-crawler": starter.function, "start-job": jobStarter.function },
+            topicArn: this.topicArn,
+        }, this);
 
         this.registerOutputs({
             bucketName: this.bucketName, uploadLocation: this.uploadLocation, outputLocation: this.outputLocation,
