@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ENV, startCrawlerFactory, startJobFactory } from "../functions/callbacks";
 import { createAlarms } from "./alarms";
+import { createDashboard } from "./dashboard";
 import { createDataBucket } from "./dataBucket";
 import { EXECUTION_CLASSES, FLEX_WORKER_TYPES, PIPELINE_DEFAULTS as D, WORKER_TYPES } from "./defaults";
 import { createGlueResources } from "./glue";
@@ -72,6 +73,7 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
     public readonly startCrawlerFunction: aws.lambda.Function;
     public readonly startJobFunction: aws.lambda.Function;
     public readonly topicArn: pulumi.Output<string>;
+    public readonly dashboard: aws.cloudwatch.Dashboard;
 
     constructor(name: string, args: CsvToParquetPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("csv-to-parquet:pipeline:CsvToParquetPipeline", name, {}, opts);
@@ -217,6 +219,13 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
             deadLetterQueues: { "start-crawler": starter.deadLetterQueue, "start-job": jobStarter.deadLetterQueue },
             functions: { "start-crawler": starter.function, "start-job": jobStarter.function },
             topicArn: this.topicArn,
+        }, this);
+
+        this.dashboard = createDashboard(name, {
+            queues: { "uploads": starter.queue, "crawls completed": jobStarter.queue },
+            deadLetterQueues: { "uploads DLQ": starter.deadLetterQueue, "crawls completed DLQ": jobStarter.deadLetterQueue },
+            functions: { "start-crawler": starter.function, "start-job": jobStarter.function },
+            jobName: this.jobName,
         }, this);
 
         this.registerOutputs({

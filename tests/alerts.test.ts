@@ -67,3 +67,31 @@ describe("alerts", () => {
         expect(r.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")).to.have.length(6);
     });
 });
+
+describe("dashboard", () => {
+    it("charts queue and dead-letter depth, function errors, throttles and duration, and Glue tasks of this pipeline", async () => {
+        const r = (await build((opts) => new CsvToParquetPipeline("dash", {
+            notificationTopicArn: TOPIC, crawlerName: "dash-crawler", jobName: "dash-job",
+        }, opts))).resources;
+        const body = r.json("aws:cloudwatch/dashboard:Dashboard", "dash-dashboard", "dashboardBody");
+        const metricsOf = (title: string): Json[][] => {
+            const widget = body.widgets.find((w: Inputs) => w.properties.title.startsWith(title));
+            expect(widget, title).to.not.equal(undefined);
+            return widget.properties.metrics;
+        };
+        const queue = (suffix: string) => r.one("aws:sqs/queue:Queue", suffix).state.name;
+        const fn = (suffix: string) => r.one("aws:lambda/function:Function", suffix).state.name;
+        const flat = (title: string) => metricsOf(title).map((m) => m.filter((x) => typeof x === "string").join(" "));
+        expect(flat("Messages waiting").join("\n")).to.contain(queue("dash-start-crawler-queue")).and.contain(queue("dash-start-job-queue"))
+            .and.contain("ApproximateNumberOfMessagesVisible");
+        expect(flat("Dead-letter").join("\n")).to.contain(queue("dash-start-crawler-dlq")).and.contain(queue("dash-start-job-dlq"));
+        const errors = flat("Function errors").join("\n");
+        for (const metric of ["Errors", "Throttles"]) {
+            expect(errors).to.contain(`AWS/Lambda ${metric} FunctionName ${fn("dash-start-crawler-fn")}`)
+                .and.contain(`AWS/Lambda ${metric} FunctionName ${fn("dash-start-job-fn")}`);
+        }
+        expect(flat("Function duration").join("\n")).to.contain("Duration");
+        expect(flat("Glue job").join("\n")).to.contain("glue.driver.aggregate.numFailedTasks").and.contain("dash-job");
+        expect(body.widgets.every((w: Inputs) => w.properties.region === REGION)).to.equal(true);
+    });
+});

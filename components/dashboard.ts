@@ -1,0 +1,40 @@
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+import { arnParts } from "./policies";
+
+export interface DashboardTargets {
+    queues: Record<string, aws.sqs.Queue>;
+    deadLetterQueues: Record<string, aws.sqs.Queue>;
+    functions: Record<string, aws.lambda.Function>;
+    jobName: pulumi.Input<string>;
+}
+
+const cw = awsx.classic.cloudwatch;
+
+/** A CloudWatch dashboard of one pipeline: queue and dead-letter depth, function errors and duration, Glue tasks. */
+export function createDashboard(name: string, t: DashboardTargets, parent: pulumi.Resource): aws.cloudwatch.Dashboard {
+    const depth = (queues: Record<string, aws.sqs.Queue>) => Object.entries(queues).map(([label, queue]) =>
+        awsx.classic.sqs.metrics.approximateNumberOfMessagesVisible({ queue, statistic: "Maximum", label }));
+    const perFunction = (metric: typeof awsx.classic.lambda.metrics.errors, statistic: "Sum" | "Maximum") =>
+        Object.entries(t.functions).map(([label, fn]) => metric({ function: fn, statistic, label }));
+    const glueTasks = (metricName: string, label: string) => new cw.Metric({
+        namespace: "Glue", name: metricName, statistic: "Sum", label,
+        dimensions: { JobName: t.jobName, JobRunId: "ALL", Type: "count" },
+    });
+    const region = Object.values(t.queues)[0].arn.apply((arn) => arnParts(arn).region as aws.Region);
+    return new cw.Dashboard(`${name}-dashboard`, {
+        region,
+        widgets: [
+            new cw.LineGraphMetricWidget({ title: "Messages waiting (upload / crawl-completed queues)", width: 12, metrics: depth(t.queues) }),
+            new cw.LineGraphMetricWidget({ title: "Dead-letter queues (should be 0)", width: 12, metrics: depth(t.deadLetterQueues) }),
+            new cw.LineGraphMetricWidget({ title: "Function errors and throttles", width: 12, metrics: [
+                ...perFunction(awsx.classic.lambda.metrics.errors, "Sum"), ...perFunction(awsx.classic.lambda.metrics.throttles, "Sum"),
+            ] }),
+            new cw.LineGraphMetricWidget({ title: "Function duration (max, ms)", width: 12, metrics: perFunction(awsx.classic.lambda.metrics.duration, "Maximum") }),
+            new cw.LineGraphMetricWidget({ title: "Glue job tasks completed / failed", width: 24, metrics: [
+                glueTasks("glue.driver.aggregate.numCompletedTasks", "completed"), glueTasks("glue.driver.aggregate.numFailedTasks", "failed"),
+            ] }),
+        ],
+    }, { parent });
+}
