@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
-    EXECUTION_CLASSES, ExecutionClass, FLEX_WORKER_TYPES, GLUE_VERSIONS, GlueVersion, PIPELINE_DEFAULTS, WORKER_TYPES, WorkerType,
+    EMAIL_PATTERN, EXECUTION_CLASSES, ExecutionClass, FLEX_WORKER_TYPES, GLUE_VERSIONS, GlueVersion, PIPELINE_DEFAULTS, WORKER_TYPES, WorkerType,
 } from "./components/defaults";
 import { validatePrefixes } from "./components/prefixes";
 
@@ -47,7 +47,6 @@ export class ConfigError extends Error {
     }
 }
 
-const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
 const GLUE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
 const DATABASE_NAME = /^[a-z0-9_]{1,255}$/;
 
@@ -97,7 +96,7 @@ function boolean(raw: RawConfig, key: string, fallback: boolean): boolean {
 export function parseEmails(text: string, key = "notificationEmail"): string[] {
     const seen = new Map<string, string>();
     for (const part of text.split(/[,;]/).map((s) => s.trim()).filter((s) => s !== "")) {
-        if (!EMAIL.test(part)) {
+        if (!EMAIL_PATTERN.test(part)) {
             throw new ConfigError(key, `"${part}" is not an email address`);
         }
         if (!seen.has(part.toLowerCase())) {

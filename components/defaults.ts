@@ -1,3 +1,6 @@
+/** What the config and NotificationTopic accept as an email address: one address, no separators. */
+export const EMAIL_PATTERN = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
+
 /** Glue worker types accepted for a `glueetl` job. */
 export const WORKER_TYPES = ["G.1X", "G.2X", "G.4X", "G.8X"] as const;
 export type WorkerType = (typeof WORKER_TYPES)[number];

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
+import { EMAIL_PATTERN } from "./defaults";
 import { arnParts, policyJson } from "./policies";
 
 export interface NotificationTopicArgs {
@@ -12,8 +13,6 @@ export interface NotificationTopicArgs {
     /** The sender name shown in the emails. Default: the component name. */
     displayName?: pulumi.Input<string>;
 }
-
-const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
 
 /**
  * An SNS topic that EventBridge rules and CloudWatch alarms of this account may publish to, with one email
@@ -29,7 +28,7 @@ export class NotificationTopic extends pulumi.ComponentResource {
         super("csv-to-parquet:notifications:NotificationTopic", name, {}, opts);
         const emails = args.emails ?? [];
         for (const email of emails) {
-            if (!EMAIL.test(email)) {
+            if (!EMAIL_PATTERN.test(email)) {
                 throw new pulumi.ResourceError(`NotificationTopic ${name}: emails contains "${email}", which is not an email address`, this);
             }
         }
