@@ -4,7 +4,7 @@ import { ENV, startCrawlerFactory, startJobFactory } from "../functions/callback
 import { createAlarms } from "./alarms";
 import { createDashboard } from "./dashboard";
 import { createDataBucket } from "./dataBucket";
-import { EXECUTION_CLASSES, FLEX_WORKER_TYPES, PIPELINE_DEFAULTS as D, WORKER_TYPES } from "./defaults";
+import { EXECUTION_CLASSES, FLEX_WORKER_TYPES, jobMaxReceives, PIPELINE_DEFAULTS as D, QUEUE_DEFAULTS as Q, WORKER_TYPES } from "./defaults";
 import { createGlueResources } from "./glue";
 import { arnParts, serviceMaySendTo } from "./policies";
 import { validatePrefixes } from "./prefixes";
@@ -95,7 +95,7 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
         const numberOfWorkers = args.numberOfWorkers ?? D.numberOfWorkers;
         const executionClass = args.executionClass ?? D.executionClass;
         const jobTimeoutMinutes = args.jobTimeoutMinutes ?? D.jobTimeoutMinutes;
-        const retryIntervalSeconds = args.retryIntervalSeconds ?? 180;
+        const retryIntervalSeconds = args.retryIntervalSeconds ?? Q.retryIntervalSeconds;
         const batchWindowSeconds = args.batchWindowSeconds ?? D.batchWindowSeconds;
         const logRetentionDays = args.logRetentionDays ?? D.logRetentionDays;
         if (!(WORKER_TYPES as readonly string[]).includes(workerType)) throw fail("workerType", `"${workerType}" is not one of ${WORKER_TYPES.join(", ")}`);
@@ -106,10 +106,8 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
         if (batchWindowSeconds < 1 || batchWindowSeconds > 300) throw fail("batchWindowSeconds", `must be 1-300, not ${batchWindowSeconds}`);
         // SQS requires the visibility timeout to be at least the function timeout; AWS advises six times it.
         if (retryIntervalSeconds < 6 * FUNCTION_TIMEOUT_SECONDS || retryIntervalSeconds > 43200) throw fail("retryIntervalSeconds", `must be ${6 * FUNCTION_TIMEOUT_SECONDS}-43200, not ${retryIntervalSeconds}`);
-        const crawlerMaxReceives = args.crawlerMaxReceives ?? 20;
+        const crawlerMaxReceives = args.crawlerMaxReceives ?? Q.crawlerMaxReceives;
         if (!Number.isInteger(crawlerMaxReceives) || crawlerMaxReceives < 2 || crawlerMaxReceives > 1000) throw fail("crawlerMaxReceives", `must be 2-1000, not ${crawlerMaxReceives}`);
-        // A crawl-completed message waits at most one whole job run, plus a few tries for throttling.
-        const jobMaxReceives = Math.min(1000, Math.ceil((jobTimeoutMinutes * 60) / retryIntervalSeconds) + 3);
 
         const crawlerName = pulumi.output(args.crawlerName ?? `${name}-crawler`);
         const jobName = pulumi.output(args.jobName ?? `${name}-job`);
@@ -143,8 +141,8 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
             description: "Starts the Glue crawler once per batch of CSV uploads",
             callbackFactory: startCrawlerFactory,
             environment: { [ENV.crawlerName]: this.crawlerName, [ENV.rawPrefix]: prefixes.rawPrefix },
-            statements: () => [{ Sid: "StartCrawler", Effect: "Allow", Action: "glue:StartCrawler", Resource: glue.crawler.arn }],
-            maxReceiveCount: crawlerMaxReceives, batchSize: 100, batchWindowSeconds,
+            statements: () => [{ Sid: "StartCrawler", Effect: "Allow", Action: ["glue:GetCrawler", "glue:StartCrawler"], Resource: glue.crawler.arn }],
+            maxReceiveCount: crawlerMaxReceives, batchSize: Q.uploadBatchSize, batchWindowSeconds,
         }, this);
         this.uploadQueue = starter.queue;
         this.uploadDeadLetterQueue = starter.deadLetterQueue;
@@ -174,7 +172,8 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
             callbackFactory: startJobFactory,
             environment: { [ENV.jobName]: this.jobName, [ENV.crawlerName]: this.crawlerName },
             statements: () => [{ Sid: "StartJobRun", Effect: "Allow", Action: "glue:StartJobRun", Resource: glue.job.arn }],
-            maxReceiveCount: jobMaxReceives, batchSize: 10, batchWindowSeconds: 5,
+            maxReceiveCount: jobMaxReceives(jobTimeoutMinutes, retryIntervalSeconds),
+            batchSize: Q.crawlCompletedBatchSize, batchWindowSeconds: Q.crawlCompletedBatchWindowSeconds,
         }, this);
         this.crawlCompletedQueue = jobStarter.queue;
         this.crawlCompletedDeadLetterQueue = jobStarter.deadLetterQueue;

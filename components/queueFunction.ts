@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import * as fs from "fs";
 import * as path from "path";
+import { QUEUE_DEFAULTS } from "./defaults";
 import { assumeRolePolicy, PolicyStatement, policyJson } from "./policies";
 
 /**
@@ -109,7 +110,7 @@ export function createQueueFunction(name: string, options: QueueFunctionOptions,
         batchSize: options.batchSize,
         maximumBatchingWindowInSeconds: options.batchWindowSeconds,
         functionResponseTypes: ["ReportBatchItemFailures"],
-        scalingConfig: { maximumConcurrency: 2 },
+        scalingConfig: { maximumConcurrency: QUEUE_DEFAULTS.maximumConcurrency },
     }, { parent, dependsOn: [rolePolicy] });
 
     return { queue, deadLetterQueue, role, logGroup, function: fn, eventSourceMapping };

@@ -2,7 +2,7 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 
 /** What a handler makes of one queued message. */
 export type Classification =
-    | { action: "start"; detail: string }
+    | { action: "start"; detail: string; /** When the event happened (epoch ms), if the message says. */ eventTime?: number }
     | { action: "skip"; reason: string }
     | { action: "reject"; reason: string };
 
@@ -13,6 +13,14 @@ export interface Logger {
     error(message: string, ...details: unknown[]): void;
 }
 
+/** What Glue reports about the crawler or job, for handlers that keep messages until a run covers them. */
+export interface Progress {
+    /** A run is in progress, so starting one now would fail. */
+    running: boolean;
+    /** When the last finished run started (epoch ms), if that run succeeded. */
+    lastSuccessStartedAt?: number;
+}
+
 export interface BatchOptions {
     /** Decides what a message body asks for. */
     classify(body: string): Classification;
@@ -20,6 +28,12 @@ export interface BatchOptions {
     start(): Promise<string | undefined>;
     /** The Glue error that means "already running": the messages go back to the queue for a later try. */
     busyError: string;
+    /**
+     * When given, a message is done only once a run that started after its event time has succeeded: until then
+     * it goes back to the queue (a failed or cancelled run is started again on a later delivery, and a message
+     * no run ever covers reaches the dead-letter queue). Without it, a message is done once Glue accepts a start.
+     */
+    progress?(): Promise<Progress>;
     /** What is started, for the logs ("crawler my-crawler"). */
     target: string;
     log: Logger;
@@ -44,16 +58,15 @@ export function describeError(err: unknown): { name: string; status?: number; me
 }
 
 /**
- * Handles one SQS batch: every message is classified; when at least one asks for a start, Glue is called
- * exactly once. A busy crawler or job, throttling and 5xx answers return those messages as batch item failures,
+ * Handles one SQS batch: every message is classified; when at least one asks for a start, Glue is asked to
+ * start at most once (after one progress query when `progress` is given). A busy crawler or job, throttling and 5xx answers return those messages as batch item failures,
  * so SQS delivers them again after the visibility timeout (and dead-letters them after maxReceiveCount).
  * Malformed messages are failures too: they alone go back, never holding up the rest of the batch.
  * Any other Glue error (unknown crawler/job, access denied) fails the invocation so the Lambda error alarm fires.
  */
 export async function processBatch(event: SQSEvent, options: BatchOptions): Promise<SQSBatchResponse> {
     const failed: string[] = [];
-    const starters: string[] = [];
-    const details: string[] = [];
+    let pending: { messageId: string; detail: string; eventTime?: number }[] = [];
     for (const record of event.Records ?? []) {
         const outcome = options.classify(record.body);
         if (outcome.action === "reject") {
@@ -62,26 +75,51 @@ export async function processBatch(event: SQSEvent, options: BatchOptions): Prom
         } else if (outcome.action === "skip") {
             options.log.info("Skipped message", { messageId: record.messageId, reason: outcome.reason });
         } else {
-            starters.push(record.messageId);
-            details.push(outcome.detail);
+            pending.push({ messageId: record.messageId, detail: outcome.detail, eventTime: outcome.eventTime });
         }
     }
-    if (starters.length > 0) {
-        try {
-            const runId = await options.start();
-            options.log.info(`Started ${options.target}`, { runId, messages: starters.length, details });
-        } catch (err) {
-            const { name, status, message } = describeError(err);
-            if (name === options.busyError) {
-                options.log.info(`${options.target} is busy; the messages will be delivered again`, { messages: starters.length });
-            } else if (TRANSIENT_ERRORS.includes(name) || (status !== undefined && status >= 500)) {
-                options.log.warn(`Transient error starting ${options.target}; the messages will be delivered again`, { name, status, message });
-            } else {
-                options.log.error(`Cannot start ${options.target}`, { name, status, message });
-                throw err;
+    if (pending.length === 0) {
+        return respond(failed);
+    }
+    const ids = () => pending.map((p) => p.messageId);
+    try {
+        if (options.progress) {
+            const { running, lastSuccessStartedAt: since } = await options.progress();
+            const covered = pending.filter((p) => since !== undefined && p.eventTime !== undefined && p.eventTime < since);
+            if (covered.length > 0) {
+                options.log.info(`Done: a successful run of ${options.target} began after these events`, {
+                    runStartedAt: new Date(since as number).toISOString(), messages: covered.length, details: covered.map((p) => p.detail),
+                });
             }
-            failed.push(...starters);
+            pending = pending.filter((p) => !covered.includes(p));
+            if (pending.length > 0 && running) {
+                options.log.info(`${options.target} is running; the messages will be delivered again`, { messages: pending.length });
+                return respond([...failed, ...ids()]);
+            }
         }
+        if (pending.length > 0) {
+            const runId = await options.start();
+            options.log.info(`Started ${options.target}`, { runId, messages: pending.length, details: pending.map((p) => p.detail) });
+            if (options.progress) {
+                // Kept until a later delivery sees this run succeed.
+                failed.push(...ids());
+            }
+        }
+    } catch (err) {
+        const { name, status, message } = describeError(err);
+        if (name === options.busyError) {
+            options.log.info(`${options.target} is busy; the messages will be delivered again`, { messages: pending.length });
+        } else if (TRANSIENT_ERRORS.includes(name) || (status !== undefined && status >= 500)) {
+            options.log.warn(`Transient error from ${options.target}; the messages will be delivered again`, { name, status, message });
+        } else {
+            options.log.error(`Cannot start ${options.target}`, { name, status, message });
+            throw err;
+        }
+        failed.push(...ids());
     }
+    return respond(failed);
+}
+
+function respond(failed: string[]): SQSBatchResponse {
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }

@@ -8,7 +8,8 @@ export function decodeS3Key(key: string): string {
 
 /**
  * Classifies the body of an SQS message that S3 sent: the `s3:TestEvent` S3 sends when the notification is
- * configured is skipped; ObjectCreated records under the raw prefix ask for a crawl; anything else is rejected.
+ * configured is skipped; ObjectCreated records under the raw prefix ask for a crawl (with the latest eventTime,
+ * since a crawl covers an object only if it started after the object was written); anything else is rejected.
  */
 export function classifyS3Message(body: string, rawPrefix: string): Classification {
     let message: Partial<S3Event> & { Event?: string };
@@ -27,6 +28,7 @@ export function classifyS3Message(body: string, rawPrefix: string): Classificati
         return { action: "reject", reason: "body has no S3 Records" };
     }
     const keys: string[] = [];
+    let eventTime = 0;
     for (const record of message.Records) {
         const key = record?.s3?.object?.key;
         if (record?.eventSource !== "aws:s3" || typeof key !== "string" || !String(record.eventName).startsWith("ObjectCreated:")) {
@@ -39,11 +41,16 @@ export function classifyS3Message(body: string, rawPrefix: string): Classificati
             return { action: "reject", reason: `key ${key} is not URL-encoded` };
         }
         if (decoded.startsWith(rawPrefix)) {
+            const time = Date.parse(String(record.eventTime));
+            if (Number.isNaN(time)) {
+                return { action: "reject", reason: `record for ${decoded} has no valid eventTime` };
+            }
             keys.push(decoded);
+            eventTime = Math.max(eventTime, time);
         }
     }
     if (keys.length === 0) {
         return { action: "skip", reason: `no object under ${rawPrefix}` };
     }
-    return { action: "start", detail: keys.join(", ") };
+    return { action: "start", detail: keys.join(", "), eventTime };
 }

@@ -13,10 +13,16 @@ export function fixture(name: string, names: { crawlerName?: string; jobName?: s
     return JSON.parse(text);
 }
 
-/** An S3 ObjectCreated notification for one key, as S3 encodes it (the key URL-encoded, spaces as "+"). */
-export function s3Notification(encodedKey: string): { [key: string]: Json } {
+/**
+ * An S3 ObjectCreated notification for one key, as S3 encodes it (the key URL-encoded, spaces as "+"), written
+ * at `eventTime` (the sample's 2026-11-21T10:00:00.000Z unless given).
+ */
+export function s3Notification(encodedKey: string, eventTime?: string): { [key: string]: Json } {
     const event = fixture("s3-object-created");
     const records = event.Records as { [key: string]: Json }[];
+    if (eventTime !== undefined) {
+        records[0].eventTime = eventTime;
+    }
     ((records[0].s3 as { [key: string]: Json }).object as { [key: string]: Json }).key = encodedKey;
     return event;
 }

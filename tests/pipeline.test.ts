@@ -155,10 +155,11 @@ describe("CsvToParquetPipeline", () => {
         it("start-crawler may start this crawler, read its queue and write its logs, nothing else", () => {
             const s = statements(r, "lake-start-crawler-role");
             expect(allowed(s, "glue:StartCrawler")).to.deep.equal([physical(T.crawler, "lake-crawler").arn]);
+            expect(allowed(s, "glue:GetCrawler")).to.deep.equal([physical(T.crawler, "lake-crawler").arn]);
             expect(allowed(s, "sqs:ReceiveMessage")).to.deep.equal([physical(T.queue, "lake-start-crawler-queue").arn]);
             expect(allowed(s, "logs:PutLogEvents")).to.deep.equal([`${physical("aws:cloudwatch/logGroup:LogGroup", "lake-start-crawler-logs").arn}:*`]);
             expect(s.flatMap((x) => list(x.Action)).sort()).to.deep.equal([
-                "glue:StartCrawler", "logs:CreateLogStream", "logs:PutLogEvents", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage",
+                "glue:GetCrawler", "glue:StartCrawler", "logs:CreateLogStream", "logs:PutLogEvents", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage",
             ]);
         });
 

@@ -3,13 +3,17 @@ import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import * as fs from "fs";
 import * as path from "path";
 import {
-    CrawlerRunningException, ConcurrentRunsExceededException, EntityNotFoundException, GlueServiceException,
+    CrawlerRunningException, ConcurrentRunsExceededException, EntityNotFoundException, GetCrawlerCommand, GlueServiceException,
     StartCrawlerCommand, StartJobRunCommand,
 } from "@aws-sdk/client-glue";
 import { build, Resources } from "./harness";
 import { CsvToParquetPipeline } from "../components";
 import { fixture, s3Notification, sqsEvent } from "./events";
 import { glueMock } from "./glueMock";
+import { plainHandlers, runQueued, Scenario } from "./simulation/designs";
+import { SimGlue } from "./simulation/glue";
+import { SCENARIOS, uploads } from "./simulation/scenarios";
+import { QUEUE_DEFAULTS } from "../components/defaults";
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 const OUT_DIR = path.join(__dirname, ".serialized");
@@ -47,23 +51,34 @@ describe("deployed Lambda code (serialized closures)", () => {
     after(() => Object.assign(console, quiet));
     beforeEach(() => glueMock.reset());
 
-    it("start-crawler: one StartCrawler for a batch of uploads", async () => {
+    const ready = () => glueMock.on(GetCrawlerCommand).resolves({ Crawler: { Name: "deployed-crawler", State: "READY" } });
+
+    it("start-crawler: one StartCrawler for a batch of uploads, kept until a crawl covers them", async () => {
+        ready();
         glueMock.on(StartCrawlerCommand).resolves({});
-        const response = await startCrawler(sqsEvent(s3Notification("csv_data/a/1.csv"), s3Notification("csv_data/b/my+file.csv")), context);
-        expect(response).to.deep.equal({ batchItemFailures: [] });
+        const event = sqsEvent(s3Notification("csv_data/a/1.csv"), s3Notification("csv_data/b/my+file.csv"));
+        const response = await startCrawler(event, context);
+        expect(response.batchItemFailures.map((f) => f.itemIdentifier)).to.deep.equal(event.Records.map((r) => r.messageId));
         expect(glueMock.commandCalls(StartCrawlerCommand).map((c) => c.args[0].input)).to.deep.equal([{ Name: "deployed-crawler" }]);
+        glueMock.on(GetCrawlerCommand).resolves({ Crawler: { State: "READY", LastCrawl: { Status: "SUCCEEDED", StartTime: new Date("2026-11-21T10:00:01Z") } } });
+        expect(await startCrawler(event, context)).to.deep.equal({ batchItemFailures: [] });
+        expect(glueMock.commandCalls(StartCrawlerCommand)).to.have.length(1);
     });
 
-    it("start-crawler: a busy crawler or throttling sends the uploads back; the test event is consumed", async () => {
-        glueMock.on(StartCrawlerCommand).rejects(new CrawlerRunningException({ message: "running", ...meta }));
+    it("start-crawler: a running crawler or throttling sends the uploads back; the test event is consumed", async () => {
+        glueMock.on(GetCrawlerCommand).resolves({ Crawler: { State: "RUNNING" } });
         const event = sqsEvent(fixture("s3-test-event"), s3Notification("csv_data/a/1.csv"));
+        expect((await startCrawler(event, context)).batchItemFailures).to.deep.equal([{ itemIdentifier: event.Records[1].messageId }]);
+        expect(glueMock.commandCalls(StartCrawlerCommand)).to.have.length(0);
+        ready();
+        glueMock.on(StartCrawlerCommand).rejects(new CrawlerRunningException({ message: "running", ...meta }));
         expect((await startCrawler(event, context)).batchItemFailures).to.deep.equal([{ itemIdentifier: event.Records[1].messageId }]);
         glueMock.on(StartCrawlerCommand).rejects(new GlueServiceException({ name: "ThrottlingException", $fault: "client", message: "Rate exceeded", ...meta }));
         expect((await startCrawler(event, context)).batchItemFailures).to.deep.equal([{ itemIdentifier: event.Records[1].messageId }]);
     });
 
     it("start-crawler: an unknown crawler fails the invocation", async () => {
-        glueMock.on(StartCrawlerCommand).rejects(new EntityNotFoundException({ message: "no such crawler", ...meta }));
+        glueMock.on(GetCrawlerCommand).rejects(new EntityNotFoundException({ message: "no such crawler", ...meta }));
         let thrown: unknown;
         await startCrawler(sqsEvent(s3Notification("csv_data/a/1.csv")), context).catch((err) => { thrown = err; });
         expect((thrown as Error).name).to.equal("EntityNotFoundException");
@@ -76,5 +91,61 @@ describe("deployed Lambda code (serialized closures)", () => {
         expect(glueMock.commandCalls(StartJobRunCommand).map((c) => c.args[0].input)).to.deep.equal([{ JobName: "deployed-job" }]);
         glueMock.on(StartJobRunCommand).rejects(new ConcurrentRunsExceededException({ message: "busy", ...meta }));
         expect((await startJob(event, context)).batchItemFailures).to.have.length(1);
+    });
+
+    describe("driven through the burst simulation", () => {
+        /** The deployed handlers, with every GlueClient they create answered by the model. */
+        const deployed = (_glue: unknown, sim: SimGlue) => {
+            glueMock.on(GetCrawlerCommand).callsFake((input) => sim.getCrawler(input));
+            glueMock.on(StartCrawlerCommand).callsFake((input) => sim.startCrawler(input));
+            glueMock.on(StartJobRunCommand).callsFake((input) => sim.startJobRun(input));
+            return {
+                startCrawler: (event: SQSEvent) => startCrawler(event, context),
+                startJob: (event: SQSEvent) => startJob(event, context),
+            };
+        };
+        const names = { crawlerName: "deployed-crawler", jobName: "deployed-job" };
+
+        it("gives the same figures as the plain handlers for uploads landing during a crawl", async () => {
+            const scenario = SCENARIOS.find((s) => s.name === "50 uploads land during a crawl") as Scenario;
+            const { glue: _g1, uploadQueue: _q1, ...viaDeployed } = await runQueued(scenario, deployed, names);
+            const { glue: _g2, uploadQueue: _q2, ...viaPlain } = await runQueued(scenario, plainHandlers, names);
+            expect(viaDeployed.lost).to.equal(0);
+            expect(viaDeployed.crawls).to.be.above(1);
+            expect(viaDeployed).to.deep.equal(viaPlain);
+        });
+
+        it("a malformed body reaches the DLQ after the configured receives and never holds up the uploads", async () => {
+            const scenario: Scenario = {
+                name: "malformed", uploads: uploads(30, 0, 10, 8),
+                malformed: [{ at: 1, body: "not json" }, { at: 2, body: JSON.stringify({ Records: [{ eventSource: "aws:sqs" }] }) }],
+                timings: { crawlSeconds: 120, listingSeconds: 30, jobSeconds: 180 },
+            };
+            const r = await runQueued(scenario, deployed, names);
+            expect(r.lost).to.equal(0);
+            expect(r.uploadQueue.deadLetters.map((m) => [m.body.slice(0, 8), m.receives])).to.deep.equal([
+                ["not json", QUEUE_DEFAULTS.crawlerMaxReceives], ['{"Record', QUEUE_DEFAULTS.crawlerMaxReceives],
+            ]);
+            expect(r.crawls).to.equal(1);
+            const processed = r.glue.files.map((f) => f.processedAt as number);
+            expect(Math.max(...processed)).to.be.below(15 * 60); // done long before the bad messages are dead-lettered
+        });
+
+        it("5xx and throttling answers are retried on a later delivery until the uploads are processed", async () => {
+            const scenario: Scenario = { name: "flaky Glue", uploads: uploads(30, 0, 10, 9), timings: { crawlSeconds: 120, listingSeconds: 30, jobSeconds: 180 } };
+            const r = await runQueued(scenario, (glue, sim) => {
+                const handlers = deployed(glue, sim);
+                const err = (name: string, status: number) => new GlueServiceException({ name, $fault: status >= 500 ? "server" : "client", message: name, $metadata: { httpStatusCode: status } });
+                glueMock.on(GetCrawlerCommand).rejectsOnce(err("InternalServiceException", 500)).callsFake((input) => sim.getCrawler(input));
+                glueMock.on(StartCrawlerCommand).rejectsOnce(err("ThrottlingException", 400)).callsFake((input) => sim.startCrawler(input));
+                glueMock.on(StartJobRunCommand).rejectsOnce(err("ServiceUnavailableException", 503)).callsFake((input) => sim.startJobRun(input));
+                return handlers;
+            }, names);
+            expect(r.lost).to.equal(0);
+            expect(r.deadLettered).to.equal(0);
+            expect(glueMock.commandCalls(GetCrawlerCommand).length).to.be.above(2);
+            expect(r.startJobRunCalls).to.equal(r.jobRuns); // the rejected call never reached the model
+            expect(glueMock.commandCalls(StartJobRunCommand)).to.have.length(r.jobRuns + 1);
+        });
     });
 });
