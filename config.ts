@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
-    EMAIL_PATTERN, EXECUTION_CLASSES, ExecutionClass, FLEX_WORKER_TYPES, GLUE_VERSIONS, GlueVersion, PIPELINE_DEFAULTS, WORKER_TYPES, WorkerType,
+    DQDL_RULES, EMAIL_PATTERN, EXECUTION_CLASSES, ExecutionClass, FLEX_WORKER_TYPES, GLUE_VERSIONS, GlueVersion, PIPELINE_DEFAULTS, WORKER_TYPES, WorkerType,
 } from "./components/defaults";
 import { validatePrefixes } from "./components/prefixes";
 
@@ -15,9 +15,19 @@ export interface DataLakeConfig {
     crawlerName: string;
     jobName: string;
     databaseName: string;
+    curatedDatabaseName: string;
     rawPrefix: string;
     outputPrefix: string;
     gluePrefix: string;
+    quarantinePrefix: string;
+    athenaPrefix: string;
+    athenaBytesScannedCutoffMb: number;
+    dataQualityRules: string;
+    keyColumns: string[];
+    maxQuarantinedPercent: number;
+    partitionColumns: Record<string, string>;
+    autoScaling: boolean;
+    jobMaxRetries: number;
     glueVersion: GlueVersion;
     workerType: WorkerType;
     numberOfWorkers: number;
@@ -33,7 +43,7 @@ export const CONFIG_DEFAULTS = PIPELINE_DEFAULTS;
 
 /** Every key this program reads, as `pulumi config set` names it. */
 export const CONFIG_KEYS = [
-    "notificationEmail", "crawlerName", "jobName", "databaseName", ...Object.keys(CONFIG_DEFAULTS),
+    "notificationEmail", "crawlerName", "jobName", "databaseName", "curatedDatabaseName", ...Object.keys(CONFIG_DEFAULTS),
 ] as const;
 
 /** Raw values as the Pulumi config holds them: strings, or absent. */
@@ -109,6 +119,22 @@ export function parseEmails(text: string, key = "notificationEmail"): string[] {
     return [...seen.values()];
 }
 
+/** "sales=order_date; events=day" -> { sales: "order_date", events: "day" }. */
+export function parsePartitionColumns(text: string, key = "partitionColumns"): Record<string, string> {
+    const result: Record<string, string> = {};
+    for (const part of text.split(/[;,]/).map((s) => s.trim()).filter((s) => s !== "")) {
+        const match = /^([^=\s/]+)\s*=\s*(\S.*)$/.exec(part);
+        if (!match) {
+            throw new ConfigError(key, `"${part}" is not "<dataset folder>=<column>"`);
+        }
+        if (match[1] in result) {
+            throw new ConfigError(key, `dataset "${match[1]}" is given twice`);
+        }
+        result[match[1]] = match[2].trim();
+    }
+    return result;
+}
+
 /** Validates raw config values and applies the defaults. Pure: no Pulumi runtime needed. */
 export function parseConfig(raw: RawConfig): DataLakeConfig {
     const notificationEmails = parseEmails(required(raw, "notificationEmail", "team@example.com"));
@@ -125,10 +151,17 @@ export function parseConfig(raw: RawConfig): DataLakeConfig {
         throw new ConfigError("databaseName", `"${databaseName}" must be lower-case letters, digits and "_" (Athena's rule)`);
     }
 
-    const rawPrefix = raw.rawPrefix?.trim() || CONFIG_DEFAULTS.rawPrefix;
-    const outputPrefix = raw.outputPrefix?.trim() || CONFIG_DEFAULTS.outputPrefix;
-    const gluePrefix = raw.gluePrefix?.trim() || CONFIG_DEFAULTS.gluePrefix;
-    const prefixProblem = validatePrefixes({ rawPrefix, outputPrefix, gluePrefix });
+    const curatedDatabaseName = required(raw, "curatedDatabaseName", "my_curated");
+    if (!DATABASE_NAME.test(curatedDatabaseName) || curatedDatabaseName === databaseName) {
+        throw new ConfigError("curatedDatabaseName", `"${curatedDatabaseName}" must be lower-case letters, digits and "_", and differ from databaseName`);
+    }
+
+    const prefix = (key: "rawPrefix" | "outputPrefix" | "gluePrefix" | "quarantinePrefix" | "athenaPrefix") => raw[key]?.trim() || CONFIG_DEFAULTS[key];
+    const prefixes = {
+        rawPrefix: prefix("rawPrefix"), outputPrefix: prefix("outputPrefix"), gluePrefix: prefix("gluePrefix"),
+        quarantinePrefix: prefix("quarantinePrefix"), athenaPrefix: prefix("athenaPrefix"),
+    };
+    const prefixProblem = validatePrefixes(prefixes);
     if (prefixProblem) {
         throw new ConfigError(prefixProblem.field, prefixProblem.message);
     }
@@ -147,11 +180,22 @@ export function parseConfig(raw: RawConfig): DataLakeConfig {
     }
     const batchWindowSeconds = integer(raw, "batchWindowSeconds", CONFIG_DEFAULTS.batchWindowSeconds, 1, 300);
     const protectData = boolean(raw, "protectData", CONFIG_DEFAULTS.protectData);
+    const athenaBytesScannedCutoffMb = integer(raw, "athenaBytesScannedCutoffMb", CONFIG_DEFAULTS.athenaBytesScannedCutoffMb, 10, 1_000_000_000);
+    const dataQualityRules = raw.dataQualityRules?.trim() || CONFIG_DEFAULTS.dataQualityRules;
+    if (!DQDL_RULES.test(dataQualityRules)) {
+        throw new ConfigError("dataQualityRules", `must be a DQDL list such as "Rules = [ RowCount > 0 ]", not "${dataQualityRules}"`);
+    }
+    const keyColumns = (raw.keyColumns ?? CONFIG_DEFAULTS.keyColumns).split(",").map((c) => c.trim()).filter((c) => c !== "");
+    const maxQuarantinedPercent = integer(raw, "maxQuarantinedPercent", CONFIG_DEFAULTS.maxQuarantinedPercent, 0, 100);
+    const partitionColumns = parsePartitionColumns(raw.partitionColumns ?? CONFIG_DEFAULTS.partitionColumns);
+    const autoScaling = boolean(raw, "autoScaling", CONFIG_DEFAULTS.autoScaling);
+    const jobMaxRetries = integer(raw, "jobMaxRetries", CONFIG_DEFAULTS.jobMaxRetries, 0, 10);
 
     return {
-        notificationEmails, crawlerName, jobName, databaseName, rawPrefix, outputPrefix, gluePrefix,
+        notificationEmails, crawlerName, jobName, databaseName, curatedDatabaseName, ...prefixes,
         glueVersion, workerType, numberOfWorkers, executionClass, jobTimeoutMinutes, logRetentionDays,
-        protectData, batchWindowSeconds,
+        protectData, batchWindowSeconds, athenaBytesScannedCutoffMb, dataQualityRules, keyColumns,
+        maxQuarantinedPercent, partitionColumns, autoScaling, jobMaxRetries,
     };
 }
 

@@ -9,6 +9,11 @@ export const bucketName = pipeline.bucketName;
 export const uploadLocation = pipeline.uploadLocation;
 /** Parquet appears here: s3://<bucket>/parquet_data/<dataset>/ */
 export const outputLocation = pipeline.outputLocation;
+/** Rows the job could not parse or that failed data quality: s3://<bucket>/quarantine/<dataset>/run=<id>/ */
+export const quarantineLocation = pipeline.quarantineLocation;
+/** Query the curated tables in this Athena workgroup (database `curatedDatabaseName`). */
+export const athenaWorkgroup = pipeline.athenaWorkgroup.name;
+export const curatedDatabaseName = pipeline.curatedDatabase.name;
 export const crawlerName = pipeline.crawlerName;
 export const jobName = pipeline.jobName;
 export const topicArn = notifications.topicArn;

@@ -2,9 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ENV, startCrawlerFactory, startJobFactory } from "../functions/callbacks";
 import { createAlarms } from "./alarms";
+import { createAthenaWorkgroup } from "./athena";
 import { createDashboard } from "./dashboard";
 import { createDataBucket } from "./dataBucket";
-import { EXECUTION_CLASSES, FLEX_WORKER_TYPES, jobMaxReceives, PIPELINE_DEFAULTS as D, QUEUE_DEFAULTS as Q, WORKER_TYPES } from "./defaults";
+import { DQDL_RULES, EXECUTION_CLASSES, FLEX_WORKER_TYPES, jobMaxReceives, PIPELINE_DEFAULTS as D, QUEUE_DEFAULTS as Q, WORKER_TYPES } from "./defaults";
 import { createGlueResources } from "./glue";
 import { arnParts, serviceMaySendTo } from "./policies";
 import { validatePrefixes } from "./prefixes";
@@ -20,12 +21,35 @@ export interface CsvToParquetPipelineArgs {
     jobName?: pulumi.Input<string>;
     /** Glue Data Catalog database of the raw CSV tables. Default: `<name>_raw` with "-" as "_". */
     databaseName?: pulumi.Input<string>;
+    /** Glue Data Catalog database of the curated Parquet tables the job keeps. Default: `<name>_curated` with "-" as "_". */
+    curatedDatabaseName?: pulumi.Input<string>;
     /** Where CSV files are uploaded, one folder per dataset. Default: `csv_data/`. */
     rawPrefix?: string;
     /** Where the job writes Parquet. Default: `parquet_data/`. */
     outputPrefix?: string;
     /** Glue's own files: `scripts/` and `temp/` below it. Default: `glue/`. */
     gluePrefix?: string;
+    /** Where the job puts rows it could not parse or that failed data quality, per dataset and run. Default: `quarantine/`. */
+    quarantinePrefix?: string;
+    /** Where the Athena workgroup writes query results (kept 30 days). Default: `athena_results/`. */
+    athenaPrefix?: string;
+    /** Athena cancels a query of the workgroup that would scan more than this, in MB (at least 10). Default: `10240`. */
+    athenaBytesScannedCutoffMb?: number;
+    /** Data quality of each run. */
+    dataQuality?: {
+        /** DQDL rules every dataset must pass. Default: `Rules = [ RowCount > 0 ]`. */
+        rules?: string;
+        /** Columns that must never be empty, in each dataset that has them (names as in the CSV header). Default: none. */
+        keyColumns?: string[];
+        /** A dataset with a larger share of failing rows is not written and the run fails (0-100). Default: `10`. */
+        maxQuarantinedPercent?: number;
+    };
+    /** Partition column per dataset folder, e.g. `{ sales: "order_date" }`. Default: none. */
+    partitionColumns?: Record<string, string>;
+    /** Glue auto scaling, with `numberOfWorkers` as the ceiling. Default: `true`. */
+    autoScaling?: boolean;
+    /** Times Glue retries a failed job run (0-10). Default: `0`. */
+    jobMaxRetries?: number;
     /** Glue version of the job. Default: `5.0`. */
     glueVersion?: string;
     /** Glue worker type. Default: `G.1X`. */
@@ -50,6 +74,7 @@ export interface CsvToParquetPipelineArgs {
 
 const FUNCTION_TIMEOUT_SECONDS = 30;
 
+
 /**
  * CSV uploaded under the raw prefix is catalogued by a Glue crawler and converted to Parquet by a Glue job.
  * S3 -> SQS -> start-crawler Lambda; crawler "Succeeded" -> EventBridge -> SQS -> start-job Lambda; job outcomes
@@ -61,6 +86,10 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
     public readonly uploadLocation: pulumi.Output<string>;
     public readonly outputLocation: pulumi.Output<string>;
     public readonly database: aws.glue.CatalogDatabase;
+    public readonly curatedDatabase: aws.glue.CatalogDatabase;
+    public readonly dataQualityRuleset: aws.glue.DataQualityRuleset;
+    public readonly athenaWorkgroup: aws.athena.Workgroup;
+    public readonly quarantineLocation: pulumi.Output<string>;
     public readonly crawler: aws.glue.Crawler;
     public readonly crawlerName: pulumi.Output<string>;
     public readonly job: aws.glue.Job;
@@ -86,6 +115,8 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
             rawPrefix: args.rawPrefix ?? D.rawPrefix,
             outputPrefix: args.outputPrefix ?? D.outputPrefix,
             gluePrefix: args.gluePrefix ?? D.gluePrefix,
+            quarantinePrefix: args.quarantinePrefix ?? D.quarantinePrefix,
+            athenaPrefix: args.athenaPrefix ?? D.athenaPrefix,
         };
         const prefixProblem = validatePrefixes(prefixes);
         if (prefixProblem) {
@@ -109,11 +140,24 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
         const crawlerMaxReceives = args.crawlerMaxReceives ?? Q.crawlerMaxReceives;
         if (!Number.isInteger(crawlerMaxReceives) || crawlerMaxReceives < 2 || crawlerMaxReceives > 1000) throw fail("crawlerMaxReceives", `must be 2-1000, not ${crawlerMaxReceives}`);
 
+        const dq = {
+            rules: args.dataQuality?.rules ?? D.dataQualityRules,
+            keyColumns: args.dataQuality?.keyColumns ?? [],
+            maxQuarantinedPercent: args.dataQuality?.maxQuarantinedPercent ?? D.maxQuarantinedPercent,
+        };
+        if (!DQDL_RULES.test(dq.rules)) throw fail("dataQuality.rules", `must be a DQDL list such as "Rules = [ RowCount > 0 ]", not "${dq.rules}"`);
+        if (!(dq.maxQuarantinedPercent >= 0 && dq.maxQuarantinedPercent <= 100)) throw fail("dataQuality.maxQuarantinedPercent", `must be 0-100, not ${dq.maxQuarantinedPercent}`);
+        const jobMaxRetries = args.jobMaxRetries ?? D.jobMaxRetries;
+        if (!Number.isInteger(jobMaxRetries) || jobMaxRetries < 0 || jobMaxRetries > 10) throw fail("jobMaxRetries", `must be 0-10, not ${jobMaxRetries}`);
+        const cutoffMb = args.athenaBytesScannedCutoffMb ?? D.athenaBytesScannedCutoffMb;
+        if (!Number.isInteger(cutoffMb) || cutoffMb < 10) throw fail("athenaBytesScannedCutoffMb", `must be a whole number of at least 10, not ${cutoffMb}`);
+
         const crawlerName = pulumi.output(args.crawlerName ?? `${name}-crawler`);
         const jobName = pulumi.output(args.jobName ?? `${name}-job`);
         this.topicArn = pulumi.output(args.notificationTopicArn);
 
-        const data = createDataBucket(name, { prefixes, protectData: args.protectData ?? D.protectData, tempExpirationDays: 7 }, this);
+        const protectData = args.protectData ?? D.protectData;
+        const data = createDataBucket(name, { prefixes, protectData, tempExpirationDays: 7, athenaResultsExpirationDays: 30 }, this);
         this.bucket = data.bucket;
         this.bucketName = data.bucket.bucket;
         this.uploadLocation = pulumi.interpolate`s3://${this.bucketName}/${prefixes.rawPrefix}`;
@@ -122,10 +166,20 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
         const glue = createGlueResources(name, {
             bucket: this.bucket, prefixes, crawlerName, jobName,
             databaseName: args.databaseName ?? `${name.replace(/-/g, "_")}_raw`,
+            curatedDatabaseName: args.curatedDatabaseName ?? `${name.replace(/-/g, "_")}_curated`,
+            topicArn: this.topicArn, dataQualityRules: dq.rules, keyColumns: dq.keyColumns,
+            maxQuarantinedPercent: dq.maxQuarantinedPercent, partitionColumns: args.partitionColumns ?? {},
+            autoScaling: args.autoScaling ?? D.autoScaling, jobMaxRetries,
             glueVersion: args.glueVersion ?? D.glueVersion, workerType, numberOfWorkers, executionClass, jobTimeoutMinutes,
             logRetentionDays,
         }, this);
         this.database = glue.database;
+        this.curatedDatabase = glue.curatedDatabase;
+        this.dataQualityRuleset = glue.ruleset;
+        this.quarantineLocation = pulumi.interpolate`s3://${this.bucketName}/${prefixes.quarantinePrefix}`;
+        this.athenaWorkgroup = createAthenaWorkgroup(name, {
+            bucket: this.bucket, resultsPrefix: prefixes.athenaPrefix, bytesScannedCutoffMb: cutoffMb, protectData,
+        }, this);
         this.crawler = glue.crawler;
         this.crawlerName = glue.crawler.name;
         this.job = glue.job;
@@ -230,6 +284,8 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
         this.registerOutputs({
             bucketName: this.bucketName, uploadLocation: this.uploadLocation, outputLocation: this.outputLocation,
             crawlerName: this.crawlerName, jobName: this.jobName, topicArn: this.topicArn,
+            quarantineLocation: this.quarantineLocation, athenaWorkgroupName: this.athenaWorkgroup.name,
+            curatedDatabaseName: this.curatedDatabase.name,
         });
     }
 }

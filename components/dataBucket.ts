@@ -9,6 +9,8 @@ export interface DataBucketOptions {
     protectData: boolean;
     /** Days before Glue's temporary files are removed. */
     tempExpirationDays: number;
+    /** Days before Athena query results are removed. */
+    athenaResultsExpirationDays: number;
 }
 
 export interface DataBucket {
@@ -57,6 +59,12 @@ export function createDataBucket(name: string, options: DataBucketOptions, paren
             status: "Enabled",
             filter: { prefix: `${prefixes.gluePrefix}temp/` },
             expiration: { days: options.tempExpirationDays },
+        },
+        {
+            id: "expire-athena-results",
+            status: "Enabled",
+            filter: { prefix: prefixes.athenaPrefix },
+            expiration: { days: options.athenaResultsExpirationDays },
         },
         {
             id: "abort-incomplete-multipart-uploads",

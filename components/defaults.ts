@@ -1,6 +1,9 @@
 /** What the config and NotificationTopic accept as an email address: one address, no separators. */
 export const EMAIL_PATTERN = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
 
+/** A DQDL ruleset: "Rules = [ ... ]". */
+export const DQDL_RULES = /^\s*Rules\s*=\s*\[[\s\S]*\]\s*$/;
+
 /** Glue worker types accepted for a `glueetl` job. */
 export const WORKER_TYPES = ["G.1X", "G.2X", "G.4X", "G.8X"] as const;
 export type WorkerType = (typeof WORKER_TYPES)[number];
@@ -27,6 +30,22 @@ export const PIPELINE_DEFAULTS = {
     logRetentionDays: 30,
     protectData: false,
     batchWindowSeconds: 60,
+    quarantinePrefix: "quarantine/",
+    athenaPrefix: "athena_results/",
+    /** Athena cancels a query of the workgroup that would scan more than this, in MB (10 MB at least). */
+    athenaBytesScannedCutoffMb: 10240,
+    /** DQDL rules every dataset must pass (Glue Data Quality Definition Language). */
+    dataQualityRules: "Rules = [ RowCount > 0 ]",
+    /** Comma-separated columns that must never be empty, in each dataset that has them. */
+    keyColumns: "",
+    /** A dataset with more failing rows than this share is not written at all, and the run fails. */
+    maxQuarantinedPercent: 10,
+    /** "dataset=column;other=column": partition a dataset's Parquet and curated table by that column. */
+    partitionColumns: "",
+    /** Glue auto scaling: numberOfWorkers becomes a ceiling, idle workers are released. */
+    autoScaling: true,
+    /** Times Glue retries a failed job run. */
+    jobMaxRetries: 0,
 } as const;
 
 /** How the two queues are drained; the burst simulation (tests/simulation) models these same values. */

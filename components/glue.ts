@@ -15,6 +15,14 @@ export interface GlueOptions {
     crawlerName: pulumi.Input<string>;
     jobName: pulumi.Input<string>;
     databaseName: pulumi.Input<string>;
+    curatedDatabaseName: pulumi.Input<string>;
+    topicArn: pulumi.Input<string>;
+    dataQualityRules: string;
+    keyColumns: string[];
+    maxQuarantinedPercent: number;
+    partitionColumns: Record<string, string>;
+    autoScaling: boolean;
+    jobMaxRetries: number;
     glueVersion: string;
     workerType: string;
     numberOfWorkers: number;
@@ -26,6 +34,8 @@ export interface GlueOptions {
 export interface GlueResources {
     role: aws.iam.Role;
     database: aws.glue.CatalogDatabase;
+    curatedDatabase: aws.glue.CatalogDatabase;
+    ruleset: aws.glue.DataQualityRuleset;
     crawler: aws.glue.Crawler;
     job: aws.glue.Job;
     script: aws.s3.BucketObjectv2;
@@ -37,24 +47,40 @@ function stem(prefix: string): string {
     return prefix.replace(/\/$/, "");
 }
 
-/** The statements of the Glue role: read CSV, write Parquet and temp files, keep the catalog, write logs. */
-export function glueRoleStatements(
-    bucketArn: pulumi.Input<string>, databaseArn: pulumi.Input<string>, databaseName: pulumi.Input<string>,
-    prefixes: PipelinePrefixes,
-): PolicyStatement[] {
+/** What the Glue role's statements are about. */
+export interface GlueRoleScope {
+    bucketArn: pulumi.Input<string>;
+    /** The raw database: the crawler keeps its tables, the job reads them. */
+    databaseArn: pulumi.Input<string>;
+    databaseName: pulumi.Input<string>;
+    /** The curated database: the job keeps its tables. */
+    curatedDatabaseArn: pulumi.Input<string>;
+    curatedDatabaseName: pulumi.Input<string>;
+    rulesetName: pulumi.Input<string>;
+    topicArn: pulumi.Input<string>;
+    prefixes: PipelinePrefixes;
+}
+
+/**
+ * The statements of the Glue role: read CSV, write Parquet, quarantine and temp files, keep both catalogs,
+ * read the ruleset and publish its results, tell the topic, write logs and metrics.
+ */
+export function glueRoleStatements(o: GlueRoleScope): PolicyStatement[] {
+    const { bucketArn, prefixes } = o;
     const object = (key: string) => pulumi.interpolate`${bucketArn}/${key}`;
-    const scope = pulumi.output(databaseArn).apply(arnParts);
+    const scope = pulumi.output(o.databaseArn).apply(arnParts);
     const glueArn = (kind: string) => pulumi.interpolate`arn:${scope.partition}:glue:${scope.region}:${scope.account}:${kind}`;
     const logsArn = pulumi.interpolate`arn:${scope.partition}:logs:${scope.region}:${scope.account}:log-group:/aws-glue/*`;
     const tempPrefix = `${prefixes.gluePrefix}temp/`;
     const scriptsPrefix = `${prefixes.gluePrefix}scripts/`;
+    const written = [prefixes.outputPrefix, prefixes.quarantinePrefix, tempPrefix];
     return [
         {
             Sid: "ListPipelinePrefixes",
             Effect: "Allow",
             Action: "s3:ListBucket",
             Resource: bucketArn,
-            Condition: { StringLike: { "s3:prefix": [prefixes.rawPrefix, prefixes.outputPrefix, tempPrefix].flatMap((p) => [stem(p), `${p}*`]) } },
+            Condition: { StringLike: { "s3:prefix": [prefixes.rawPrefix, ...written].flatMap((p) => [stem(p), `${p}*`]) } },
         },
         { Sid: "LocateBucket", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: bucketArn },
         {
@@ -64,21 +90,37 @@ export function glueRoleStatements(
             Resource: [object(`${stem(prefixes.rawPrefix)}*`), object(`${scriptsPrefix}*`)],
         },
         {
-            Sid: "WriteParquetAndTemp",
+            Sid: "WriteParquetQuarantineAndTemp",
             Effect: "Allow",
             Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-            Resource: [object(`${stem(prefixes.outputPrefix)}*`), object(`${stem(tempPrefix)}*`)],
+            Resource: written.map((p) => object(`${stem(p)}*`)),
         },
         {
-            Sid: "MaintainCatalog",
+            Sid: "MaintainCatalogs",
             Effect: "Allow",
             Action: [
                 "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable",
                 "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition", "glue:CreatePartition",
                 "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:BatchUpdatePartition",
             ],
-            Resource: [glueArn("catalog"), databaseArn, pulumi.interpolate`${glueArn("table")}/${databaseName}/*`],
+            Resource: [
+                glueArn("catalog"), o.databaseArn, pulumi.interpolate`${glueArn("table")}/${o.databaseName}/*`,
+                o.curatedDatabaseArn, pulumi.interpolate`${glueArn("table")}/${o.curatedDatabaseName}/*`,
+            ],
         },
+        {
+            Sid: "ReadRuleset",
+            Effect: "Allow",
+            Action: "glue:GetDataQualityRuleset",
+            Resource: pulumi.interpolate`${glueArn("dataQualityRuleset")}/${o.rulesetName}`,
+        },
+        {
+            Sid: "PublishDataQualityResults",
+            Effect: "Allow",
+            Action: "glue:PublishDataQuality",
+            Resource: pulumi.interpolate`${glueArn("dataQualityRuleset")}/*`,
+        },
+        { Sid: "ReportToOwners", Effect: "Allow", Action: "sns:Publish", Resource: o.topicArn },
         {
             Sid: "WriteGlueLogs",
             Effect: "Allow",
@@ -90,7 +132,7 @@ export function glueRoleStatements(
             Effect: "Allow",
             Action: "cloudwatch:PutMetricData",
             Resource: "*",
-            Condition: { StringEquals: { "cloudwatch:namespace": "Glue" } },
+            Condition: { StringEquals: { "cloudwatch:namespace": ["Glue", "Glue Data Quality"] } },
         },
     ];
 }
@@ -115,6 +157,14 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
         name: o.databaseName,
         description: "CSV tables catalogued by the crawler, one per dataset folder",
     }, { parent });
+    const curatedDatabase = new aws.glue.CatalogDatabase(`${name}-curated`, {
+        name: o.curatedDatabaseName,
+        description: `Parquet tables the job keeps, one per dataset, under ${o.prefixes.outputPrefix}: query them with Athena`,
+    }, { parent });
+    const ruleset = new aws.glue.DataQualityRuleset(`${name}-ruleset`, {
+        description: "Rules every dataset must pass; the job adds completeness of the key columns each dataset has",
+        ruleset: o.dataQualityRules,
+    }, { parent });
     const role = new aws.iam.Role(`${name}-glue`, {
         assumeRolePolicy: policyJson(assumeRolePolicy("glue.amazonaws.com")),
     }, { parent });
@@ -122,7 +172,11 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
         role: role.id,
         policy: policyJson({
             Version: "2012-10-17",
-            Statement: glueRoleStatements(o.bucket.arn, database.arn, database.name, o.prefixes),
+            Statement: glueRoleStatements({
+                bucketArn: o.bucket.arn, databaseArn: database.arn, databaseName: database.name,
+                curatedDatabaseArn: curatedDatabase.arn, curatedDatabaseName: curatedDatabase.name,
+                rulesetName: ruleset.name, topicArn: o.topicArn, prefixes: o.prefixes,
+            }),
         }),
     }, { parent });
 
@@ -162,7 +216,7 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
         numberOfWorkers: o.numberOfWorkers,
         executionClass: o.executionClass,
         timeout: o.jobTimeoutMinutes,
-        maxRetries: 0,
+        maxRetries: o.jobMaxRetries,
         executionProperty: { maxConcurrentRuns: 1 },
         command: { name: "glueetl", pythonVersion: "3", scriptLocation: s3Uri(scriptKey) },
         defaultArguments: {
@@ -176,8 +230,16 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
             "--database_name": database.name,
             "--raw_path": s3Uri(o.prefixes.rawPrefix),
             "--output_path": s3Uri(o.prefixes.outputPrefix),
+            "--curated_database_name": curatedDatabase.name,
+            "--quarantine_path": s3Uri(o.prefixes.quarantinePrefix),
+            "--ruleset_name": ruleset.name,
+            "--key_columns": JSON.stringify(o.keyColumns),
+            "--max_quarantined_percent": String(o.maxQuarantinedPercent),
+            "--partition_columns": JSON.stringify(o.partitionColumns),
+            "--topic_arn": o.topicArn,
+            ...(o.autoScaling ? { "--enable-auto-scaling": "true" } : {}),
         },
     }, { parent, dependsOn: [rolePolicy, script] });
 
-    return { role, database, crawler, job, script, jobLogGroup };
+    return { role, database, curatedDatabase, ruleset, crawler, job, script, jobLogGroup };
 }

@@ -3,6 +3,10 @@ export interface PipelinePrefixes {
     rawPrefix: string;
     outputPrefix: string;
     gluePrefix: string;
+    /** Rows and records the job put aside, per dataset and run. */
+    quarantinePrefix: string;
+    /** Athena query results of the pipeline's workgroup. */
+    athenaPrefix: string;
 }
 
 export interface PrefixProblem {

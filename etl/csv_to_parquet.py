@@ -9,7 +9,7 @@ A dataset whose share of failing rows is over the threshold is not written at al
 the run ends FAILED with the reason, and the owners get the job's failure email. Bookmarks are committed once.
 
 Job arguments: --JOB_NAME and --JOB_RUN_ID (set by Glue), --database_name, --curated_database_name, --raw_path,
---output_path, --quarantine_path, --ruleset_name, --key_columns (comma-separated), --max_quarantined_percent, --partition_columns (JSON object:
+--output_path, --quarantine_path, --ruleset_name, --key_columns (JSON list), --max_quarantined_percent, --partition_columns (JSON object:
 dataset -> column), --topic_arn (where the run's data quality summary is published when rows were quarantined).
 """
 import json
@@ -164,7 +164,7 @@ class Converter:
         self.ctx, self.args, self.ruleset, self.dq, self.log = glue_context, args, ruleset, dq, log
         self.partitions = json.loads(args["partition_columns"] or "{}")
         self.max_percent = float(args["max_quarantined_percent"])
-        self.key_columns = [c for c in args["key_columns"].split(",") if c.strip()]
+        self.key_columns = [c for c in json.loads(args["key_columns"] or "[]") if c.strip()]
 
     def quarantine(self, frame, dataset, kind):
         path = run_path(self.args["quarantine_path"], dataset, self.args["JOB_RUN_ID"], kind)

@@ -16,7 +16,7 @@ ARGS = {
     "output_path": "s3://bucket/parquet_data/",
     "quarantine_path": "s3://bucket/quarantine/",
     "ruleset_name": "lake-ruleset",
-    "key_columns": "Order ID,customer",
+    "key_columns": '["Order ID", "customer"]',
     "max_quarantined_percent": "10",
     "partition_columns": "{}",
     "topic_arn": "arn:aws:sns:eu-west-1:123456789012:alerts",

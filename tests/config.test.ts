@@ -9,6 +9,7 @@ const REQUIRED: RawConfig = {
     crawlerName: "my-crawler",
     jobName: "my-job",
     databaseName: "my_raw",
+    curatedDatabaseName: "my_curated",
 };
 
 function errorOf(raw: RawConfig): ConfigError {
@@ -34,7 +35,10 @@ describe("stack config", () => {
             crawlerName: "my-crawler",
             jobName: "my-job",
             databaseName: "my_raw",
+            curatedDatabaseName: "my_curated",
             ...CONFIG_DEFAULTS,
+            keyColumns: [],
+            partitionColumns: {},
         });
         expect(config.rawPrefix).to.equal("csv_data/");
         expect(config.outputPrefix).to.equal("parquet_data/");
@@ -43,7 +47,7 @@ describe("stack config", () => {
         expect(config.glueVersion).to.equal("5.0");
     });
 
-    for (const key of ["notificationEmail", "crawlerName", "jobName", "databaseName"]) {
+    for (const key of ["notificationEmail", "crawlerName", "jobName", "databaseName", "curatedDatabaseName"]) {
         it(`requires ${key} and names it`, () => {
             const error = errorOf({ ...REQUIRED, [key]: undefined });
             expect(error.key).to.equal(key);
@@ -57,7 +61,23 @@ describe("stack config", () => {
             .to.deep.equal(["a@example.com", "b@example.org"]);
     });
 
+    it("reads key columns as a list and partition columns per dataset", () => {
+        const config = parseConfig({ ...REQUIRED, keyColumns: "order_id, Customer ID,", partitionColumns: "sales=order_date; events = day" });
+        expect(config.keyColumns).to.deep.equal(["order_id", "Customer ID"]);
+        expect(config.partitionColumns).to.deep.equal({ sales: "order_date", events: "day" });
+    });
+
     const invalid: [string, RawConfig, string, string][] = [
+        ["a curated database equal to the raw one", { curatedDatabaseName: "my_raw" }, "curatedDatabaseName", "differ from databaseName"],
+        ["a quarantine prefix inside the output prefix", { quarantinePrefix: "parquet_data/bad/" }, "quarantinePrefix", "overlaps outputPrefix"],
+        ["Athena results inside the raw prefix", { athenaPrefix: "csv_data/athena/" }, "athenaPrefix", "overlaps rawPrefix"],
+        ["an Athena scan limit under 10 MB", { athenaBytesScannedCutoffMb: "5" }, "athenaBytesScannedCutoffMb", "outside 10.."],
+        ["rules that are not a DQDL list", { dataQualityRules: "RowCount > 0" }, "dataQualityRules", "DQDL"],
+        ["a quarantine share over 100%", { maxQuarantinedPercent: "150" }, "maxQuarantinedPercent", "outside 0..100"],
+        ["a partition entry without a column", { partitionColumns: "sales" }, "partitionColumns", "<dataset folder>=<column>"],
+        ["a dataset partitioned twice", { partitionColumns: "sales=a;sales=b" }, "partitionColumns", "given twice"],
+        ["a non-boolean autoScaling", { autoScaling: "maybe" }, "autoScaling", "true or false"],
+        ["more than 10 job retries", { jobMaxRetries: "11" }, "jobMaxRetries", "outside 0..10"],
         ["a bad email", { notificationEmail: "a@example.com,not-an-email" }, "notificationEmail", "not-an-email"],
         ["an empty email list", { notificationEmail: " , " }, "notificationEmail", "no email"],
         ["a crawler name with spaces", { crawlerName: "my crawler" }, "crawlerName", "my crawler"],
@@ -96,7 +116,7 @@ describe("stack config", () => {
             expect(declared.type, key).to.equal(typeof value === "number" ? "integer" : typeof value);
             expect(declared.description, key).to.be.a("string").and.not.be.empty;
         }
-        for (const key of ["notificationEmail", "crawlerName", "jobName", "databaseName"]) {
+        for (const key of ["notificationEmail", "crawlerName", "jobName", "databaseName", "curatedDatabaseName"]) {
             expect(project.config[key].default, key).to.equal(undefined);
         }
     });

@@ -66,10 +66,10 @@ describe("CsvToParquetPipeline", () => {
             expect(prod.options(T.bucket, "safe-data")).to.include({ protect: true, retainOnDelete: true });
         });
 
-        it("expires Glue's temp files only, never the uploads", () => {
+        it("expires Glue's temp files and Athena results only, never the uploads, Parquet or quarantine", () => {
             const rules: Inputs[] = r.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "lake-data").inputs.rules;
             const expiring = rules.filter((rule) => rule.expiration);
-            expect(expiring.map((rule) => rule.filter.prefix)).to.deep.equal(["glue/temp/"]);
+            expect(expiring.map((rule) => [rule.filter.prefix, rule.expiration.days])).to.deep.equal([["glue/temp/", 7], ["athena_results/", 30]]);
         });
 
         it("uploads the ETL script under the Glue prefix", () => {
@@ -170,15 +170,17 @@ describe("CsvToParquetPipeline", () => {
             expect(s.flatMap((x) => list(x.Action))).to.not.include("glue:StartCrawler");
         });
 
-        it("Glue reads CSV and scripts, writes only Parquet and temp files, and keeps only its database", () => {
+        it("Glue reads CSV and scripts, writes only Parquet, quarantine and temp files, and keeps only its databases", () => {
             const s = statements(r, "lake-glue");
             const bucketArn = physical(T.bucket, "lake-data").arn;
             expect(allowed(s, "s3:GetObject")).to.include.members([`${bucketArn}/csv_data*`, `${bucketArn}/glue/scripts/*`]);
-            expect(allowed(s, "s3:PutObject")).to.deep.equal([`${bucketArn}/parquet_data*`, `${bucketArn}/glue/temp*`]);
+            expect(allowed(s, "s3:PutObject")).to.deep.equal([`${bucketArn}/parquet_data*`, `${bucketArn}/quarantine*`, `${bucketArn}/glue/temp*`]);
             expect(allowed(s, "s3:DeleteObject")).to.deep.equal(allowed(s, "s3:PutObject"));
             const db = physical("aws:glue/catalogDatabase:CatalogDatabase", "lake-raw");
+            const curated = physical("aws:glue/catalogDatabase:CatalogDatabase", "lake-curated");
             expect(allowed(s, "glue:CreateTable")).to.deep.equal([
                 `arn:aws:glue:${REGION}:${ACCOUNT}:catalog`, db.arn, `arn:aws:glue:${REGION}:${ACCOUNT}:table/${db.name}/*`,
+                curated.arn, `arn:aws:glue:${REGION}:${ACCOUNT}:table/${curated.name}/*`,
             ]);
             expect(r.json(T.role, "lake-glue", "assumeRolePolicy").Statement[0].Principal).to.deep.equal({ Service: "glue.amazonaws.com" });
         });
@@ -191,7 +193,7 @@ describe("CsvToParquetPipeline", () => {
                     }
                     if (list(s.Resource).includes("*")) {
                         expect(s.Action, name).to.equal("cloudwatch:PutMetricData");
-                        expect(s.Condition).to.deep.equal({ StringEquals: { "cloudwatch:namespace": "Glue" } });
+                        expect(s.Condition).to.deep.equal({ StringEquals: { "cloudwatch:namespace": ["Glue", "Glue Data Quality"] } });
                     }
                 }
             }
@@ -277,10 +279,10 @@ describe("CsvToParquetPipeline", () => {
         ]);
         const keys = resources.all.map((x) => `${x.type}::${x.name}`);
         expect(new Set(keys).size).to.equal(keys.length);
-        for (const type of [T.crawler, T.job, "aws:glue/catalogDatabase:CatalogDatabase"]) {
+        for (const [type, count] of [[T.crawler, 2], [T.job, 2], ["aws:glue/catalogDatabase:CatalogDatabase", 4]] as const) {
             const names = resources.ofType(type).map((x) => x.state.name);
-            expect(names, type).to.have.length(2);
-            expect(new Set(names).size, type).to.equal(2);
+            expect(names, type).to.have.length(count);
+            expect(new Set(names).size, type).to.equal(count);
         }
     });
 
@@ -291,11 +293,17 @@ describe("CsvToParquetPipeline", () => {
             ["FLEX on G.8X", { executionClass: "FLEX", workerType: "G.8X" }, "workerType"],
             ["overlapping prefixes", { outputPrefix: "csv_data/out/" }, "outputPrefix"],
             ["a retry interval below six function timeouts", { retryIntervalSeconds: 60 }, "retryIntervalSeconds"],
+            ["rules that are not DQDL", { dataQuality: { rules: "RowCount > 0" } }, "dataQuality.rules"],
+            ["a quarantine share over 100%", { dataQuality: { maxQuarantinedPercent: 101 } }, "dataQuality.maxQuarantinedPercent"],
+            ["11 job retries", { jobMaxRetries: 11 }, "jobMaxRetries"],
+            ["an Athena limit of 1 MB", { athenaBytesScannedCutoffMb: 1 }, "athenaBytesScannedCutoffMb"],
+            ["a quarantine prefix inside the raw prefix", { quarantinePrefix: "csv_data/q/" }, "quarantinePrefix"],
         ];
         for (const [what, args, field] of cases) {
             it(`throws a ResourceError naming ${field} for ${what}`, () => {
-                expect(() => new CsvToParquetPipeline(`bad-${field.toLowerCase()}`, { notificationTopicArn: TOPIC, ...args }))
-                    .to.throw(new RegExp(`CsvToParquetPipeline bad-${field.toLowerCase()}: ${field} `));
+                const name = `bad-${field.toLowerCase().replace(/[^a-z0-9]/g, "-")}`;
+                expect(() => new CsvToParquetPipeline(name, { notificationTopicArn: TOPIC, ...args }))
+                    .to.throw(new RegExp(`CsvToParquetPipeline ${name}: ${field.replace(".", "\\.")} `));
             });
         }
         it("throws for a name S3 cannot use", () => {

@@ -53,6 +53,33 @@ async function archives(resources: Resources): Promise<Record<string, { bytes: n
 }
 
 describe("stacks", () => {
+    /** The catalogs, ruleset, workgroup and job arguments each stack deploys. */
+    function expectEtl(r: Resources, stack: string, o: { cutoffBytes: number; maxRetries: number; forceDestroy: boolean }) {
+        const bucket = r.one("aws:s3/bucket:Bucket", "csv-to-parquet-data").state.bucket;
+        const databases = r.ofType("aws:glue/catalogDatabase:CatalogDatabase").map((d) => d.inputs.name).sort();
+        expect(databases).to.deep.equal([`csv_to_parquet_${stack}_curated`, `csv_to_parquet_${stack}_raw`]);
+        const ruleset = r.one("aws:glue/dataQualityRuleset:DataQualityRuleset", "csv-to-parquet-ruleset");
+        expect(ruleset.inputs.ruleset).to.equal("Rules = [ RowCount > 0 ]");
+        const workgroup = r.one("aws:athena/workgroup:Workgroup", "csv-to-parquet-athena").inputs;
+        expect(workgroup.forceDestroy).to.equal(o.forceDestroy);
+        expect(workgroup.configuration).to.deep.include({ enforceWorkgroupConfiguration: true, bytesScannedCutoffPerQuery: o.cutoffBytes });
+        expect(workgroup.configuration.resultConfiguration).to.deep.equal({
+            outputLocation: `s3://${bucket}/athena_results/`, encryptionConfiguration: { encryptionOption: "SSE_S3" },
+        });
+        const job = r.one("aws:glue/job:Job", "csv-to-parquet-job").inputs;
+        expect(job.maxRetries).to.equal(o.maxRetries);
+        expect(job.defaultArguments).to.deep.include({
+            "--database_name": `csv_to_parquet_${stack}_raw`,
+            "--curated_database_name": `csv_to_parquet_${stack}_curated`,
+            "--quarantine_path": `s3://${bucket}/quarantine/`,
+            "--ruleset_name": ruleset.state.name,
+            "--key_columns": "[]",
+            "--max_quarantined_percent": "10",
+            "--partition_columns": "{}",
+            "--enable-auto-scaling": "true",
+        });
+    }
+
     it("dev: Flex job runs, 7-day logs, a disposable bucket", async () => {
         const r = await buildStack("dev");
         const job = r.one("aws:glue/job:Job", "csv-to-parquet-job").inputs;
@@ -62,6 +89,7 @@ describe("stacks", () => {
         expect(r.one("aws:s3/bucket:Bucket", "csv-to-parquet-data").inputs.forceDestroy).to.equal(true);
         expect(r.ofType("aws:s3/bucketVersioning:BucketVersioning")).to.have.length(0);
         expect(r.ofType("aws:sns/topicSubscription:TopicSubscription").map((s) => s.inputs.endpoint)).to.deep.equal(["data-team@example.com"]);
+        expectEtl(r, "dev", { cutoffBytes: 1024 * 1_000_000, maxRetries: 0, forceDestroy: true });
         report("dev", r, await archives(r));
     });
 
@@ -74,6 +102,7 @@ describe("stacks", () => {
         expect(r.ofType("aws:s3/bucketVersioning:BucketVersioning")).to.have.length(1);
         // A crawl-completed message waits out a whole 120-minute run: ceil(7200 / 180) + 3 receives.
         expect(JSON.parse(r.one("aws:sqs/queue:Queue", "csv-to-parquet-start-job-queue").inputs.redrivePolicy).maxReceiveCount).to.equal(43);
+        expectEtl(r, "prod", { cutoffBytes: 10240 * 1_000_000, maxRetries: 1, forceDestroy: false });
         report("prod", r, await archives(r));
     });
 
@@ -82,7 +111,8 @@ describe("stacks", () => {
         const prod = stackFile("prod");
         const differing = Object.keys({ ...dev, ...prod }).filter((k) => dev[k] !== prod[k]).sort();
         expect(differing).to.deep.equal([
-            "csv-to-parquet:crawlerName", "csv-to-parquet:databaseName", "csv-to-parquet:executionClass",
+            "csv-to-parquet:athenaBytesScannedCutoffMb", "csv-to-parquet:crawlerName", "csv-to-parquet:curatedDatabaseName",
+            "csv-to-parquet:databaseName", "csv-to-parquet:executionClass", "csv-to-parquet:jobMaxRetries",
             "csv-to-parquet:jobName", "csv-to-parquet:jobTimeoutMinutes", "csv-to-parquet:logRetentionDays",
             "csv-to-parquet:protectData",
         ]);
