@@ -107,6 +107,16 @@ describe("stack config", () => {
         });
     }
 
+    it("is documented in the README, every key with its default", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+        for (const key of CONFIG_KEYS) {
+            const row = readme.split("\n").find((line) => line.startsWith(`| \`${key}\` |`));
+            expect(row, key).to.be.a("string");
+            const value = (CONFIG_DEFAULTS as Record<string, unknown>)[key];
+            if (value !== undefined && value !== "") expect(row, key).to.contain(`${value}`);
+        }
+    });
+
     it("is declared in Pulumi.yaml with the same keys and defaults", () => {
         const project = yaml.load(fs.readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8")) as ProjectFile;
         expect(Object.keys(project.config).sort()).to.deep.equal([...CONFIG_KEYS].sort());
