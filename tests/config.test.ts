@@ -124,7 +124,7 @@ describe("stack config", () => {
             const declared = project.config[key];
             expect(declared.default, key).to.equal(value);
             expect(declared.type, key).to.equal(typeof value === "number" ? "integer" : typeof value);
-            expect(declared.description, key).to.be.a("string").and.not.be.empty;
+            expect(declared.description, key).to.be.a("string").with.length.above(0);
         }
         for (const key of ["notificationEmail", "crawlerName", "jobName", "databaseName", "curatedDatabaseName"]) {
             expect(project.config[key].default, key).to.equal(undefined);

@@ -70,7 +70,7 @@ describe("ETL resources: curated catalog, data quality, Athena", () => {
         expect(workgroup.configuration.resultConfiguration).to.deep.equal({
             outputLocation: `s3://${bucket}/athena_results/`, encryptionConfiguration: { encryptionOption: "SSE_S3" },
         });
-        expect(await valueOf(p.athenaWorkgroup.name)).to.be.a("string").and.not.be.empty;
+        expect(await valueOf(p.athenaWorkgroup.name)).to.be.a("string").with.length.above(0);
         expect(await valueOf(p.quarantineLocation)).to.equal(`s3://${bucket}/quarantine/`);
     });
 });

@@ -123,7 +123,7 @@ describe("stacks", () => {
         startRecording();
         const program = require("../index") as Record<string, pulumi.Output<string>>;
         const bucket = await valueOf(program.bucketName);
-        expect(bucket).to.be.a("string").and.not.be.empty;
+        expect(bucket).to.be.a("string").with.length.above(0);
         expect(await valueOf(program.uploadLocation)).to.equal(`s3://${bucket}/csv_data/`);
         expect(await valueOf(program.outputLocation)).to.equal(`s3://${bucket}/parquet_data/`);
         expect(await valueOf(program.crawlerName)).to.equal("csv-to-parquet-dev-crawler");
