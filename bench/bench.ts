@@ -1,0 +1,110 @@
+/*
+ * `npm run bench`: archive size, cold start, program evaluation and the burst simulation's Glue runs, side by side.
+ * Timings are medians of RUNS fresh Node processes; not part of `npm test`.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { awsSdkPackages } from "../components/queueFunction";
+
+const ROOT = path.join(__dirname, "..");
+const OUT = path.join(ROOT, "bench", ".out");
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+/** Runs a script in a fresh Node process RUNS times; the script prints the milliseconds it measured. */
+function timeChild(file: string, env: Record<string, string> = {}): number {
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+        const result = spawnSync(process.execPath, [file], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
+        if (result.status !== 0) throw new Error(`${file} failed: ${result.stderr}`);
+        times.push(Number(result.stdout.trim().split("\n").pop()));
+    }
+    return median(times);
+}
+
+function du(p: string): number {
+    const stat = fs.statSync(p);
+    return stat.isDirectory() ? fs.readdirSync(p).reduce((sum, f) => sum + du(path.join(p, f)), 0) : stat.size;
+}
+
+/** Bytes CallbackFunction would add beside __index.js, with and without the @aws-sdk exclusions. */
+async function shippedModules(exclude: string[]): Promise<number> {
+    const paths = await pulumi.runtime.computeCodePaths({ extraExcludePackages: exclude });
+    return [...paths.keys()].reduce((sum, p) => sum + du(path.join(ROOT, p)), 0);
+}
+
+async function main(): Promise<void> {
+    fs.mkdirSync(OUT, { recursive: true });
+    const ts = `require("ts-node").register({ transpileOnly: true, compilerOptions: { module: "commonjs" } });`;
+
+    // Serialize the deployed handlers once (under mocks) into bench/.out.
+    fs.writeFileSync(path.join(OUT, "serialize.js"), `${ts}
+const { writeHandlers } = require(${JSON.stringify(path.join(ROOT, "bench", "handlers.ts"))});
+writeHandlers(${JSON.stringify(OUT)}).then((sizes) => console.log(JSON.stringify(sizes)));`);
+    const serialized = spawnSync(process.execPath, [path.join(OUT, "serialize.js")], { cwd: ROOT, encoding: "utf8" });
+    if (serialized.status !== 0) throw new Error(serialized.stderr);
+    const sizes = JSON.parse(serialized.stdout.trim().split("\n").pop() as string) as Record<string, number>;
+
+    const excluded = await shippedModules(awsSdkPackages());
+    const unexcluded = await shippedModules([]);
+
+    // Cold start: a fresh process loads a handler and serves one event with Glue's `send` stubbed.
+    const cold = (handlerFile: string) => {
+        const file = path.join(OUT, `cold-${path.basename(handlerFile)}`);
+        fs.writeFileSync(file, `const t0 = performance.now();
+const glue = require("@aws-sdk/client-glue");
+glue.GlueClient.prototype.send = async () => ({ Crawler: { State: "READY" }, JobRunId: "jr_1" });
+process.env.CRAWLER_NAME = "c"; process.env.JOB_NAME = "j"; process.env.RAW_PREFIX = "csv_data/";
+console.info = () => undefined;
+const { handler } = require(${JSON.stringify(handlerFile)});
+const body = JSON.stringify({ Records: [{ eventSource: "aws:s3", eventName: "ObjectCreated:Put", eventTime: "2026-11-21T10:00:00Z", s3: { object: { key: "csv_data/a/1.csv" } } }] });
+handler({ Records: [{ messageId: "1", body }] }, {}).then(() => process.stdout.write(String(performance.now() - t0)));`);
+        return timeChild(file);
+    };
+    const minimal = path.join(OUT, "minimal.js");
+    fs.writeFileSync(minimal, `const { GlueClient, StartCrawlerCommand } = require("@aws-sdk/client-glue");
+const glue = new GlueClient({});
+exports.handler = async () => { await glue.send(new StartCrawlerCommand({ Name: process.env.CRAWLER_NAME })); return { batchItemFailures: [] }; };`);
+
+    const program = path.join(OUT, "program.js");
+    fs.writeFileSync(program, `const t0 = performance.now();
+${ts}
+const { evaluate } = require(${JSON.stringify(path.join(ROOT, "bench", "handlers.ts"))});
+evaluate(process.env.STACK).then(() => process.stdout.write(String(performance.now() - t0)));`);
+    const floor = path.join(OUT, "floor.js");
+    fs.writeFileSync(floor, `const t0 = performance.now(); require("@pulumi/aws"); process.stdout.write(String(performance.now() - t0));`);
+
+    const rows: [string, string, string, string][] = [];
+    const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+    for (const name of ["start-crawler", "start-job"]) {
+        rows.push([`${name} archive`, kb(sizes[name] + excluded), `${kb(sizes[name] + unexcluded)} without exclusions`, `${Math.round((sizes[name] + unexcluded) / (sizes[name] + excluded))}× smaller`]);
+    }
+    for (const name of ["start-crawler", "start-job"]) {
+        const deployed = cold(path.join(OUT, `${name}.js`));
+        const hand = cold(minimal);
+        rows.push([`${name} cold start`, `${deployed.toFixed(0)} ms`, `${hand.toFixed(0)} ms hand-written`, ratio(deployed, hand)]);
+    }
+    const floorMs = timeChild(floor);
+    for (const stack of ["dev", "prod"]) {
+        const ms = timeChild(program, { STACK: stack });
+        rows.push([`${stack} program evaluation`, `${ms.toFixed(0)} ms`, `${floorMs.toFixed(0)} ms loading @pulumi/aws`, ratio(ms, floorMs)]);
+    }
+    const { burstFigures } = await import("./handlers");
+    for (const r of await burstFigures()) {
+        rows.push([`burst: ${r.scenario}`, `${r.crawls} crawls, ${r.jobRuns} job runs`, `${r.directCrawls} crawls, ${r.directJobRuns} job runs direct`, `${r.directLost} lost direct`]);
+    }
+    const header: [string, string, string, string] = ["measure", "this project", "compared with", "ratio"];
+    const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i].length)));
+    const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+    console.log([line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n"));
+    console.log(`\nmedians of ${RUNS} runs, Node ${process.versions.node}`);
+}
+
+main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+});
