@@ -1,39 +1,9 @@
 import { expect } from "chai";
-import * as fs from "fs";
-import * as path from "path";
 import * as zlib from "zlib";
-import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { build, PROJECT, registered, Resources, startRecording, valueOf } from "./harness";
-import { parseConfig, RawConfig } from "../config";
-import { createDataLake } from "../stack";
+import { PROJECT, registered, Resources, startRecording, valueOf } from "./harness";
+import { buildStack, stackFile } from "./stackFiles";
 
-const ROOT = path.join(__dirname, "..");
-
-/** A stack file's values for this project, as `pulumi config` would hand them to the program. */
-function stackFile(stack: string): Record<string, string> {
-    const file = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-    const values: Record<string, string> = {};
-    for (const [key, value] of Object.entries(file.config)) {
-        values[key] = String(value);
-    }
-    return values;
-}
-
-function projectValues(values: Record<string, string>): RawConfig {
-    const raw: RawConfig = {};
-    for (const [key, value] of Object.entries(values)) {
-        if (key.startsWith(`${PROJECT}:`)) {
-            raw[key.slice(PROJECT.length + 1)] = value;
-        }
-    }
-    return raw;
-}
-
-async function buildStack(stack: string): Promise<Resources> {
-    const config = parseConfig({ ...projectValues(stackFile(stack)), notificationEmail: "data-team@example.com" });
-    return (await build((opts) => createDataLake(config, opts))).resources;
-}
 
 function report(stack: string, resources: Resources, archives: Record<string, { bytes: number; deflated: number }>): void {
     const custom = resources.all.filter((r) => r.type.startsWith("aws:"));
