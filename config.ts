@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
-    DQDL_RULES, EMAIL_PATTERN, EXECUTION_CLASSES, ExecutionClass, FLEX_WORKER_TYPES, GLUE_VERSIONS, GlueVersion, PIPELINE_DEFAULTS, WORKER_TYPES, WorkerType,
+    BUCKET_ENCRYPTIONS, BucketEncryption, DQDL_RULES, EMAIL_PATTERN, EXECUTION_CLASSES, ExecutionClass, FLEX_WORKER_TYPES, GLUE_VERSIONS, GlueVersion, PIPELINE_DEFAULTS, WORKER_TYPES, WorkerType,
 } from "./components/defaults";
 import { validatePrefixes } from "./components/prefixes";
 
@@ -36,6 +36,8 @@ export interface DataLakeConfig {
     logRetentionDays: number;
     protectData: boolean;
     batchWindowSeconds: number;
+    bucketEncryption: BucketEncryption;
+    noncurrentVersionExpirationDays: number;
 }
 
 /** Defaults of the optional keys; Pulumi.yaml declares the same values (a test keeps them equal). */
@@ -190,12 +192,14 @@ export function parseConfig(raw: RawConfig): DataLakeConfig {
     const partitionColumns = parsePartitionColumns(raw.partitionColumns ?? CONFIG_DEFAULTS.partitionColumns);
     const autoScaling = boolean(raw, "autoScaling", CONFIG_DEFAULTS.autoScaling);
     const jobMaxRetries = integer(raw, "jobMaxRetries", CONFIG_DEFAULTS.jobMaxRetries, 0, 10);
+    const bucketEncryption = oneOf(raw, "bucketEncryption", BUCKET_ENCRYPTIONS, CONFIG_DEFAULTS.bucketEncryption);
+    const noncurrentVersionExpirationDays = integer(raw, "noncurrentVersionExpirationDays", CONFIG_DEFAULTS.noncurrentVersionExpirationDays, 1, 36500);
 
     return {
         notificationEmails, crawlerName, jobName, databaseName, curatedDatabaseName, ...prefixes,
         glueVersion, workerType, numberOfWorkers, executionClass, jobTimeoutMinutes, logRetentionDays,
         protectData, batchWindowSeconds, athenaBytesScannedCutoffMb, dataQualityRules, keyColumns,
-        maxQuarantinedPercent, partitionColumns, autoScaling, jobMaxRetries,
+        maxQuarantinedPercent, partitionColumns, autoScaling, jobMaxRetries, bucketEncryption, noncurrentVersionExpirationDays,
     };
 }
 

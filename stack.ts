@@ -12,9 +12,13 @@ export function createDataLake(config: DataLakeConfig, opts?: pulumi.ComponentRe
     const notifications = new NotificationTopic("notifications", {
         emails: config.notificationEmails,
         displayName: "CSV to Parquet pipeline",
+        protectKey: config.protectData,
     }, opts);
     const pipeline = new CsvToParquetPipeline("csv-to-parquet", {
         notificationTopicArn: notifications.topicArn,
+        notificationTopicKeyArn: notifications.keyArn,
+        bucketEncryption: config.bucketEncryption,
+        noncurrentVersionExpirationDays: config.noncurrentVersionExpirationDays,
         crawlerName: config.crawlerName,
         jobName: config.jobName,
         databaseName: config.databaseName,

@@ -9,6 +9,8 @@ export interface AthenaOptions {
     bytesScannedCutoffMb: number;
     /** Keep the workgroup's query history when the stack is destroyed. */
     protectData: boolean;
+    /** Encrypt results with this key (when the bucket uses SSE-KMS); otherwise SSE-S3. */
+    key?: aws.kms.Key;
 }
 
 /**
@@ -27,7 +29,9 @@ export function createAthenaWorkgroup(name: string, o: AthenaOptions, parent: pu
             engineVersion: { selectedEngineVersion: "AUTO" },
             resultConfiguration: {
                 outputLocation: pulumi.interpolate`s3://${o.bucket.bucket}/${o.resultsPrefix}`,
-                encryptionConfiguration: { encryptionOption: "SSE_S3" },
+                encryptionConfiguration: o.key
+                    ? { encryptionOption: "SSE_KMS", kmsKeyArn: o.key.arn }
+                    : { encryptionOption: "SSE_S3" },
             },
         },
     }, { parent });

@@ -5,8 +5,9 @@ import { createAlarms } from "./alarms";
 import { createAthenaWorkgroup } from "./athena";
 import { createDashboard } from "./dashboard";
 import { createDataBucket } from "./dataBucket";
-import { DQDL_RULES, EXECUTION_CLASSES, FLEX_WORKER_TYPES, jobMaxReceives, PIPELINE_DEFAULTS as D, QUEUE_DEFAULTS as Q, WORKER_TYPES } from "./defaults";
+import { BUCKET_ENCRYPTIONS, BucketEncryption, DQDL_RULES, EXECUTION_CLASSES, FLEX_WORKER_TYPES, jobMaxReceives, PIPELINE_DEFAULTS as D, QUEUE_DEFAULTS as Q, WORKER_TYPES } from "./defaults";
 import { createGlueResources } from "./glue";
+import { createCustomerKey, logsMayUse } from "./kms";
 import { arnParts, serviceMaySendTo } from "./policies";
 import { validatePrefixes } from "./prefixes";
 import { createQueueFunction } from "./queueFunction";
@@ -15,6 +16,12 @@ import { crawlerStatePattern, jobStatePattern } from "./eventPatterns";
 export interface CsvToParquetPipelineArgs {
     /** ARN of the SNS topic told of every job outcome and crawler failure (e.g. `NotificationTopic.topicArn`). Required. */
     notificationTopicArn: pulumi.Input<string>;
+    /** The topic's KMS key, when it has one (e.g. `NotificationTopic.keyArn`): the job's reports are encrypted with it. Default: none. */
+    notificationTopicKeyArn?: pulumi.Input<string>;
+    /** `SSE-KMS` (the pipeline's customer managed key, bucket key on) or `SSE-S3` for the data bucket. Default: `SSE-KMS`. */
+    bucketEncryption?: string;
+    /** With `protectData`: days before a replaced or deleted version of what the pipeline wrote expires. Default: `90`. */
+    noncurrentVersionExpirationDays?: number;
     /** Glue crawler name. Default: `<name>-crawler`. */
     crawlerName?: pulumi.Input<string>;
     /** Glue job name. Default: `<name>-job`. */
@@ -82,6 +89,8 @@ const FUNCTION_TIMEOUT_SECONDS = 30;
  */
 export class CsvToParquetPipeline extends pulumi.ComponentResource {
     public readonly bucket: aws.s3.Bucket;
+    /** Encrypts the bucket (under SSE-KMS), the job's bookmarks and every log group of the pipeline. */
+    public readonly key: aws.kms.Key;
     public readonly bucketName: pulumi.Output<string>;
     public readonly uploadLocation: pulumi.Output<string>;
     public readonly outputLocation: pulumi.Output<string>;
@@ -156,15 +165,31 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
         const jobName = pulumi.output(args.jobName ?? `${name}-job`);
         this.topicArn = pulumi.output(args.notificationTopicArn);
 
+        const bucketEncryption = args.bucketEncryption ?? D.bucketEncryption;
+        if (!(BUCKET_ENCRYPTIONS as readonly string[]).includes(bucketEncryption)) throw fail("bucketEncryption", `must be ${BUCKET_ENCRYPTIONS.join(" or ")}, not "${bucketEncryption}"`);
+        const noncurrentDays = args.noncurrentVersionExpirationDays ?? D.noncurrentVersionExpirationDays;
+        if (!Number.isInteger(noncurrentDays) || noncurrentDays < 1) throw fail("noncurrentVersionExpirationDays", `must be a whole number of days, at least 1, not ${noncurrentDays}`);
+
         const protectData = args.protectData ?? D.protectData;
-        const data = createDataBucket(name, { prefixes, protectData, tempExpirationDays: 7, athenaResultsExpirationDays: 30 }, this);
+        const key = createCustomerKey(`${name}-key`, {
+            description: `Encrypts the data, job bookmarks and logs of the ${name} pipeline`,
+            protect: protectData,
+            serviceStatements: (scope) => [logsMayUse(scope)],
+        }, this);
+        this.key = key.key;
+        const data = createDataBucket(name, {
+            prefixes, protectData, tempExpirationDays: 7, athenaResultsExpirationDays: 30,
+            encryption: bucketEncryption === "SSE-KMS" ? { algorithm: "SSE-KMS", key: key.key } : { algorithm: "SSE-S3" },
+            noncurrentVersionExpirationDays: noncurrentDays,
+        }, this);
         this.bucket = data.bucket;
         this.bucketName = data.bucket.bucket;
         this.uploadLocation = pulumi.interpolate`s3://${this.bucketName}/${prefixes.rawPrefix}`;
         this.outputLocation = pulumi.interpolate`s3://${this.bucketName}/${prefixes.outputPrefix}`;
 
         const glue = createGlueResources(name, {
-            bucket: this.bucket, prefixes, crawlerName, jobName,
+            bucket: this.bucket, key: key.key, keyPolicy: key.keyPolicy, bucketEncryption: bucketEncryption as BucketEncryption,
+            topicKeyArn: args.notificationTopicKeyArn, prefixes, crawlerName, jobName,
             databaseName: args.databaseName ?? `${name.replace(/-/g, "_")}_raw`,
             curatedDatabaseName: args.curatedDatabaseName ?? `${name.replace(/-/g, "_")}_curated`,
             topicArn: this.topicArn, dataQualityRules: dq.rules, keyColumns: dq.keyColumns,
@@ -179,6 +204,7 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
         this.quarantineLocation = pulumi.interpolate`s3://${this.bucketName}/${prefixes.quarantinePrefix}`;
         this.athenaWorkgroup = createAthenaWorkgroup(name, {
             bucket: this.bucket, resultsPrefix: prefixes.athenaPrefix, bytesScannedCutoffMb: cutoffMb, protectData,
+            key: bucketEncryption === "SSE-KMS" ? key.key : undefined,
         }, this);
         this.crawler = glue.crawler;
         this.crawlerName = glue.crawler.name;
@@ -187,7 +213,7 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
         this.glueRole = glue.role;
 
         const common = {
-            visibilityTimeoutSeconds: retryIntervalSeconds, logRetentionDays,
+            visibilityTimeoutSeconds: retryIntervalSeconds, logRetentionDays, logKey: key,
             timeoutSeconds: FUNCTION_TIMEOUT_SECONDS, memorySize: 256,
         };
         const starter = createQueueFunction(`${name}-start-crawler`, {

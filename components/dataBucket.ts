@@ -11,6 +11,10 @@ export interface DataBucketOptions {
     tempExpirationDays: number;
     /** Days before Athena query results are removed. */
     athenaResultsExpirationDays: number;
+    /** SSE-KMS with this key (bucket key on, so S3 asks KMS once per bucket key, not once per object), or SSE-S3. */
+    encryption: { algorithm: "SSE-KMS"; key: aws.kms.Key } | { algorithm: "SSE-S3" };
+    /** With versioning on: days before an overwritten or deleted version of what the pipeline writes is removed. */
+    noncurrentVersionExpirationDays: number;
 }
 
 export interface DataBucket {
@@ -38,7 +42,12 @@ export function createDataBucket(name: string, options: DataBucketOptions, paren
     }, { parent });
     new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-data`, {
         bucket: bucket.id,
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+        rules: [{
+            applyServerSideEncryptionByDefault: options.encryption.algorithm === "SSE-KMS"
+                ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: options.encryption.key.arn }
+                : { sseAlgorithm: "AES256" },
+            bucketKeyEnabled: true,
+        }],
     }, { parent });
     const policy = new aws.s3.BucketPolicy(`${name}-data`, {
         bucket: bucket.id,
@@ -73,6 +82,18 @@ export function createDataBucket(name: string, options: DataBucketOptions, paren
             abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
         },
     ];
+    if (protectData) {
+        // Versions the pipeline's own writes leave behind (a reprocessing, a rewritten partition) expire; versions
+        // of uploads under the raw prefix are the users' data and are never expired by the pipeline.
+        const written = [prefixes.outputPrefix, prefixes.quarantinePrefix, prefixes.gluePrefix, prefixes.athenaPrefix];
+        rules.push(...written.map((prefix) => ({
+            id: `expire-noncurrent-${prefix.replace(/[^A-Za-z0-9]+/g, "-").replace(/-$/, "")}`,
+            status: "Enabled",
+            filter: { prefix },
+            noncurrentVersionExpiration: { noncurrentDays: options.noncurrentVersionExpirationDays },
+            expiration: { expiredObjectDeleteMarker: true },
+        })));
+    }
     new aws.s3.BucketLifecycleConfiguration(`${name}-data`, { bucket: bucket.id, rules }, { parent });
     return { bucket, publicAccessBlock, policy };
 }

@@ -17,6 +17,10 @@ export type GlueVersion = (typeof GLUE_VERSIONS)[number];
 export const EXECUTION_CLASSES = ["STANDARD", "FLEX"] as const;
 export type ExecutionClass = (typeof EXECUTION_CLASSES)[number];
 
+/** How objects in the data bucket are encrypted: the pipeline's own KMS key, or S3-managed keys. */
+export const BUCKET_ENCRYPTIONS = ["SSE-KMS", "SSE-S3"] as const;
+export type BucketEncryption = (typeof BUCKET_ENCRYPTIONS)[number];
+
 /** Defaults of a pipeline's settings, shared by the component and the stack config. */
 export const PIPELINE_DEFAULTS = {
     rawPrefix: "csv_data/",
@@ -46,6 +50,10 @@ export const PIPELINE_DEFAULTS = {
     autoScaling: true,
     /** Times Glue retries a failed job run. */
     jobMaxRetries: 0,
+    /** SSE-KMS (the pipeline's customer managed key, bucket key on) or SSE-S3. */
+    bucketEncryption: "SSE-KMS" as BucketEncryption,
+    /** With protectData, days an overwritten or deleted version of what the pipeline wrote is kept. */
+    noncurrentVersionExpirationDays: 90,
 } as const;
 
 /** How the two queues are drained; the burst simulation (tests/simulation) models these same values. */

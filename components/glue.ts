@@ -5,12 +5,20 @@ import * as fs from "fs";
 import * as path from "path";
 import { arnParts, assumeRolePolicy, PolicyStatement, policyJson } from "./policies";
 import { PipelinePrefixes, prefixDepth } from "./prefixes";
+import { BucketEncryption } from "./defaults";
 
 /** The PySpark script the job runs, uploaded from etl/. */
 export const ETL_SCRIPT_PATH = path.join(__dirname, "..", "etl", "csv_to_parquet.py");
 
 export interface GlueOptions {
     bucket: aws.s3.Bucket;
+    /** The pipeline's key: S3 output (when the bucket uses SSE-KMS), job bookmarks and Glue's CloudWatch logs. */
+    key: aws.kms.Key;
+    /** Glue starts using the key only once its policy lets CloudWatch Logs use it. */
+    keyPolicy: aws.kms.KeyPolicy;
+    bucketEncryption: BucketEncryption;
+    /** The notification topic's key, when the topic is encrypted with one. */
+    topicKeyArn?: pulumi.Input<string>;
     prefixes: PipelinePrefixes;
     crawlerName: pulumi.Input<string>;
     jobName: pulumi.Input<string>;
@@ -40,6 +48,7 @@ export interface GlueResources {
     job: aws.glue.Job;
     script: aws.s3.BucketObjectv2;
     jobLogGroup: aws.cloudwatch.LogGroup;
+    securityConfiguration: aws.glue.SecurityConfiguration;
 }
 
 /** "csv_data/" -> "csv_data": matches the folder itself and its keys, as Spark and the crawler ask for both. */
@@ -58,6 +67,10 @@ export interface GlueRoleScope {
     curatedDatabaseName: pulumi.Input<string>;
     rulesetName: pulumi.Input<string>;
     topicArn: pulumi.Input<string>;
+    /** The pipeline's key (S3 objects under SSE-KMS, bookmarks, logs). */
+    keyArn: pulumi.Input<string>;
+    /** The topic's key, if the topic is encrypted with a customer managed key. */
+    topicKeyArn?: pulumi.Input<string>;
     prefixes: PipelinePrefixes;
 }
 
@@ -121,10 +134,22 @@ export function glueRoleStatements(o: GlueRoleScope): PolicyStatement[] {
             Resource: pulumi.interpolate`${glueArn("dataQualityRuleset")}/*`,
         },
         { Sid: "ReportToOwners", Effect: "Allow", Action: "sns:Publish", Resource: o.topicArn },
+        ...(o.topicKeyArn === undefined ? [] : [{
+            Sid: "EncryptReportsWithTheTopicKey",
+            Effect: "Allow" as const,
+            Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+            Resource: o.topicKeyArn,
+        }]),
+        {
+            Sid: "UseThePipelineKey",
+            Effect: "Allow",
+            Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+            Resource: o.keyArn,
+        },
         {
             Sid: "WriteGlueLogs",
             Effect: "Allow",
-            Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+            Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
             Resource: [logsArn, pulumi.interpolate`${logsArn}:*`],
         },
         {
@@ -175,10 +200,23 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
             Statement: glueRoleStatements({
                 bucketArn: o.bucket.arn, databaseArn: database.arn, databaseName: database.name,
                 curatedDatabaseArn: curatedDatabase.arn, curatedDatabaseName: curatedDatabase.name,
-                rulesetName: ruleset.name, topicArn: o.topicArn, prefixes: o.prefixes,
+                rulesetName: ruleset.name, topicArn: o.topicArn, keyArn: o.key.arn, topicKeyArn: o.topicKeyArn,
+                prefixes: o.prefixes,
             }),
         }),
     }, { parent });
+
+    // Encrypts what Glue writes: S3 output as the bucket does, bookmarks and CloudWatch logs with the pipeline key.
+    const securityConfiguration = new aws.glue.SecurityConfiguration(`${name}-security`, {
+        name: pulumi.interpolate`${o.jobName}-security`,
+        encryptionConfiguration: {
+            s3Encryption: o.bucketEncryption === "SSE-KMS"
+                ? { s3EncryptionMode: "SSE-KMS", kmsKeyArn: o.key.arn }
+                : { s3EncryptionMode: "SSE-S3" },
+            cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: o.key.arn },
+            jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: o.key.arn },
+        },
+    }, { parent, dependsOn: [o.keyPolicy] });
 
     const classifier = new aws.glue.Classifier(`${name}-csv`, {
         csvClassifier: { containsHeader: "PRESENT", delimiter: ",", quoteSymbol: "\"", allowSingleColumn: true },
@@ -193,6 +231,7 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
         schemaChangePolicy: { updateBehavior: "UPDATE_IN_DATABASE", deleteBehavior: "LOG" },
         recrawlPolicy: { recrawlBehavior: "CRAWL_EVERYTHING" },
         configuration: crawlerConfiguration(o.prefixes.rawPrefix),
+        securityConfiguration: securityConfiguration.name,
     }, { parent, dependsOn: [rolePolicy] });
 
     const scriptKey = `${o.prefixes.gluePrefix}scripts/${path.basename(ETL_SCRIPT_PATH)}`;
@@ -206,7 +245,8 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
     const jobLogGroup = new aws.cloudwatch.LogGroup(`${name}-job-logs`, {
         name: pulumi.interpolate`/aws-glue/csv-to-parquet/${o.jobName}`,
         retentionInDays: o.logRetentionDays,
-    }, { parent });
+        kmsKeyId: o.key.arn,
+    }, { parent, dependsOn: [o.keyPolicy] });
     const job = new aws.glue.Job(`${name}-job`, {
         name: o.jobName,
         description: `Converts the catalogued CSV tables to snappy Parquet under ${o.prefixes.outputPrefix}`,
@@ -218,6 +258,7 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
         timeout: o.jobTimeoutMinutes,
         maxRetries: o.jobMaxRetries,
         executionProperty: { maxConcurrentRuns: 1 },
+        securityConfiguration: securityConfiguration.name,
         command: { name: "glueetl", pythonVersion: "3", scriptLocation: s3Uri(scriptKey) },
         defaultArguments: {
             "--job-language": "python",
@@ -241,5 +282,5 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
         },
     }, { parent, dependsOn: [rolePolicy, script] });
 
-    return { role, database, curatedDatabase, ruleset, crawler, job, script, jobLogGroup };
+    return { role, database, curatedDatabase, ruleset, crawler, job, script, jobLogGroup, securityConfiguration };
 }

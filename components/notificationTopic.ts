@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
 import { EMAIL_PATTERN } from "./defaults";
+import { createCustomerKey } from "./kms";
 import { arnParts, policyJson } from "./policies";
 
 export interface NotificationTopicArgs {
@@ -12,14 +13,26 @@ export interface NotificationTopicArgs {
     emails?: string[];
     /** The sender name shown in the emails. Default: the component name. */
     displayName?: pulumi.Input<string>;
+    /** Protect the topic's key from `pulumi destroy` and keep it when removed from the program. Default: `false`. */
+    protectKey?: boolean;
 }
+
+/** Services that publish to the topic; each needs the topic's key as well as the topic policy. */
+const PUBLISHERS = [
+    ["EventBridgeRules", "events.amazonaws.com"],
+    ["CloudWatchAlarms", "cloudwatch.amazonaws.com"],
+] as const;
 
 /**
  * An SNS topic that EventBridge rules and CloudWatch alarms of this account may publish to, with one email
- * subscription per address.
+ * subscription per address. Messages are encrypted at rest with a customer managed key of the topic's own: the AWS
+ * managed SNS key cannot be used by EventBridge or CloudWatch, so a topic under it would never hear from them.
  */
 export class NotificationTopic extends pulumi.ComponentResource {
     public readonly topic: aws.sns.Topic;
+    /** The key the topic's messages are encrypted with; a role that publishes needs `kms:GenerateDataKey` and `kms:Decrypt` on it. */
+    public readonly key: aws.kms.Key;
+    public readonly keyArn: pulumi.Output<string>;
     public readonly topicArn: pulumi.Output<string>;
     public readonly topicPolicy: aws.sns.TopicPolicy;
     public readonly subscriptions: aws.sns.TopicSubscription[];
@@ -33,18 +46,31 @@ export class NotificationTopic extends pulumi.ComponentResource {
             }
         }
 
-        this.topic = new aws.sns.Topic(`${name}-topic`, { displayName: args.displayName ?? name }, { parent: this });
+        const key = createCustomerKey(`${name}-key`, {
+            description: `Encrypts the messages of the ${name} notification topic`,
+            protect: args.protectKey ?? false,
+            serviceStatements: () => PUBLISHERS.map(([who, service]) => ({
+                Sid: `Let${who}PublishToTheEncryptedTopic`,
+                Effect: "Allow",
+                Principal: { Service: service },
+                Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                Resource: "*",
+            })),
+        }, this);
+        this.key = key.key;
+        this.keyArn = key.key.arn;
+        this.topic = new aws.sns.Topic(`${name}-topic`, {
+            displayName: args.displayName ?? name,
+            kmsMasterKeyId: key.key.arn,
+        }, { parent: this, dependsOn: [key.keyPolicy] });
         this.topicArn = this.topic.arn;
         const account = this.topic.arn.apply((arn) => arnParts(arn).account);
         this.topicPolicy = new aws.sns.TopicPolicy(`${name}-topic`, {
             arn: this.topic.arn,
             policy: policyJson({
                 Version: "2012-10-17",
-                Statement: [
-                    ["AllowEventBridgeRulesOfThisAccount", "events.amazonaws.com"],
-                    ["AllowCloudWatchAlarmsOfThisAccount", "cloudwatch.amazonaws.com"],
-                ].map(([sid, service]) => ({
-                    Sid: sid,
+                Statement: PUBLISHERS.map(([who, service]) => ({
+                    Sid: `Allow${who}OfThisAccount`,
                     Effect: "Allow",
                     Principal: { Service: service },
                     Action: "sns:Publish",
@@ -66,6 +92,6 @@ export class NotificationTopic extends pulumi.ComponentResource {
                 endpoint: email,
             }, { parent: this }));
 
-        this.registerOutputs({ topicArn: this.topicArn });
+        this.registerOutputs({ topicArn: this.topicArn, keyArn: this.keyArn });
     }
 }

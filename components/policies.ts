@@ -5,7 +5,7 @@ export type PolicyDocument = aws.iam.PolicyDocument;
 export type PolicyStatement = aws.iam.PolicyStatement;
 
 /** Serializes a typed policy document so that previews and mocks see the final JSON. */
-export function policyJson(document: PolicyDocument): pulumi.Output<string> {
+export function policyJson(document: pulumi.Input<PolicyDocument>): pulumi.Output<string> {
     return pulumi.jsonStringify(pulumi.output(document));
 }
 

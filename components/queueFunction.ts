@@ -26,6 +26,8 @@ export interface QueueFunctionOptions {
     batchSize: number;
     batchWindowSeconds: number;
     logRetentionDays: number;
+    /** Encrypts the function's log group; its policy must let CloudWatch Logs use it. */
+    logKey: { key: aws.kms.Key; keyPolicy: aws.kms.KeyPolicy };
     timeoutSeconds: number;
     memorySize: number;
 }
@@ -65,7 +67,8 @@ export function createQueueFunction(name: string, options: QueueFunctionOptions,
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
         namePrefix: `/aws/lambda/${name}-`,
         retentionInDays: options.logRetentionDays,
-    }, { parent });
+        kmsKeyId: options.logKey.key.arn,
+    }, { parent, dependsOn: [options.logKey.keyPolicy] });
     const role = new aws.iam.Role(`${name}-role`, {
         assumeRolePolicy: policyJson(assumeRolePolicy("lambda.amazonaws.com")),
     }, { parent });

@@ -91,6 +91,8 @@ describe("stack config", () => {
         ["a timeout over Glue's limit", { jobTimeoutMinutes: "3000" }, "jobTimeoutMinutes", "outside"],
         ["a retention CloudWatch does not offer", { logRetentionDays: "10" }, "logRetentionDays", "not a CloudWatch Logs retention"],
         ["a non-boolean protectData", { protectData: "yes" }, "protectData", "true or false"],
+        ["an unknown bucket encryption", { bucketEncryption: "SSE-C" }, "bucketEncryption", "SSE-C"],
+        ["a noncurrent version expiry of 0 days", { noncurrentVersionExpirationDays: "0" }, "noncurrentVersionExpirationDays", "outside"],
         ["a batch window over 5 minutes", { batchWindowSeconds: "600" }, "batchWindowSeconds", "outside"],
         ["an output prefix inside the raw prefix", { outputPrefix: "csv_data/parquet/" }, "outputPrefix", "overlaps rawPrefix"],
         ["a raw prefix inside the output prefix", { rawPrefix: "parquet_data/csv/" }, "rawPrefix", "overlaps outputPrefix"],

@@ -68,7 +68,8 @@ describe("ETL resources: curated catalog, data quality, Athena", () => {
             enforceWorkgroupConfiguration: true, publishCloudwatchMetricsEnabled: true, bytesScannedCutoffPerQuery: 100_000_000,
         });
         expect(workgroup.configuration.resultConfiguration).to.deep.equal({
-            outputLocation: `s3://${bucket}/athena_results/`, encryptionConfiguration: { encryptionOption: "SSE_S3" },
+            outputLocation: `s3://${bucket}/athena_results/`,
+            encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: r.one("aws:kms/key:Key", "etl-key").state.arn },
         });
         expect(await valueOf(p.athenaWorkgroup.name)).to.be.a("string").with.length.above(0);
         expect(await valueOf(p.quarantineLocation)).to.equal(`s3://${bucket}/quarantine/`);

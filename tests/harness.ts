@@ -46,6 +46,9 @@ pulumi.runtime.setMocks({
             state.bucket = inputs.bucket ?? physicalName;
             state.arn = arnFor(args.type, state.bucket);
         }
+        if (args.type === "aws:kms/key:Key") {
+            state.keyId = physicalName;
+        }
         if (args.type === "aws:sqs/queue:Queue") {
             state.url = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${physicalName}`;
         }

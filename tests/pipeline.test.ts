@@ -47,7 +47,10 @@ describe("CsvToParquetPipeline", () => {
                 blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
             });
             const sse = r.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "lake-data").inputs;
-            expect(sse.rules[0]).to.deep.include({ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true });
+            expect(sse.rules[0]).to.deep.include({
+                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: physical("aws:kms/key:Key", "lake-key").arn },
+                bucketKeyEnabled: true,
+            });
             const bucketArn = physical(T.bucket, "lake-data").arn;
             const [deny] = r.json("aws:s3/bucketPolicy:BucketPolicy", "lake-data").Statement;
             expect(deny).to.deep.equal({

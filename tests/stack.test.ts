@@ -33,8 +33,9 @@ describe("stacks", () => {
         const workgroup = r.one("aws:athena/workgroup:Workgroup", "csv-to-parquet-athena").inputs;
         expect(workgroup.forceDestroy).to.equal(o.forceDestroy);
         expect(workgroup.configuration).to.deep.include({ enforceWorkgroupConfiguration: true, bytesScannedCutoffPerQuery: o.cutoffBytes });
+        const key = r.one("aws:kms/key:Key", "csv-to-parquet-key").state.arn;
         expect(workgroup.configuration.resultConfiguration).to.deep.equal({
-            outputLocation: `s3://${bucket}/athena_results/`, encryptionConfiguration: { encryptionOption: "SSE_S3" },
+            outputLocation: `s3://${bucket}/athena_results/`, encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: key },
         });
         const job = r.one("aws:glue/job:Job", "csv-to-parquet-job").inputs;
         expect(job.maxRetries).to.equal(o.maxRetries);
