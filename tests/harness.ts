@@ -33,6 +33,7 @@ function arnFor(type: string, physicalName: string): string {
         case "aws:glue/catalogDatabase:CatalogDatabase": return `arn:aws:glue:${REGION}:${ACCOUNT}:database/${physicalName}`;
         case "aws:glue/crawler:Crawler": return `arn:aws:glue:${REGION}:${ACCOUNT}:crawler/${physicalName}`;
         case "aws:glue/job:Job": return `arn:aws:glue:${REGION}:${ACCOUNT}:job/${physicalName}`;
+        case "aws:glue/dataQualityRuleset:DataQualityRuleset": return `arn:aws:glue:${REGION}:${ACCOUNT}:dataQualityRuleset/${physicalName}`;
         default: return `arn:aws:${service}:${REGION}:${ACCOUNT}:${kind.toLowerCase()}/${physicalName}`;
     }
 }
