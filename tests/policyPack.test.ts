@@ -3,6 +3,8 @@
  * resources as recorded under mocks. policy/index.ts (which starts the analyzer server) is never imported.
  */
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
 import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { POLICIES, TYPES } from "../policy/policies";
 import { Inputs, Recorded } from "./harness";
@@ -136,6 +138,14 @@ describe("policy pack", () => {
     it("has a passing and a failing case for every policy, and every policy is mandatory", () => {
         expect(Object.keys(CASES).sort()).to.deep.equal(POLICIES.map((p) => p.name).sort());
         for (const p of POLICIES) expect(p.enforcementLevel, p.name).to.equal("mandatory");
+    });
+
+    it("is described truly in the README: its size, and every policy the FSBP table names", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+        expect(readme).to.contain(`${POLICIES.length} mandatory policies`);
+        const named = [...readme.matchAll(/pack `([a-z0-9-]+)`(?:, `([a-z0-9-]+)`)?/g)].flatMap((m) => [m[1], m[2]]).filter(Boolean);
+        expect(named.length).to.be.above(10);
+        for (const name of named) expect(POLICIES.map((p) => p.name), name).to.include(name);
     });
 
     for (const [name, c] of Object.entries(CASES)) {

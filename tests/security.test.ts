@@ -69,6 +69,17 @@ for (const stack of ["dev", "prod"]) {
             });
         });
 
+        describe("access", () => {
+            it("disables ACLs on the bucket: the bucket owner owns every object", () => {
+                expect(inputs("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "csv-to-parquet-data").rule).to.deep.equal({ objectOwnership: "BucketOwnerEnforced" });
+            });
+
+            it("gives no function a resource policy: only the event source mappings invoke them", () => {
+                expect(r.ofType("aws:lambda/permission:Permission")).to.have.length(0);
+                expect(r.ofType("aws:lambda/eventSourceMapping:EventSourceMapping")).to.have.length(2);
+            });
+        });
+
         describe("data protection", () => {
             const isProd = stack === "prod";
             it(isProd ? "protects and retains the bucket and both keys" : "lets dev be torn down, keys after 7 days", () => {
@@ -155,6 +166,8 @@ for (const stack of ["dev", "prod"]) {
                     ["start-crawler: start the job", role("startCrawler", "glue:StartJobRun", () => p.jobArn)],
                     ["start-crawler: read the raw data", role("startCrawler", "s3:GetObject", () => raw, bucket)],
                     ["start-crawler: read the other queue", role("startCrawler", "sqs:ReceiveMessage", () => p.crawlQueueArn, crawls)],
+                    ["Glue: decrypt with another key", role("glue", "kms:Decrypt", () => `arn:aws:kms:${REGION}:${ACCOUNT}:key/another-key`,
+                        () => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }] }))],
                     ["start-crawler: decrypt with the pipeline key", role("startCrawler", "kms:Decrypt", () => p.pipelineKeyArn, pipelineKey)],
                     ["start-job: start another job", role("startJob", "glue:StartJobRun", () => glueArn("job/someone-elses-job"))],
                     ["start-job: start the crawler", role("startJob", "glue:StartCrawler", () => p.crawlerArn)],
