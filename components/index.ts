@@ -1,4 +1,5 @@
 export * from "./csvToParquetPipeline";
+export * from "./pipelineArgs";
 export * from "./notificationTopic";
 export * from "./eventPatterns";
 export * from "./prefixes";

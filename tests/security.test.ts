@@ -201,6 +201,33 @@ for (const stack of ["dev", "prod"]) {
                 }
             }
 
+            it("uses only real IAM actions in every role policy, each with a resource of a type it applies to", async () => {
+                // A statement may list several actions and resources (GetDatabase and GetTable share one); each action
+                // must apply to at least one of them, and each resource must serve at least one of the actions.
+                let checked = 0;
+                for (const { arn, policy } of Object.values(p.roles)) {
+                    for (const statement of policy.Statement as Inputs[]) {
+                        const actions = [statement.Action].flat() as string[];
+                        const resources = [statement.Resource].flat() as string[];
+                        const valid = new Set<string>();
+                        for (const action of actions) {
+                            for (const resource of resources) {
+                                const only = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: resource }] };
+                                // A KMS key needs its key policy's consent too: the default one, delegating to IAM.
+                                const keyPolicy = action.startsWith("kms:") ? { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }] } : undefined;
+                                const decision = await decide({ principal: arn, action, resource }, { identity: [only], resource: keyPolicy, resourceAccount: ACCOUNT })
+                                    .catch(() => "not applicable");
+                                if (decision === "Allowed") valid.add(action).add(resource);
+                                else expect(decision, `${action} on ${resource}`).to.equal("not applicable");
+                            }
+                        }
+                        for (const item of [...actions, ...resources]) expect(valid.has(item), `${statement.Sid}: ${item}`).to.equal(true);
+                        checked += actions.length;
+                    }
+                }
+                expect(checked).to.be.above(30);
+            });
+
             // The simulator drops `kms:EncryptionContext:<key>` from a request (it matches such keys only when they
             // end in "/<name>"), so it cannot decide this one; the condition is checked as ArnLike would apply it.
             it("lets CloudWatch Logs use the pipeline key only for log groups of this account and region", () => {

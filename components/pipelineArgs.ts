@@ -1,0 +1,68 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** The arguments of `CsvToParquetPipeline`; each optional one states its default. */
+export interface CsvToParquetPipelineArgs {
+    /** ARN of the SNS topic told of every job outcome and crawler failure (e.g. `NotificationTopic.topicArn`). Required. */
+    notificationTopicArn: pulumi.Input<string>;
+    /** The topic's KMS key, when it has one (e.g. `NotificationTopic.keyArn`): the job's reports are encrypted with it. Default: none. */
+    notificationTopicKeyArn?: pulumi.Input<string>;
+    /** `SSE-KMS` (the pipeline's customer managed key, bucket key on) or `SSE-S3` for the data bucket. Default: `SSE-KMS`. */
+    bucketEncryption?: string;
+    /** With `protectData`: days before a replaced or deleted version of what the pipeline wrote expires. Default: `90`. */
+    noncurrentVersionExpirationDays?: number;
+    /** Glue crawler name. Default: `<name>-crawler`. */
+    crawlerName?: pulumi.Input<string>;
+    /** Glue job name. Default: `<name>-job`. */
+    jobName?: pulumi.Input<string>;
+    /** Glue Data Catalog database of the raw CSV tables. Default: `<name>_raw` with "-" as "_". */
+    databaseName?: pulumi.Input<string>;
+    /** Glue Data Catalog database of the curated Parquet tables the job keeps. Default: `<name>_curated` with "-" as "_". */
+    curatedDatabaseName?: pulumi.Input<string>;
+    /** Where CSV files are uploaded, one folder per dataset. Default: `csv_data/`. */
+    rawPrefix?: string;
+    /** Where the job writes Parquet. Default: `parquet_data/`. */
+    outputPrefix?: string;
+    /** Glue's own files: `scripts/` and `temp/` below it. Default: `glue/`. */
+    gluePrefix?: string;
+    /** Where the job puts rows it could not parse or that failed data quality, per dataset and run. Default: `quarantine/`. */
+    quarantinePrefix?: string;
+    /** Where the Athena workgroup writes query results (kept 30 days). Default: `athena_results/`. */
+    athenaPrefix?: string;
+    /** Athena cancels a query of the workgroup that would scan more than this, in MB (at least 10). Default: `10240`. */
+    athenaBytesScannedCutoffMb?: number;
+    /** Data quality of each run. */
+    dataQuality?: {
+        /** DQDL rules every dataset must pass. Default: `Rules = [ RowCount > 0 ]`. */
+        rules?: string;
+        /** Columns that must never be empty, in each dataset that has them (names as in the CSV header). Default: none. */
+        keyColumns?: string[];
+        /** A dataset with a larger share of failing rows is not written and the run fails (0-100). Default: `10`. */
+        maxQuarantinedPercent?: number;
+    };
+    /** Partition column per dataset folder, e.g. `{ sales: "order_date" }`. Default: none. */
+    partitionColumns?: Record<string, string>;
+    /** Glue auto scaling, with `numberOfWorkers` as the ceiling. Default: `true`. */
+    autoScaling?: boolean;
+    /** Times Glue retries a failed job run (0-10). Default: `0`. */
+    jobMaxRetries?: number;
+    /** Glue version of the job. Default: `5.0`. */
+    glueVersion?: string;
+    /** Glue worker type. Default: `G.1X`. */
+    workerType?: string;
+    /** Number of workers, at least 2. Default: `2`. */
+    numberOfWorkers?: number;
+    /** `STANDARD` or `FLEX` (cheaper, may start later; G.1X/G.2X only). Default: `STANDARD`. */
+    executionClass?: string;
+    /** Job run timeout in minutes; also sizes the retries of a waiting job start. Default: `60`. */
+    jobTimeoutMinutes?: number;
+    /** Retention of the functions' and job's log groups, in days. Default: `30`. */
+    logRetentionDays?: number;
+    /** Versioning on, no `forceDestroy`, bucket protected and retained by Pulumi. Default: `false`. */
+    protectData?: boolean;
+    /** How long the start-crawler function gathers uploads into one batch, in seconds (1-300). Default: `60`. */
+    batchWindowSeconds?: number;
+    /** Delay before a busy crawler or job is asked again (the queues' visibility timeout), in seconds. Default: `180`. */
+    retryIntervalSeconds?: number;
+    /** Deliveries of an upload notification before it is dead-lettered. Default: `20` (an hour at 180 s). */
+    crawlerMaxReceives?: number;
+}
