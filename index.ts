@@ -17,6 +17,8 @@ export const curatedDatabaseName = pipeline.curatedDatabase.name;
 export const crawlerName = pipeline.crawlerName;
 export const jobName = pipeline.jobName;
 export const topicArn = notifications.topicArn;
+/** The key the bucket (under SSE-KMS), bookmarks and logs are encrypted with: uploaders and readers need to use it. */
+export const dataKeyArn = pipeline.key.arn;
 /** Dead-letter queues: messages land here after their retries run out; see README "Replay a dead-letter queue". */
 export const uploadDeadLetterQueueArn = pipeline.uploadDeadLetterQueue.arn;
 export const crawlCompletedDeadLetterQueueArn = pipeline.crawlCompletedDeadLetterQueue.arn;

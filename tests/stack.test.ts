@@ -100,6 +100,7 @@ describe("stacks", () => {
         expect(await valueOf(program.crawlerName)).to.equal("csv-to-parquet-dev-crawler");
         expect(await valueOf(program.jobName)).to.equal("csv-to-parquet-dev-job");
         expect(await valueOf(program.topicArn)).to.match(/^arn:aws:sns:/);
+        expect(await valueOf(program.dataKeyArn)).to.match(/^arn:aws:kms:.*:key\/csv-to-parquet-key/);
         expect(await valueOf(program.uploadDeadLetterQueueArn)).to.match(/^arn:aws:sqs:.*start-crawler-dlq/);
         expect(await valueOf(program.crawlCompletedDeadLetterQueueArn)).to.match(/^arn:aws:sqs:.*start-job-dlq/);
         for (const fn of ["csv-to-parquet-start-crawler", "csv-to-parquet-start-job"]) {

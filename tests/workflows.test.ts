@@ -13,6 +13,11 @@ interface Workflow { on: Record<string, { branches?: string[] }>; permissions?: 
 
 const load = (file: string) => yaml.load(fs.readFileSync(path.join(DIR, file), "utf8")) as Workflow;
 const pulumiSteps = (job: Job) => job.steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
+/** The policy pack's dependencies are installed before the job's first Pulumi step. */
+const installsPolicyPackFirst = (job: Job) => {
+    const install = job.steps.findIndex((s) => s.run?.trim().startsWith("npm ci --prefix policy"));
+    return install >= 0 && install < job.steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@"));
+};
 
 describe("GitHub workflows", () => {
     const files = fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
@@ -54,9 +59,10 @@ describe("GitHub workflows", () => {
         expect(preview.needs).to.equal("test");
         expect(preview.strategy?.matrix.stack).to.deep.equal(["dev", "prod"]);
         expect(pulumiSteps(preview).map((s) => s.with)).to.deep.equal([{
-            command: "preview", "stack-name": "${{ matrix.stack }}", "comment-on-pr": true, "github-token": "${{ secrets.GITHUB_TOKEN }}",
+            command: "preview", "stack-name": "${{ matrix.stack }}", policyPacks: "policy", "comment-on-pr": true, "github-token": "${{ secrets.GITHUB_TOKEN }}",
         }]);
         expect(preview.permissions).to.include({ "pull-requests": "write" });
+        expect(installsPolicyPackFirst(preview)).to.equal(true);
     });
 
     it("deploys dev then prod on main, prod behind the protected production environment", () => {
@@ -66,7 +72,8 @@ describe("GitHub workflows", () => {
         expect(dev.needs).to.equal("test");
         expect(prod.needs).to.equal("up-dev");
         expect(prod.environment).to.equal("production");
-        expect(pulumiSteps(dev).map((s) => s.with)).to.deep.equal([{ command: "up", "stack-name": "dev" }]);
-        expect(pulumiSteps(prod).map((s) => s.with)).to.deep.equal([{ command: "up", "stack-name": "prod" }]);
+        expect(pulumiSteps(dev).map((s) => s.with)).to.deep.equal([{ command: "up", "stack-name": "dev", policyPacks: "policy" }]);
+        expect(pulumiSteps(prod).map((s) => s.with)).to.deep.equal([{ command: "up", "stack-name": "prod", policyPacks: "policy" }]);
+        expect(installsPolicyPackFirst(dev) && installsPolicyPackFirst(prod)).to.equal(true);
     });
 });
