@@ -11,7 +11,7 @@ export interface DataBucketOptions {
     tempExpirationDays: number;
     /** Days before Athena query results are removed. */
     athenaResultsExpirationDays: number;
-    /** SSE-KMS with this key (bucket key on, so S3 asks KMS once per bucket key, not once per object), or SSE-S3. */
+    /** SSE-KMS with this key (bucket key on: S3 reuses a bucket-level data key instead of calling KMS per object), or SSE-S3. */
     encryption: { algorithm: "SSE-KMS"; key: aws.kms.Key } | { algorithm: "SSE-S3" };
     /** With versioning on: days before an overwritten or deleted version of what the pipeline writes is removed. */
     noncurrentVersionExpirationDays: number;

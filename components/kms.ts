@@ -10,7 +10,7 @@ export interface CustomerKeyOptions {
     /** Protect the key from `pulumi destroy` and keep it when removed from the program, as with the data it encrypts. */
     protect: boolean;
     /** Statements that let AWS services use the key, besides the account's IAM policies. */
-    serviceStatements: (scope: ArnParts & { keyArn: string }) => PolicyStatement[];
+    serviceStatements: (scope: ArnParts) => PolicyStatement[];
 }
 
 export interface CustomerKey {
@@ -34,7 +34,7 @@ export function createCustomerKey(name: string, o: CustomerKeyOptions, parent: p
     const keyPolicy = new aws.kms.KeyPolicy(name, {
         keyId: key.id,
         policy: policyJson(key.arn.apply((keyArn): PolicyDocument => {
-            const scope = { ...arnParts(keyArn), keyArn };
+            const scope = arnParts(keyArn);
             return {
                 Version: "2012-10-17",
                 Statement: [
