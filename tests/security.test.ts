@@ -11,6 +11,8 @@ import { CsvToParquetPipeline } from "../components";
 
 const OTHER_ACCOUNT = "999999999999";
 const KEY = "aws:kms/key:Key";
+/** The key policy AWS gives a key by default: the account's IAM policies decide who may use it. */
+const DEFAULT_KEY_POLICY = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }] };
 
 for (const stack of ["dev", "prod"]) {
     describe(`security of the ${stack} stack`, () => {
@@ -167,7 +169,7 @@ for (const stack of ["dev", "prod"]) {
                     ["start-crawler: read the raw data", role("startCrawler", "s3:GetObject", () => raw, bucket)],
                     ["start-crawler: read the other queue", role("startCrawler", "sqs:ReceiveMessage", () => p.crawlQueueArn, crawls)],
                     ["Glue: decrypt with another key", role("glue", "kms:Decrypt", () => `arn:aws:kms:${REGION}:${ACCOUNT}:key/another-key`,
-                        () => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }] }))],
+                        () => DEFAULT_KEY_POLICY)],
                     ["start-crawler: decrypt with the pipeline key", role("startCrawler", "kms:Decrypt", () => p.pipelineKeyArn, pipelineKey)],
                     ["start-job: start another job", role("startJob", "glue:StartJobRun", () => glueArn("job/someone-elses-job"))],
                     ["start-job: start the crawler", role("startJob", "glue:StartCrawler", () => p.crawlerArn)],
@@ -214,7 +216,7 @@ for (const stack of ["dev", "prod"]) {
                             for (const resource of resources) {
                                 const only = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: resource }] };
                                 // A KMS key needs its key policy's consent too: the default one, delegating to IAM.
-                                const keyPolicy = action.startsWith("kms:") ? { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }] } : undefined;
+                                const keyPolicy = action.startsWith("kms:") ? DEFAULT_KEY_POLICY : undefined;
                                 const decision = await decide({ principal: arn, action, resource }, { identity: [only], resource: keyPolicy, resourceAccount: ACCOUNT })
                                     .catch(() => "not applicable");
                                 if (decision === "Allowed") valid.add(action).add(resource);
