@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", "tests/.serialized/", "bench/.out/", "policy/node_modules/"] },
+    { ignores: ["node_modules/", "bin/", "tests/.serialized/", "bench/.out/", "policy/node_modules/", ".venv/", ".local/"] },
     ...tseslint.configs.recommended,
     {
         files: ["**/*.ts"],

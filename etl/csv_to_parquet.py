@@ -9,16 +9,28 @@ A dataset whose share of failing rows is over the threshold is not written at al
 the run ends FAILED with the reason, and the owners get the job's failure email. Bookmarks are committed once.
 
 Job arguments: --JOB_NAME and --JOB_RUN_ID (set by Glue), --database_name, --curated_database_name, --raw_path,
---output_path, --quarantine_path, --ruleset_name, --key_columns (JSON list), --max_quarantined_percent, --partition_columns (JSON object:
+--output_path, --quarantine_path, --ruleset_name, --key_columns (JSON list), --max_quarantined_percent,
+--partition_columns (JSON object:
 dataset -> column), --topic_arn (where the run's data quality summary is published when rows were quarantined).
 """
+
 import json
 import re
 import sys
 
 REQUIRED_ARGS = [
-    "JOB_NAME", "JOB_RUN_ID", "database_name", "curated_database_name", "raw_path", "output_path",
-    "quarantine_path", "ruleset_name", "key_columns", "max_quarantined_percent", "partition_columns", "topic_arn",
+    "JOB_NAME",
+    "JOB_RUN_ID",
+    "database_name",
+    "curated_database_name",
+    "raw_path",
+    "output_path",
+    "quarantine_path",
+    "ruleset_name",
+    "key_columns",
+    "max_quarantined_percent",
+    "partition_columns",
+    "topic_arn",
 ]
 # Small CSV files are read together in groups of about this many bytes (Glue's groupFiles/groupSize).
 GROUP_SIZE_BYTES = 128 * 1024 * 1024
@@ -39,7 +51,7 @@ def dataset_of(location, raw_path):
     location, raw_path = normalise_s3_uri(location), normalise_s3_uri(raw_path)
     if not location.startswith(raw_path) or location == raw_path:
         return None
-    return location[len(raw_path):].split("/")[0]
+    return location[len(raw_path) :].split("/")[0]
 
 
 def athena_name(name, fallback="col"):
@@ -148,7 +160,10 @@ def summary(reports, run_id):
     """The text the owners receive: one line per dataset with what was written and what was put aside."""
     lines = ["Job run %s:" % run_id]
     for r in reports:
-        line = "- %(dataset)s: %(read)d rows read, %(written)d written, %(quarantined)d quarantined, %(unparsable)d unparsable" % r
+        line = (
+            "- %(dataset)s: %(read)d rows read, %(written)d written, %(quarantined)d quarantined, "
+            "%(unparsable)d unparsable" % r
+        )
         if r["failed_rules"]:
             line += "; failed rules: " + "; ".join(r["failed_rules"])
         if r["error"]:
@@ -168,13 +183,25 @@ class Converter:
 
     def quarantine(self, frame, dataset, kind):
         path = run_path(self.args["quarantine_path"], dataset, self.args["JOB_RUN_ID"], kind)
-        self.ctx.write_dynamic_frame.from_options(frame=frame, connection_type="s3", connection_options={"path": path}, format="json")
+        self.ctx.write_dynamic_frame.from_options(
+            frame=frame, connection_type="s3", connection_options={"path": path}, format="json"
+        )
         return path
 
     def convert(self, table_name, dataset, header):
-        report = {"dataset": dataset, "read": 0, "written": 0, "quarantined": 0, "unparsable": 0, "failed_rules": [], "error": None}
+        report = {
+            "dataset": dataset,
+            "read": 0,
+            "written": 0,
+            "quarantined": 0,
+            "unparsable": 0,
+            "failed_rules": [],
+            "error": None,
+        }
         frame = self.ctx.create_dynamic_frame.from_catalog(
-            database=self.args["database_name"], table_name=table_name, transformation_ctx="read_" + table_name,
+            database=self.args["database_name"],
+            table_name=table_name,
+            transformation_ctx="read_" + table_name,
             additional_options={"groupFiles": "inPartition", "groupSize": str(GROUP_SIZE_BYTES)},
         )
         report["unparsable"] = frame.errorsCount()
@@ -208,7 +235,8 @@ class Converter:
             return report
 
         results = self.dq.EvaluateDataQuality().process_rows(
-            frame=frame, ruleset=dataset_ruleset(self.ruleset, self.key_columns, columns),
+            frame=frame,
+            ruleset=dataset_ruleset(self.ruleset, self.key_columns, columns),
             publishing_options={
                 "dataQualityEvaluationContext": athena_name(dataset),
                 "enableDataQualityCloudWatchMetrics": True,
@@ -216,16 +244,25 @@ class Converter:
             },
             additional_options={"performanceTuning.caching": "CACHE_NOTHING"},
         )
-        rows = self.dq.SelectFromCollection.apply(dfc=results, key="rowLevelOutcomes", transformation_ctx="dq_rows_" + table_name)
-        outcomes = self.dq.SelectFromCollection.apply(dfc=results, key="ruleOutcomes", transformation_ctx="dq_rules_" + table_name)
+        rows = self.dq.SelectFromCollection.apply(
+            dfc=results, key="rowLevelOutcomes", transformation_ctx="dq_rows_" + table_name
+        )
+        outcomes = self.dq.SelectFromCollection.apply(
+            dfc=results, key="ruleOutcomes", transformation_ctx="dq_rules_" + table_name
+        )
         report["failed_rules"] = [r["Rule"] for r in outcomes.toDF().collect() if r["Outcome"] != "Passed"]
         failed = rows.filter(lambda r: not passed_quality(r))
         failed_count = failed.count()
         total = report["read"]
-        if over_threshold(total, report["quarantined"] + failed_count, self.max_percent) or (report["failed_rules"] and failed_count == 0):
+        if over_threshold(total, report["quarantined"] + failed_count, self.max_percent) or (
+            report["failed_rules"] and failed_count == 0
+        ):
             report["error"] = "data quality: %d of %d rows failed (limit %s%%)%s" % (
-                report["quarantined"] + failed_count, total, self.args["max_quarantined_percent"],
-                "" if failed_count else ", a dataset-level rule failed")
+                report["quarantined"] + failed_count,
+                total,
+                self.args["max_quarantined_percent"],
+                "" if failed_count else ", a dataset-level rule failed",
+            )
             report["quarantined"] = total
             self.quarantine(rows, dataset, "rejected")
             return report
@@ -234,9 +271,12 @@ class Converter:
             self.quarantine(failed, dataset, "failed_rules")
         passed = rows.filter(passed_quality).drop_fields(DQ_COLUMNS)
         sink = self.ctx.getSink(
-            connection_type="s3", path=normalise_s3_uri(self.args["output_path"]) + dataset + "/",
-            enableUpdateCatalog=True, updateBehavior="UPDATE_IN_DATABASE",
-            partitionKeys=[athena_name(partition)] if partition else [], transformation_ctx="write_" + table_name,
+            connection_type="s3",
+            path=normalise_s3_uri(self.args["output_path"]) + dataset + "/",
+            enableUpdateCatalog=True,
+            updateBehavior="UPDATE_IN_DATABASE",
+            partitionKeys=[athena_name(partition)] if partition else [],
+            transformation_ctx="write_" + table_name,
         )
         sink.setFormat("glueparquet", compression="snappy")
         sink.setCatalogInfo(catalogDatabase=self.args["curated_database_name"], catalogTableName=athena_name(dataset))
@@ -246,9 +286,9 @@ class Converter:
 
 
 def main(argv):
-    import boto3
-    import awsgluedq.transforms
     import awsglue.transforms
+    import awsgluedq.transforms
+    import boto3
     from awsglue.context import GlueContext
     from awsglue.job import Job
     from awsglue.utils import getResolvedOptions
@@ -266,16 +306,25 @@ def main(argv):
     glue = boto3.client("glue")
     ruleset = glue.get_data_quality_ruleset(Name=args["ruleset_name"])["Ruleset"]
     converter = Converter(glue_context, args, ruleset, DQ, logger.info)
-    reports = [converter.convert(name, dataset, header) for name, dataset, header in raw_tables(glue, args["database_name"], args["raw_path"])]
+    reports = [
+        converter.convert(name, dataset, header)
+        for name, dataset, header in raw_tables(glue, args["database_name"], args["raw_path"])
+    ]
     text = summary(reports, args["JOB_RUN_ID"])
     logger.info(text)
     job.commit()
     if any(r["quarantined"] or r["unparsable"] or r["error"] for r in reports):
-        boto3.client("sns").publish(TopicArn=args["topic_arn"], Subject="Data quality report of %s" % args["JOB_NAME"][:60], Message=text)
+        boto3.client("sns").publish(
+            TopicArn=args["topic_arn"], Subject="Data quality report of %s" % args["JOB_NAME"][:60], Message=text
+        )
     failures = [r for r in reports if r["error"]]
     if failures:
-        raise RuntimeError("Datasets not written: " + "; ".join("%s (%s)" % (r["dataset"], r["error"]) for r in failures)
-                           + ". Their rows are under " + normalise_s3_uri(args["quarantine_path"]))
+        raise RuntimeError(
+            "Datasets not written: "
+            + "; ".join("%s (%s)" % (r["dataset"], r["error"]) for r in failures)
+            + ". Their rows are under "
+            + normalise_s3_uri(args["quarantine_path"])
+        )
     return reports
 
 

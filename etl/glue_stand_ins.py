@@ -3,6 +3,7 @@
 Only the tests load this file; the job runs with Glue's own modules. A frame is a list of dict records; data quality
 is evaluated for `IsComplete "column"` rules (a row fails when the column is empty) and passes `RowCount > 0`.
 """
+
 import re
 import sys
 import types
@@ -24,7 +25,10 @@ ARGS = {
 
 
 def table(name, location, columns):
-    return {"Name": name, "StorageDescriptor": {"Location": location, "Columns": [{"Name": c, "Type": "string"} for c in columns]}}
+    return {
+        "Name": name,
+        "StorageDescriptor": {"Location": location, "Columns": [{"Name": c, "Type": "string"} for c in columns]},
+    }
 
 
 class FakeType:
@@ -56,8 +60,13 @@ class FakeFrame:
             self.order += [k for k in r if k not in self.order]
 
     def derive(self, records, order=None, types_by_column=None, resolved=None):
-        return FakeFrame(records, self.types if types_by_column is None else types_by_column, (),
-                         self.order if order is None else order, self.resolved if resolved is None else resolved)
+        return FakeFrame(
+            records,
+            self.types if types_by_column is None else types_by_column,
+            (),
+            self.order if order is None else order,
+            self.resolved if resolved is None else resolved,
+        )
 
     def count(self):
         return len(self.records)
@@ -72,13 +81,19 @@ class FakeFrame:
         return list(self.order)
 
     def schema(self):
-        fields = [FakeField(c, FakeType("choice", self.types[c]) if c in self.types else FakeType("string")) for c in self.order]
+        fields = [
+            FakeField(c, FakeType("choice", self.types[c]) if c in self.types else FakeType("string"))
+            for c in self.order
+        ]
         return types.SimpleNamespace(fields=fields)
 
     def resolveChoice(self, specs):
         columns = {unquote(c) for c, _ in specs}
-        return self.derive(self.records, types_by_column={c: t for c, t in self.types.items() if c not in columns},
-                           resolved=self.resolved + list(specs))
+        return self.derive(
+            self.records,
+            types_by_column={c: t for c, t in self.types.items() if c not in columns},
+            resolved=self.resolved + list(specs),
+        )
 
     def rename_field(self, old, new):
         old = unquote(old)
@@ -90,7 +105,10 @@ class FakeFrame:
 
     def drop_fields(self, paths):
         gone = {unquote(p) for p in paths}
-        return self.derive([{k: v for k, v in r.items() if k not in gone} for r in self.records], order=[c for c in self.order if c not in gone])
+        return self.derive(
+            [{k: v for k, v in r.items() if k not in gone} for r in self.records],
+            order=[c for c in self.order if c not in gone],
+        )
 
     def toDF(self):
         return types.SimpleNamespace(collect=lambda: list(self.records))
@@ -169,11 +187,25 @@ class EvaluateDataQuality:
         for r in kwargs["frame"].records:
             missing = [c for c in complete if r.get(c) in (None, "")]
             failing.update(missing)
-            rows.append(dict(r, DataQualityRulesPass=[], DataQualityRulesFail=missing, DataQualityRulesSkip=[],
-                             DataQualityEvaluationResult="Failed" if missing else "Passed"))
+            rows.append(
+                dict(
+                    r,
+                    DataQualityRulesPass=[],
+                    DataQualityRulesFail=missing,
+                    DataQualityRulesSkip=[],
+                    DataQualityEvaluationResult="Failed" if missing else "Passed",
+                )
+            )
         outcomes = [{"Rule": "RowCount > 0", "Outcome": "Passed" if rows else "Failed"}]
-        outcomes += [{"Rule": 'IsComplete "%s"' % c, "Outcome": "Failed" if c in failing else "Passed"} for c in complete]
-        order = kwargs["frame"].order + ["DataQualityRulesPass", "DataQualityRulesFail", "DataQualityRulesSkip", "DataQualityEvaluationResult"]
+        outcomes += [
+            {"Rule": 'IsComplete "%s"' % c, "Outcome": "Failed" if c in failing else "Passed"} for c in complete
+        ]
+        order = kwargs["frame"].order + [
+            "DataQualityRulesPass",
+            "DataQualityRulesFail",
+            "DataQualityRulesSkip",
+            "DataQualityEvaluationResult",
+        ]
         return {"rowLevelOutcomes": kwargs["frame"].derive(rows, order=order), "ruleOutcomes": FakeFrame(outcomes)}
 
 
@@ -196,6 +228,7 @@ class FakeGlueClient:
             def paginate(self, **kwargs):
                 client.table_calls.append(kwargs)
                 return iter(client.pages)
+
         return Paginator()
 
     def get_data_quality_ruleset(self, **kwargs):
@@ -217,9 +250,21 @@ def install_stand_ins(pages, datasets, args, ruleset):
             return recorded.glue
         return types.SimpleNamespace(publish=lambda **kwargs: recorded.sns.append(kwargs))
 
-    modules = {name: types.ModuleType(name) for name in [
-        "awsglue", "awsglue.utils", "awsglue.context", "awsglue.job", "awsglue.transforms", "awsgluedq",
-        "awsgluedq.transforms", "pyspark", "pyspark.context", "boto3"]}
+    modules = {
+        name: types.ModuleType(name)
+        for name in [
+            "awsglue",
+            "awsglue.utils",
+            "awsglue.context",
+            "awsglue.job",
+            "awsglue.transforms",
+            "awsgluedq",
+            "awsgluedq.transforms",
+            "pyspark",
+            "pyspark.context",
+            "boto3",
+        ]
+    }
     modules["awsglue"].transforms = modules["awsglue.transforms"]
     modules["awsgluedq"].transforms = modules["awsgluedq.transforms"]
     modules["awsglue.utils"].getResolvedOptions = get_resolved_options

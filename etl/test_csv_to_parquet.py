@@ -1,4 +1,5 @@
-"""Tests of the Glue job script with stand-ins for the awsglue, awsgluedq, pyspark and boto3 modules (none installed here)."""
+"""Tests of the Glue job script with stand-ins for the awsglue, awsgluedq, pyspark and boto3 modules."""
+
 import json
 import os
 import sys
@@ -26,9 +27,15 @@ class HelperTests(unittest.TestCase):
         self.assertEqual(script.athena_name("€€€", "col_3"), "col_3")
 
     def test_clashing_names_are_numbered_and_unchanged_names_left_alone(self):
-        self.assertEqual(script.column_renames(["id", "Name", "name", "NAME ", ""]), [
-            ("Name", "name"), ("name", "name_2"), ("NAME ", "name_3"), ("", "col_5"),
-        ])
+        self.assertEqual(
+            script.column_renames(["id", "Name", "name", "NAME ", ""]),
+            [
+                ("Name", "name"),
+                ("name", "name_2"),
+                ("NAME ", "name_3"),
+                ("", "col_5"),
+            ],
+        )
         self.assertEqual(script.column_renames(["id", "amount"]), [])
 
     def test_field_paths_quote_dots(self):
@@ -36,14 +43,21 @@ class HelperTests(unittest.TestCase):
         self.assertEqual(script.field_path("amount"), "amount")
 
     def test_choice_types_resolve_to_one_type(self):
-        self.assertEqual(script.choice_specs({"qty": ["int", "long"], "amount": ["int", "double"], "code": ["int", "string"]}), [
-            ("amount", "cast:double"), ("code", "cast:string"), ("qty", "cast:long"),
-        ])
+        self.assertEqual(
+            script.choice_specs({"qty": ["int", "long"], "amount": ["int", "double"], "code": ["int", "string"]}),
+            [
+                ("amount", "cast:double"),
+                ("code", "cast:string"),
+                ("qty", "cast:long"),
+            ],
+        )
 
     def test_key_columns_become_completeness_rules_where_the_dataset_has_them(self):
         base = "Rules = [\n    RowCount > 0\n]"
-        self.assertEqual(script.dataset_ruleset(base, ["Order ID", "customer"], ["order_id", "total"]),
-                         'Rules = [\n    RowCount > 0,\n    IsComplete "order_id"\n]')
+        self.assertEqual(
+            script.dataset_ruleset(base, ["Order ID", "customer"], ["order_id", "total"]),
+            'Rules = [\n    RowCount > 0,\n    IsComplete "order_id"\n]',
+        )
         self.assertEqual(script.dataset_ruleset(base, ["Order ID"], ["id"]), base)
         self.assertEqual(script.dataset_ruleset("Rules = [ ]", ["id"], ["id"]), 'Rules = [\n    IsComplete "id"\n]')
         with self.assertRaises(ValueError):
@@ -56,7 +70,10 @@ class HelperTests(unittest.TestCase):
         self.assertFalse(script.over_threshold(0, 0, 0))
 
     def test_paths(self):
-        self.assertEqual(script.run_path("s3://b/quarantine", "sales", "jr_1", "failed_rules"), "s3://b/quarantine/sales/run=jr_1/failed_rules/")
+        self.assertEqual(
+            script.run_path("s3://b/quarantine", "sales", "jr_1", "failed_rules"),
+            "s3://b/quarantine/sales/run=jr_1/failed_rules/",
+        )
 
     def test_extra_fields_detected(self):
         self.assertTrue(script.has_values({"id": 1, "col4": "x"}, ["col4"]))
@@ -69,16 +86,29 @@ class JobTests(unittest.TestCase):
         FakeGlueContext.instances.clear()
         FakeJob.instances.clear()
         self.datasets = {
-            "sales": {"records": [{"id": 1, "Order Date": "2026-11-20", "amount": 9.5}, {"id": 2, "Order Date": "2026-11-21", "amount": 12}],
-                      "types": {"amount": ["int", "double"]}},
+            "sales": {
+                "records": [
+                    {"id": 1, "Order Date": "2026-11-20", "amount": 9.5},
+                    {"id": 2, "Order Date": "2026-11-21", "amount": 12},
+                ],
+                "types": {"amount": ["int", "double"]},
+            },
             "customers": {"records": []},
             "orders": {"records": [{"order_id": 1, "total": 3}, {"order_id": None, "total": 4}]},
         }
         self.pages = [
-            {"TableList": [table("sales", "s3://bucket/csv_data/sales/", ["id", "Order Date", "amount"]),
-                           table("customers", "s3://bucket/csv_data/customers/", ["id"])]},
-            {"TableList": [table("orders", "s3://bucket/csv_data/orders/", ["order_id", "total"]),
-                           table("stray", "s3://bucket/elsewhere/stray/", ["x"])]},
+            {
+                "TableList": [
+                    table("sales", "s3://bucket/csv_data/sales/", ["id", "Order Date", "amount"]),
+                    table("customers", "s3://bucket/csv_data/customers/", ["id"]),
+                ]
+            },
+            {
+                "TableList": [
+                    table("orders", "s3://bucket/csv_data/orders/", ["order_id", "total"]),
+                    table("stray", "s3://bucket/elsewhere/stray/", ["x"]),
+                ]
+            },
         ]
         self.args = dict(ARGS)
         self.ruleset = "Rules = [ RowCount > 0 ]"
@@ -117,13 +147,17 @@ class JobTests(unittest.TestCase):
         for r in reads:
             self.assertEqual(r["database"], "lake_raw")
             self.assertEqual(r["transformation_ctx"], "read_" + r["table_name"])
-            self.assertEqual(r["additional_options"], {"groupFiles": "inPartition", "groupSize": str(128 * 1024 * 1024)})
+            self.assertEqual(
+                r["additional_options"], {"groupFiles": "inPartition", "groupSize": str(128 * 1024 * 1024)}
+            )
 
     def test_one_catalogued_snappy_parquet_write_per_dataset(self):
         self.args["max_quarantined_percent"] = "50"
         run = self.run_job()
         sinks = self.writes(run, "sink")
-        self.assertEqual([s["path"] for s in sinks], ["s3://bucket/parquet_data/orders/", "s3://bucket/parquet_data/sales/"])
+        self.assertEqual(
+            [s["path"] for s in sinks], ["s3://bucket/parquet_data/orders/", "s3://bucket/parquet_data/sales/"]
+        )
         for s in sinks:
             self.assertEqual(s["connection_type"], "s3")
             self.assertTrue(s["enableUpdateCatalog"])
@@ -156,7 +190,9 @@ class JobTests(unittest.TestCase):
     def test_a_dataset_over_the_threshold_is_not_written_and_the_run_fails_after_committing(self):
         run = self.run_job()  # orders: 1 of 2 rows fail, over the 10% default
         self.assertEqual([s["path"] for s in self.writes(run, "sink")], ["s3://bucket/parquet_data/sales/"])
-        self.assertEqual([q["path"] for q in self.writes(run, "json")], ["s3://bucket/quarantine/orders/run=jr_42/rejected/"])
+        self.assertEqual(
+            [q["path"] for q in self.writes(run, "json")], ["s3://bucket/quarantine/orders/run=jr_42/rejected/"]
+        )
         self.assertIn("orders (data quality: 1 of 2 rows failed (limit 10%))", str(run.error))
         self.assertEqual(run.job.commits, 1)
         self.assertIn("NOT WRITTEN", run.sns[0]["Message"])
@@ -164,12 +200,14 @@ class JobTests(unittest.TestCase):
     def test_dq_evaluated_with_the_fetched_ruleset_and_published(self):
         run = self.run_job()
         evaluations = self.writes(run, "dq")
-        self.assertEqual([e["ruleset"] for e in evaluations], ['Rules = [ RowCount > 0,\n    IsComplete "order_id"\n]', self.ruleset])
+        self.assertEqual(
+            [e["ruleset"] for e in evaluations], ['Rules = [ RowCount > 0,\n    IsComplete "order_id"\n]', self.ruleset]
+        )
         self.assertEqual(evaluations[0]["publishing_options"]["dataQualityEvaluationContext"], "orders")
         self.assertTrue(evaluations[0]["publishing_options"]["enableDataQualityResultsPublishing"])
 
     def test_unparsable_records_and_over_long_rows_are_quarantined(self):
-        self.datasets["sales"]["errors"] = [{"error": "unbalanced quote", "line": "3,\"x"}]
+        self.datasets["sales"]["errors"] = [{"error": "unbalanced quote", "line": '3,"x'}]
         self.datasets["sales"]["records"].append({"id": 3, "Order Date": "2026-11-21", "amount": 1, "col3": "surplus"})
         self.args["max_quarantined_percent"] = "50"  # 1 of 3 sales rows is put aside
         run = self.run_job()

@@ -1,0 +1,114 @@
+"""One read of a dataset's uploads with Spark's CSV reader, every field a string, each row tagged with its file.
+
+Spark maps a CSV file's fields to the schema by position, and the files of one dataset may have different headers
+(a column added later), so the uploads are grouped by header and each group is read with its own schema; the groups
+are then aligned by column name. Only the header record of each file is read outside Spark.
+"""
+
+import csv
+from typing import IO
+
+from pyspark.sql import Column as SparkColumn
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from .names import column_names
+from .ports import Upload
+
+FILE = "__file"  # the URI Spark read the row from
+RAW = "__raw"  # the record as it was in the file, when Spark could not map it to the header
+PARSE = "__parse"  # why the record cannot be used as it is: unparsable | too_many_fields, else null
+
+# Explicit options, so the reader does not depend on Spark's defaults (docs: "CSV Files", Data Source Option).
+CSV_OPTIONS = {
+    "header": "true",  # the first record is the header; the schema gives the names, by position
+    "multiLine": "true",  # a quoted field may hold line breaks (LF or CRLF); a file is read by one task
+    "quote": '"',
+    "escape": '"',  # RFC 4180: a quote inside a quoted field is doubled
+    "mode": "PERMISSIVE",
+    "columnNameOfCorruptRecord": RAW,
+    "encoding": "UTF-8",
+    "ignoreLeadingWhiteSpace": "false",
+    "ignoreTrailingWhiteSpace": "false",
+    "nullValue": "",
+    "emptyValue": "",
+}
+
+
+class UnreadableUpload(Exception):
+    """An upload that cannot be read as text; the message names the file."""
+
+
+def read_header(stream: IO[str]) -> list[str] | None:
+    """The first record of a CSV text stream (RFC 4180 quoting), or None for an empty file."""
+    for record in csv.reader(stream):
+        if record:
+            return record
+    return None
+
+
+def header_of(open_text, upload: Upload) -> list[str] | None:
+    """Reads an upload's header through the shell's `open_text`; any failure names the upload."""
+    try:
+        with open_text(upload) as stream:
+            return read_header(stream)
+    except (OSError, UnicodeError, csv.Error) as err:
+        raise UnreadableUpload("%s: cannot read %s as UTF-8 CSV: %s" % (upload.dataset, upload.key, err)) from err
+
+
+def _quote_count(text: SparkColumn) -> SparkColumn:
+    return F.length(text) - F.length(F.regexp_replace(text, '"', ""))
+
+
+def field_count(raw: SparkColumn) -> SparkColumn:
+    """The number of fields in a raw CSV record: its commas outside quoted fields, plus one."""
+    unquoted = F.regexp_replace(raw, '"(?:[^"]|"")*+"', "")
+    return F.length(unquoted) - F.length(F.regexp_replace(unquoted, ",", "")) + 1
+
+
+def parse_problem(raw: SparkColumn, header_width: int) -> SparkColumn:
+    """Why a record Spark flagged cannot be used: a quote left open, more fields than the header, else null.
+
+    Spark flags a record whose field count differs from the header's. A record with fewer fields is kept: its
+    missing columns are null.
+    """
+    fields = field_count(raw)
+    return (
+        F.when(raw.isNull(), F.lit(None).cast("string"))
+        .when(_quote_count(raw) % 2 == 1, F.lit("unparsable"))
+        .when(fields > header_width, F.lit("too_many_fields"))
+        .when(fields == header_width, F.lit("unparsable"))
+    )
+
+
+def read_group(spark: SparkSession, uploads: list[Upload], header: list[str]) -> DataFrame:
+    """The uploads sharing one header: Athena-named string columns, '' as null, the file and parse problem."""
+    names = column_names(header)
+    positional = ["c%d" % i for i in range(len(header))]
+    schema = T.StructType([T.StructField(c, T.StringType()) for c in positional] + [T.StructField(RAW, T.StringType())])
+    frame = spark.read.options(**CSV_OPTIONS).schema(schema).csv([u.uri for u in uploads])
+    values = [
+        F.when(F.col(p) == "", F.lit(None)).otherwise(F.col(p)).alias(n) for p, n in zip(positional, names, strict=True)
+    ]
+    return frame.select(
+        *values,
+        F.input_file_name().alias(FILE),
+        F.col(RAW),
+        parse_problem(F.col(RAW), len(header)).alias(PARSE),
+    )
+
+
+def read_uploads(spark: SparkSession, headers: dict[Upload, list[str]]) -> tuple[DataFrame, list[str]]:
+    """All uploads with a header, read once; returns the rows and the column names in order of appearance."""
+    groups: dict[tuple[str, ...], list[Upload]] = {}
+    for upload, header in headers.items():
+        groups.setdefault(tuple(header), []).append(upload)
+    frames, columns = [], []
+    for header, uploads in groups.items():
+        frames.append(read_group(spark, uploads, list(header)))
+        columns += [n for n in column_names(list(header)) if n not in columns]
+    frame = frames[0]
+    for other in frames[1:]:
+        frame = frame.unionByName(other, allowMissingColumns=True)
+    return frame.select(*columns, FILE, RAW, PARSE), columns

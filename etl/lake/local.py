@@ -1,0 +1,243 @@
+"""`npm run local`: the pipeline's conversion on a laptop, with the core and rules the Glue job uses.
+
+Input: a folder with one sub-folder per dataset holding CSV files (sub-folders included). Output: parquet/<dataset>/,
+quarantine/<dataset>/<run>/<reason>/, report.json, and state.json (what was converted, and each dataset's contract).
+Incremental: an unchanged file is not read again; a changed file replaces its rows; a new file adds its rows.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import IO
+
+from .convert import DatasetConversion, Layout, pending
+from .csvread import UnreadableUpload, header_of
+from .ports import Column, Contract, Converted, Settings, Upload
+from .stack_settings import StackSettingsError, stack_settings
+
+DQDL_NOTE = "Glue Data Quality (DQDL) rules run only in the Glue job; they were not evaluated here"
+
+
+class InputError(Exception):
+    """Bad input: the message names the folder or file; nothing has been written."""
+
+
+def _visible(path: Path, root: Path) -> bool:
+    return not any(part.startswith((".", "_")) for part in path.relative_to(root).parts)
+
+
+class LocalSource:
+    def __init__(self, root: Path):
+        if not root.is_dir():
+            raise InputError("input folder %s does not exist (give one with --input DIR)" % root)
+        self.given, self.root = root, root.resolve()
+
+    def uploads(self) -> dict[str, list[Upload]]:
+        """The CSV files of each dataset folder, any letter case of '.csv', hidden files left out."""
+        datasets: dict[str, list[Upload]] = {}
+        for folder in sorted(p for p in self.root.iterdir() if p.is_dir() and _visible(p, self.root)):
+            files = sorted(
+                p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() == ".csv" and _visible(p, self.root)
+            )
+            uploads = []
+            for path in files:
+                stat = path.stat()
+                key = path.relative_to(self.root).as_posix()
+                uploads.append(
+                    Upload(
+                        folder.name,
+                        key,
+                        path.resolve().as_uri(),
+                        "%d-%d" % (stat.st_size, stat.st_mtime_ns),
+                        stat.st_size,
+                    )
+                )
+            if uploads:
+                datasets[folder.name] = uploads
+        if not datasets:
+            raise InputError(
+                "no CSV files in %s: put them in one folder per dataset, e.g. %s/sales/2024-01.csv"
+                % (self.given, self.given)
+            )
+        return datasets
+
+    def open_text(self, upload: Upload) -> IO[str]:
+        return open(self.root / upload.key, encoding="utf-8-sig", newline="")
+
+
+class LocalSink:
+    def __init__(self, root: Path):
+        self.root = root.resolve()  # Spark resolves a relative path against the JVM's folder, not Python's
+
+    def staging_uri(self, relative: str) -> str:
+        return (self.root / relative).as_uri()
+
+    def staged_files(self, relative: str) -> list[str]:
+        base = self.root / relative
+        if not base.is_dir():
+            return []
+        return sorted(
+            p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file() and not p.name.startswith(("_", "."))
+        )
+
+    def publish(self, staged: str, final: str) -> None:
+        target = self.root / final
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self.root / staged, target)
+
+    def delete(self, relative: str) -> None:
+        (self.root / relative).unlink(missing_ok=True)
+
+    def discard_staging(self, relative: str) -> None:
+        folder = self.root / relative
+        shutil.rmtree(folder, ignore_errors=True)
+        for parent in folder.parents:  # and the folders above it that are left empty
+            if parent == self.root or not parent.is_dir() or any(parent.iterdir()):
+                break
+            parent.rmdir()
+
+
+class LocalState:
+    """The ledger and the catalog of a local run, in one JSON file written atomically after every change."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"datasets": {}}
+
+    def _dataset(self, dataset: str) -> dict:
+        return self.data["datasets"].setdefault(dataset, {"contract": None, "converted": {}, "planned": {}})
+
+    def _save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(self.data, indent=2, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, self.path)
+
+    def converted(self, dataset: str) -> dict[str, Converted]:
+        return {k: Converted(**v) for k, v in self._dataset(dataset)["converted"].items()}
+
+    def planned(self, dataset: str) -> dict[str, list[str]]:
+        return dict(self._dataset(dataset)["planned"])
+
+    def plan(self, dataset: str, planned: dict[str, list[str]]) -> None:
+        self._dataset(dataset)["planned"].update(planned)
+        self._save()
+
+    def done(self, dataset: str, records: dict[str, Converted]) -> None:
+        entry = self._dataset(dataset)
+        for key, record in records.items():
+            entry["converted"][key] = vars(record)
+            entry["planned"].pop(key, None)
+        self._save()
+
+    def contract(self, dataset: str) -> Contract | None:
+        saved = self._dataset(dataset)["contract"]
+        if not saved:
+            return None
+        return Contract(tuple(Column(c["name"], c["type"]) for c in saved["columns"]), saved.get("partition"))
+
+    def save_contract(self, dataset: str, contract: Contract) -> None:
+        self._dataset(dataset)["contract"] = {
+            "columns": [vars(c) for c in contract.columns],
+            "partition": contract.partition,
+        }
+        self._save()
+
+
+def summary_line(report: dict) -> str:
+    quarantined = report["rows_quarantined"]
+    line = "%s: %s" % (report["dataset"], report["status"])
+    if report["status"] != "unchanged":
+        line += ", %d file(s), %d rows read, %d written, %d quarantined" % (
+            len(report["files"]),
+            report["rows_read"],
+            report["rows_written"],
+            sum(quarantined.values()),
+        )
+        if quarantined:
+            line += " (%s)" % ", ".join("%s %d" % kv for kv in sorted(quarantined.items()))
+    if report.get("error"):
+        line += "; NOT WRITTEN: " + report["error"]
+    return line
+
+
+def convert_folder(
+    spark_factory, input_dir: Path, output_dir: Path, settings: Settings, run_id: str, log=print
+) -> dict:
+    """Converts what is new under input_dir into output_dir; returns the run's report (also in report.json)."""
+    source, sink = LocalSource(input_dir), LocalSink(output_dir)
+    datasets = source.uploads()
+    state = LocalState(output_dir / "state.json")
+    todo = {name: pending(uploads, state.converted(name)) for name, uploads in datasets.items()}
+    try:  # every header is read before anything is written, so a bad file changes nothing
+        headers = {u: header_of(source.open_text, u) for uploads in todo.values() for u in uploads}
+    except UnreadableUpload as err:
+        raise InputError(str(err)) from err
+    spark = spark_factory() if any(todo.values()) else None
+    reports = []
+    for name in sorted(datasets):
+        conversion = DatasetConversion(spark, name, sink, state, state, settings, run_id)
+        report = conversion.run(todo[name], headers)
+        log(summary_line(report))
+        reports.append(report)
+    sink.discard_staging(Layout().staging + run_id)
+    run = {
+        "run_id": run_id,
+        "input": str(input_dir),
+        "output": str(output_dir),
+        "data_quality": DQDL_NOTE,
+        "settings": {
+            "keyColumns": list(settings.key_columns),
+            "partitionColumns": settings.partition_columns,
+            "maxQuarantinedPercent": settings.max_quarantined_percent,
+        },
+        "datasets": reports,
+    }
+    output_dir.mkdir(parents=True, exist_ok=True)
+    (output_dir / "report.json").write_text(json.dumps(run, indent=2), encoding="utf-8")
+    return run
+
+
+def new_run_id() -> str:
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + secrets.token_hex(2)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="npm run local --", description=__doc__.split("\n")[0])
+    parser.add_argument("--input", default="examples", help="one folder per dataset holding CSV files (examples/)")
+    parser.add_argument("--output", default=".local", help="where Parquet, quarantine and report.json go (.local/)")
+    parser.add_argument(
+        "--stack", help="apply keyColumns, partitionColumns and maxQuarantinedPercent of Pulumi.<stack>.yaml"
+    )
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings()
+        if args.stack:
+            settings, _ = stack_settings(Path.cwd(), args.stack)
+        from .session import local_session
+
+        run = convert_folder(
+            lambda: local_session("csv-to-parquet-local", memory="4g"),
+            Path(args.input),
+            Path(args.output),
+            settings,
+            new_run_id(),
+        )
+    except (InputError, StackSettingsError) as err:
+        print("error: %s" % err, file=sys.stderr)
+        return 2
+    print("report: %s" % (Path(args.output) / "report.json"))
+    rejected = [r["dataset"] for r in run["datasets"] if r["status"] == "rejected"]
+    if rejected:
+        print("rejected: %s (their rows are in quarantine; see report.json)" % ", ".join(rejected), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,50 @@
+"""Column and file names: what Athena accepts, and what an upload's Parquet objects are called."""
+
+import hashlib
+import re
+import unicodedata
+
+# Characters NFKD does not decompose into a base letter plus marks, folded by hand.
+_FOLDS = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ł": "l", "ı": "i"})
+
+
+def athena_name(name: str, position: int) -> str:
+    """A name Athena takes unquoted: lower case, [a-z0-9_], accents folded ('Prénom' -> 'prenom').
+
+    A name with nothing left ('', '%') becomes col_<position> (1-based); a name starting with a digit gets 'c_'.
+    """
+    folded = unicodedata.normalize("NFKD", name.strip().lower().translate(_FOLDS))
+    ascii_only = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    cleaned = re.sub(r"[^a-z0-9]+", "_", ascii_only).strip("_")
+    if not cleaned:
+        return "col_%d" % position
+    return "c_" + cleaned if cleaned[0].isdigit() else cleaned
+
+
+def column_names(header: list[str]) -> list[str]:
+    """Athena names for a header, in order, all distinct: a clash gets _2, _3... ('a b', 'a_b' -> 'a_b', 'a_b_2')."""
+    taken: set[str] = set()
+    names = []
+    for position, raw in enumerate(header, start=1):
+        base = athena_name(raw, position)
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = "%s_%d" % (base, n)
+        taken.add(name)
+        names.append(name)
+    return names
+
+
+def upload_id(key: str, version: str) -> str:
+    """The stem of an upload's Parquet objects: its file name, a digest of its key, and its version.
+
+    'sales/2024/Jan orders.csv' at version 'abc' -> 'jan-orders-<10 hex of the key>-<10 hex of the version>'.
+    The same key and version always give the same stem, so converting an upload again replaces its objects.
+    """
+    stem = key.rsplit("/", 1)[-1]
+    stem = re.sub(r"\.csv$", "", stem, flags=re.IGNORECASE)
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:40] or "upload"
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+    version_digest = hashlib.sha256(version.encode("utf-8")).hexdigest()[:10]
+    return "%s-%s-%s" % (slug, digest, version_digest)

@@ -1,0 +1,44 @@
+"""The Spark settings the conversion relies on, and the input-bytes measure of a run."""
+
+import os
+
+from pyspark.sql import SparkSession
+
+# Settings the core depends on, in every shell: timestamps without an offset are UTC, casts are checked by the
+# contract's patterns rather than by ANSI errors, and Parquet is snappy.
+CORE_CONF = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.ansi.enabled": "false",
+    "spark.sql.parquet.compression.codec": "snappy",
+    "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",  # not the legacy INT96
+    "spark.sql.sources.partitionOverwriteMode": "static",
+}
+
+
+def local_session(app: str, memory: str = "2g", cores: str = "*") -> SparkSession:
+    """A local SparkSession with the core's settings, quiet, without the web UI."""
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # local mode needs no other interface
+    builder = (
+        SparkSession.builder.master("local[%s]" % cores)
+        .appName(app)
+        .config("spark.driver.memory", memory)
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+    )
+    for key, value in CORE_CONF.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def input_bytes_read(spark: SparkSession) -> int:
+    """Bytes read so far from files by this JVM, from Hadoop's file-system statistics.
+
+    Spark's input metrics for file scans are these same counters, read per task thread; unlike Spark's stage input
+    metrics they do not count reads of Spark's own cache, so the difference over a dataset's conversion is how much
+    of its input was read. In local mode the tasks run in the driver's JVM, so the driver sees every read.
+    """
+    jvm = spark.sparkContext._jvm
+    return sum(int(s.getBytesRead()) for s in jvm.org.apache.hadoop.fs.FileSystem.getAllStatistics())

@@ -1,0 +1,104 @@
+"""The type contract across batches, key columns, partitions and the quarantine limit."""
+
+from dataclasses import replace
+
+import pyarrow as pa
+from lake.ports import Settings
+
+
+def types(report: dict) -> dict[str, str]:
+    return {c["name"]: c["type"] for c in report["columns"]}
+
+
+def test_first_batch_proposes_types_and_leading_zeros_stay_text(lake):
+    lake.csv(
+        "t/a.csv",
+        "id,zip,price,day,at,note,blank\n"
+        "1,08123,1.5,2024-01-31,2024-01-31T10:00:00Z,x,\n"
+        "2,75011,2,2024-02-01,2024-02-01 11:30:00,y,\n",
+    )
+    report = lake.dataset(lake.convert(), "t")
+    assert types(report) == {
+        "id": "bigint",
+        "zip": "string",
+        "price": "double",
+        "day": "date",
+        "at": "timestamp",
+        "note": "string",
+        "blank": "string",
+    }
+    schema = lake.table("t").schema
+    assert schema.field("id").type == pa.int64() and schema.field("zip").type == pa.string()
+    assert schema.field("at").type == pa.timestamp("us", tz="UTC")
+    assert [r["zip"] for r in lake.rows("t", "id")] == ["08123", "75011"]
+
+
+def test_a_later_value_that_does_not_fit_goes_to_quarantine_and_types_never_change(lake):
+    lake.csv("c/1.csv", "id,amount\n1,10\n2,20\n")
+    lake.convert()
+    lake.csv("c/2.csv", "id,amount\n3,n/a\n4,40\n5,1.5\n")
+    report = lake.dataset(lake.convert(), "c")
+    assert types(report) == {"id": "bigint", "amount": "bigint"}
+    assert report["rows_quarantined"] == {"type_mismatch": 2}
+    assert [(r["id"], r["amount"]) for r in lake.rows("c", "id")] == [(1, 10), (2, 20), (4, 40)]
+    details = sorted(r["_detail"] for r in lake.quarantined("c", "type_mismatch"))
+    assert details == ["amount: '1.5' is not bigint", "amount: 'n/a' is not bigint"]
+
+
+def test_a_stray_value_in_the_first_batch_makes_text_and_text_stays_text(lake):
+    lake.csv("s/1.csv", "id,amount\n1,10\n2,n/a\n")
+    lake.convert()
+    lake.csv("s/2.csv", "id,amount\n3,30\n")
+    report = lake.dataset(lake.convert(), "s")
+    assert types(report)["amount"] == "string" and report["rows_quarantined"] == {}
+    assert lake.table("s").schema.field("amount").type == pa.string()
+
+
+def test_a_column_that_appears_later_is_added_at_the_end(lake):
+    lake.csv("n/1.csv", "id,name\n1,a\n")
+    lake.convert()
+    lake.csv("n/2.csv", "name,id,score\nb,2,7\n")
+    report = lake.dataset(lake.convert(), "n")
+    assert list(types(report).items()) == [("id", "bigint"), ("name", "string"), ("score", "bigint")]
+    assert [(r["id"], r["name"], r["score"]) for r in lake.rows("n", "id")] == [(1, "a", None), (2, "b", 7)]
+
+
+def test_empty_strings_are_null_before_rules_and_key_columns_must_be_present(lake):
+    lake.settings = Settings(key_columns=("Order ID",), max_quarantined_percent=50)
+    lake.csv("k/a.csv", 'order id,note\n1,""\n,x\n"",y\n2,\n')
+    report = lake.dataset(lake.convert(), "k")
+    assert report["rows_quarantined"] == {"missing_key": 2}
+    assert [(r["order_id"], r["note"]) for r in lake.rows("k", "order_id")] == [(1, None), (2, None)]
+    assert {r["_detail"] for r in lake.quarantined("k", "missing_key")} == {"key column order_id is empty"}
+
+
+def test_a_partition_column_with_nulls_and_slashes_round_trips(lake):
+    lake.settings = Settings(partition_columns={"p": "Region"}, max_quarantined_percent=100)
+    lake.csv("p/a.csv", "id,region\n1,eu/west\n2,\n3,us east\n4,eu/west\n")
+    report = lake.dataset(lake.convert(), "p")
+    assert report["status"] == "written" and report["rows_written"] == 4
+    rows = lake.rows("p", "id")
+    assert [(r["id"], r["region"]) for r in rows] == [(1, "eu/west"), (2, None), (3, "us east"), (4, "eu/west")]
+    folders = {p.parent.name for p in (lake.output / "parquet" / "p").rglob("*.parquet")}
+    assert folders == {"region=eu%2Fwest", "region=__HIVE_DEFAULT_PARTITION__", "region=us east"}
+
+
+def test_a_partition_column_the_dataset_lacks_rejects_it_naming_the_setting(lake):
+    lake.settings = Settings(partition_columns={"m": "day"})
+    lake.csv("m/a.csv", "id\n1\n")
+    report = lake.dataset(lake.convert(), "m")
+    assert report["status"] == "rejected" and "partitionColumns" in report["error"]
+
+
+def test_a_dataset_over_the_threshold_writes_nothing_and_all_its_rows_go_to_quarantine(lake):
+    lake.settings = replace(Settings(), max_quarantined_percent=20)
+    lake.csv("r/a.csv", "id,a\n1,x\n2,x,extra\n3,x\n4,x,extra\n")
+    lake.csv("ok/a.csv", "id\n1\n")
+    report = lake.convert()
+    rejected = lake.dataset(report, "r")
+    assert rejected["status"] == "rejected" and "maxQuarantinedPercent" in rejected["error"]
+    assert rejected["rows_quarantined"] == {"too_many_fields": 2, "rejected": 2}
+    assert not (lake.output / "parquet" / "r").exists()
+    assert len(lake.quarantined("r", "rejected")) == 2 and len(lake.quarantined("r", "too_many_fields")) == 2
+    assert lake.dataset(report, "ok")["status"] == "written"
+    assert lake.state()["datasets"]["r"]["contract"] is None, "a rejected first batch proposes no types"

@@ -1,0 +1,109 @@
+"""`npm run local`: arguments, bad input, exit status, report.json, and a stack's settings."""
+
+import json
+from pathlib import Path
+
+import pytest
+from lake import local
+from lake.ports import Settings
+from lake.stack_settings import StackSettingsError, parse_partition_columns, stack_settings
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(monkeypatch, spark, cwd: Path, *args: str) -> int:
+    monkeypatch.chdir(cwd)
+    monkeypatch.setattr("lake.session.local_session", lambda *a, **k: spark)
+    return local.main(list(args))
+
+
+def test_a_missing_input_folder_is_named_and_nothing_is_written(monkeypatch, spark, tmp_path, capsys):
+    assert run(monkeypatch, spark, tmp_path, "--input", "nowhere", "--output", "out") == 2
+    assert "nowhere does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_folder_without_csv_files_is_refused(monkeypatch, spark, tmp_path, capsys):
+    (tmp_path / "in" / "sales").mkdir(parents=True)
+    (tmp_path / "in" / "sales" / "notes.txt").write_text("x")
+    assert run(monkeypatch, spark, tmp_path, "--input", "in", "--output", "out") == 2
+    assert "no CSV files in in" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unreadable_file_is_named_and_changes_nothing(monkeypatch, spark, tmp_path, capsys):
+    (tmp_path / "in" / "a").mkdir(parents=True)
+    (tmp_path / "in" / "a" / "good.csv").write_text("id\n1\n")
+    (tmp_path / "in" / "b").mkdir(parents=True)
+    (tmp_path / "in" / "b" / "latin1.csv").write_bytes("caf\xe9,b\n1,2\n".encode("latin-1"))
+    assert run(monkeypatch, spark, tmp_path, "--input", "in", "--output", "out") == 2
+    assert "b/latin1.csv" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_report_and_exit_status_of_a_run_with_a_rejected_dataset(monkeypatch, spark, tmp_path, capsys):
+    (tmp_path / "in" / "good").mkdir(parents=True)
+    (tmp_path / "in" / "good" / "1.CSV").write_text("id,v\n1,x\n")
+    (tmp_path / "in" / "bad").mkdir(parents=True)
+    (tmp_path / "in" / "bad" / "1.csv").write_text("id,v\n1,x,y\n")
+    assert run(monkeypatch, spark, tmp_path, "--input", "in", "--output", "out") == 1
+    out = capsys.readouterr()
+    assert "good: written, 1 file(s), 1 rows read, 1 written, 0 quarantined" in out.out
+    assert "rejected: bad" in out.err
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    good = next(d for d in report["datasets"] if d["dataset"] == "good")
+    assert set(good) >= {
+        "dataset",
+        "status",
+        "files",
+        "rows_read",
+        "rows_written",
+        "rows_quarantined",
+        "columns",
+        "input_bytes",
+        "bytes_read",
+    }
+    assert good["columns"] == [{"name": "id", "type": "bigint"}, {"name": "v", "type": "string"}]
+    assert "only in the Glue job" in report["data_quality"]
+    assert len(list((tmp_path / "out" / "parquet" / "good").glob("1-*.snappy.parquet"))) == 1
+    assert sorted(p.relative_to(tmp_path / "out").parts[0] for p in (tmp_path / "out").iterdir()) == [
+        "parquet",
+        "quarantine",
+        "report.json",
+        "state.json",
+    ], "staging is cleaned up"
+
+
+def test_the_dev_stack_settings_come_from_its_stack_file_and_pulumi_yaml_defaults():
+    settings, rules = stack_settings(REPO, "dev")
+    assert settings == Settings(key_columns=(), partition_columns={}, max_quarantined_percent=10.0)
+    assert rules.startswith("Rules = [")
+
+
+def test_stack_settings_override_defaults_and_bad_values_name_key_and_file(tmp_path):
+    (tmp_path / "Pulumi.yaml").write_text((REPO / "Pulumi.yaml").read_text())
+    (tmp_path / "Pulumi.x.yaml").write_text(
+        "config:\n  csv-to-parquet:keyColumns: 'Order ID, customer'\n"
+        "  csv-to-parquet:partitionColumns: 'orders=order_date; events = day'\n"
+        "  csv-to-parquet:maxQuarantinedPercent: 25\n"
+    )
+    settings, _ = stack_settings(tmp_path, "x")
+    assert settings.key_columns == ("Order ID", "customer")
+    assert settings.partition_columns == {"orders": "order_date", "events": "day"}
+    assert settings.max_quarantined_percent == 25
+    (tmp_path / "Pulumi.y.yaml").write_text("config:\n  csv-to-parquet:maxQuarantinedPercent: 150\n")
+    with pytest.raises(StackSettingsError, match="Pulumi.y.yaml: maxQuarantinedPercent"):
+        stack_settings(tmp_path, "y")
+    with pytest.raises(StackSettingsError, match="Pulumi.nope.yaml does not exist"):
+        stack_settings(tmp_path, "nope")
+    with pytest.raises(StackSettingsError, match='partitionColumns: "orders" is not'):
+        parse_partition_columns("orders", "Pulumi.z.yaml")
+
+
+def test_the_examples_convert_with_the_dev_stack(monkeypatch, spark, tmp_path, capsys):
+    code = run(monkeypatch, spark, REPO, "--output", str(tmp_path / "out"), "--stack", "dev")
+    assert code == 0
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    orders = next(d for d in report["datasets"] if d["dataset"] == "orders")
+    assert orders["status"] == "written" and orders["rows_quarantined"] == {"too_many_fields": 1}
+    assert "orders: written, 2 file(s)" in capsys.readouterr().out

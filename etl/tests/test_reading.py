@@ -1,0 +1,70 @@
+"""The CSV dialect: what Spark's reader, with the core's options, makes of real files."""
+
+import io
+
+from lake.csvread import field_count, parse_problem, read_header
+from pyspark.sql import functions as F
+
+
+def test_read_header_takes_the_first_record_with_quotes_and_skips_nothing_else():
+    assert read_header(io.StringIO('id,"name, full","multi\nline"\r\n1,2,3\r\n')) == ["id", "name, full", "multi\nline"]
+    assert read_header(io.StringIO("")) is None
+
+
+def test_field_count_and_parse_problem_of_raw_records(spark):
+    raws = ['1,"a, b",3', '1,"x""y",3,4', "1,2", '6,"open,7\n8,z,9', "1,2,3"]
+    frame = spark.createDataFrame([(r,) for r in raws], "raw string")
+    got = frame.select(field_count(F.col("raw")).alias("n"), parse_problem(F.col("raw"), 3).alias("p")).collect()
+    assert [r["n"] for r in got] == [3, 4, 2, 5, 3]  # an open quote hides no comma
+    # Every record here stands for one Spark flagged: the same width as the header is then a parse failure.
+    assert [r["p"] for r in got] == ["unparsable", "too_many_fields", None, "unparsable", "unparsable"]
+
+
+def test_quoted_commas_doubled_quotes_and_line_breaks_in_a_crlf_file(lake):
+    lake.csv("q/a.csv", 'id,text,n\r\n1,"a, b",1\r\n2,"say ""hi""",2\r\n3,"line\r\nbreak",3\r\n4,"lf\nonly",4\r\n')
+    report = lake.convert()
+    assert lake.dataset(report, "q")["rows_written"] == 4
+    # Spark's parser (univocity) normalises a line break inside quotes to LF in a CRLF file.
+    assert [r["text"] for r in lake.rows("q", "id")] == ["a, b", 'say "hi"', "line\nbreak", "lf\nonly"]
+
+
+def test_lf_file_and_a_byte_order_mark_removed_from_the_first_name(lake):
+    lake.csv("bom/a.csv", "id,name\n1,Zoé\n2,Ana\n", encoding="utf-8-sig")
+    report = lake.convert()
+    assert [c["name"] for c in lake.dataset(report, "bom")["columns"]] == ["id", "name"]
+    assert [(r["id"], r["name"]) for r in lake.rows("bom", "id")] == [(1, "Zoé"), (2, "Ana")]
+
+
+def test_empty_and_header_only_files_write_nothing_and_are_not_read_again(lake):
+    lake.csv("e/empty.csv", "")
+    lake.csv("e/header.csv", "id,name\r\n")
+    report = lake.dataset(lake.convert(), "e")
+    assert report["status"] == "skipped" and report["rows_read"] == 0
+    assert not (lake.output / "parquet" / "e").exists()
+    assert lake.dataset(lake.convert(), "e")["status"] == "unchanged"
+
+
+def test_rows_with_too_many_fields_go_to_quarantine_and_too_few_keep_nulls(lake):
+    lake.csv("f/a.csv", "id,a,b\n1,x,y\n2,x,y,extra\n3,x\n")
+    report = lake.dataset(lake.convert(), "f")
+    assert report["rows_quarantined"] == {"too_many_fields": 1}
+    assert [(r["id"], r["a"], r["b"]) for r in lake.rows("f", "id")] == [(1, "x", "y"), (3, "x", None)]
+    [bad] = lake.quarantined("f", "too_many_fields")
+    assert bad["_source_file"] == "f/a.csv" and bad["_raw_record"] == "2,x,y,extra"
+
+
+def test_an_unterminated_quote_is_unparsable_and_the_rows_before_it_are_kept(lake):
+    lake.csv("u/a.csv", 'id,text,n\n1,ok,1\n2,"never closed,2\n3,lost,3\n')
+    report = lake.dataset(lake.convert(), "u")
+    assert report["rows_quarantined"] == {"unparsable": 1}
+    assert [r["id"] for r in lake.rows("u", "id")] == [1]
+    [bad] = lake.quarantined("u", "unparsable")
+    assert "3,lost,3" in bad["_raw_record"], "the swallowed rows stay visible in the quarantined record"
+
+
+def test_awkward_clashing_and_non_ascii_header_names(lake):
+    lake.csv("h/a.csv", "Order ID,order_id,Prénom,2024 Total,,Ünit Price (€)\n1,2,Zoé,3,4,5.5\n")
+    report = lake.dataset(lake.convert(), "h")
+    names = [c["name"] for c in report["columns"]]
+    assert names == ["order_id", "order_id_2", "prenom", "c_2024_total", "col_5", "unit_price"]
+    assert lake.table("h").column_names == names
