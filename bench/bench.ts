@@ -12,6 +12,16 @@ const ROOT = path.join(__dirname, "..");
 const OUT = path.join(ROOT, "bench", ".out");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
+/** What bench/conversion.py prints: medians of its runs, in seconds, and the core's input accounting. */
+interface ConversionFigures {
+    input_bytes: number;
+    files: number;
+    runs: number;
+    baseline_s: number;
+    core_s: number;
+    bytes_read: number;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
@@ -97,11 +107,24 @@ evaluate(process.env.STACK).then(() => process.stdout.write(String(performance.n
     for (const r of await burstFigures()) {
         rows.push([`burst: ${r.scenario}`, `${r.crawls} crawls, ${r.jobRuns} job runs`, `${r.directCrawls} crawls, ${r.directJobRuns} job runs direct`, `${r.directLost} lost direct`]);
     }
+    // The conversion on local Spark: the core (every check) against the seed job's read-and-write, same input.
+    const conversion = spawnSync("sh", [path.join(ROOT, "etl", "venv.sh"), "python", path.join(ROOT, "bench", "conversion.py")], {
+        cwd: ROOT, encoding: "utf8", env: { ...process.env, BENCH_RUNS: String(Math.min(RUNS, 3)) },
+    });
+    if (conversion.status !== 0) throw new Error(`bench/conversion.py failed: ${conversion.stderr}`);
+    const c = JSON.parse(conversion.stdout.trim().split("\n").pop() as string) as ConversionFigures;
+    const mb = (c.input_bytes / 1e6).toFixed(0);
+    rows.push([
+        `CSV → Parquet, local Spark (${mb} MB, ${c.files} files)`,
+        `${c.core_s.toFixed(1)} s, every check, read ${(c.bytes_read / c.input_bytes).toFixed(2)}× the input`,
+        `${c.baseline_s.toFixed(1)} s read CSV + write Parquet (seed job)`,
+        ratio(c.core_s, c.baseline_s),
+    ]);
     const header: [string, string, string, string] = ["measure", "this project", "compared with", "ratio"];
     const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i].length)));
     const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
     console.log([line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n"));
-    console.log(`\nmedians of ${RUNS} runs, Node ${process.versions.node}`);
+    console.log(`\nmedians of ${RUNS} runs (the conversion: ${c.runs}, one SparkSession, alternating), Node ${process.versions.node}`);
 }
 
 main().catch((err) => {

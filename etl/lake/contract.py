@@ -12,48 +12,68 @@ from pyspark.sql import functions as F
 
 from .ports import Column, Contract
 
-# Proposed in this order: the first type every value of the column fits wins; none fits -> string.
-CANDIDATES = ("bigint", "double", "date", "timestamp")
-
-# What a value must look like, besides Spark being able to cast it (so '1.5' is never truncated to a bigint and
-# '2024-1-5' is not a date). No leading zeros in numbers; timestamps without an offset are read as UTC.
+_DAY = r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+# What a value must look like. No leading zeros and at most 18 digits in a bigint (so it always fits), no 'NaN',
+# 'Infinity' or '1.5d' (which Java would parse) in a double; dates and timestamps in ISO 8601 with real months,
+# hours and minutes. A timestamp without an offset is read as UTC; its fraction has at most microseconds (Spark's).
 PATTERNS = {
-    "bigint": r"^[+-]?(0|[1-9][0-9]{0,18})$",
+    "bigint": r"^[+-]?(0|[1-9][0-9]{0,17})$",
     "double": r"^[+-]?((0|[1-9][0-9]*)(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$",
-    "date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-    "timestamp": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?"
-    r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$",
+    "date": "^%s$" % _DAY,
+    "timestamp": r"^%s[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$"
+    % _DAY,
 }
-TYPES = CANDIDATES + ("string",)
+_INTEGER = r"^[+-]?[0-9]+$"
+TYPES = ("bigint", "double", "date", "timestamp", "string")
+# Kinds of value, as bits: a column's kinds are OR-ed together in one aggregation.
+KIND_BITS = {"bigint": 1, "double": 2, "date": 4, "timestamp": 8, "string": 16}
+
+
+def _real_day(value: SparkColumn) -> SparkColumn:
+    """The first ten characters are a day of the calendar (the patterns let 2024-02-30 through)."""
+    return F.substring(value, 1, 10).cast("date").isNotNull()
 
 
 def fits(value: SparkColumn, type_name: str) -> SparkColumn:
-    """True where a non-null string value can be stored as the type without loss; null values are not tested."""
+    """True where a non-null string value can be stored as the type without loss."""
     if type_name == "string":
         return F.lit(True)
-    return value.rlike(PATTERNS[type_name]) & value.cast(type_name).isNotNull()
+    matches = value.rlike(PATTERNS[type_name])
+    return matches & _real_day(value) if type_name in ("date", "timestamp") else matches
+
+
+def kind(value: SparkColumn) -> SparkColumn:
+    """The narrowest type a value fits, as its bit (0 for null); an integer too long for bigint is text."""
+    return (
+        F.when(value.isNull(), 0)
+        # Every number, date and timestamp starts with one of these: other text skips the patterns (the cheap path).
+        .when(~F.substring(value, 1, 1).isin(*"0123456789+-."), KIND_BITS["string"])
+        .when(fits(value, "bigint"), KIND_BITS["bigint"])
+        .when(value.rlike(_INTEGER), KIND_BITS["string"])
+        .when(fits(value, "double"), KIND_BITS["double"])
+        .when(fits(value, "date"), KIND_BITS["date"])
+        .when(fits(value, "timestamp"), KIND_BITS["timestamp"])
+        .otherwise(KIND_BITS["string"])
+    )
+
+
+def kinds_seen(name: str, usable: SparkColumn) -> SparkColumn:
+    """Aggregation: the kinds of value a new column holds in the usable rows, OR-ed."""
+    return F.bit_or(F.when(usable, kind(F.col(name))).otherwise(0)).alias("%s#kinds" % name)
+
+
+def propose(kinds: int) -> str:
+    """The type of a new column from the kinds its values showed: every value must fit it."""
+    if kinds and kinds & ~(KIND_BITS["bigint"]) == 0:
+        return "bigint"
+    if kinds and kinds & ~(KIND_BITS["bigint"] | KIND_BITS["double"]) == 0:
+        return "double"
+    return {KIND_BITS["date"]: "date", KIND_BITS["timestamp"]: "timestamp"}.get(kinds, "string")
 
 
 def typed(value: SparkColumn, type_name: str) -> SparkColumn:
     """The value as the contract's type (only called on values that fit)."""
     return value if type_name == "string" else value.cast(type_name)
-
-
-def fit_counters(name: str, usable: SparkColumn) -> list[SparkColumn]:
-    """Aggregations for proposing a new column's type: its non-null values, and those fitting each candidate."""
-    value = F.col(name)
-    present = usable & value.isNotNull()
-    counters = [F.sum(F.when(present, 1).otherwise(0)).alias("%s#present" % name)]
-    counters += [F.sum(F.when(present & fits(value, t), 1).otherwise(0)).alias("%s#%s" % (name, t)) for t in CANDIDATES]
-    return counters
-
-
-def propose(name: str, totals: dict[str, int]) -> str:
-    """The type of a new column from the summed counters of `fit_counters`."""
-    present = totals.get("%s#present" % name, 0)
-    if present == 0:
-        return "string"
-    return next((t for t in CANDIDATES if totals.get("%s#%s" % (name, t), 0) == present), "string")
 
 
 def extend(
@@ -63,9 +83,8 @@ def extend(
     existing = list(contract.columns) if contract else []
     known = {c.name for c in existing}
     added = [Column(name, proposed[name]) for name in columns if name not in known]
-    return Contract(
-        tuple(existing + added), partition if partition is not None else (contract.partition if contract else None)
-    )
+    kept = partition if partition is not None else (contract.partition if contract else None)
+    return Contract(tuple(existing + added), kept)
 
 
 def violations(contract: Contract | None, columns: list[str]) -> list[tuple[str, str, SparkColumn]]:

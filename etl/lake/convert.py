@@ -14,7 +14,7 @@ from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from .contract import extend, fit_counters, propose, typed, violations
+from .contract import extend, kinds_seen, propose, typed, violations
 from .csvread import FILE, PARSE, RAW, read_uploads
 from .names import athena_name, upload_id
 from .ports import Catalog, Contract, Converted, Ledger, Settings, Sink, Upload
@@ -153,25 +153,24 @@ class DatasetConversion:
     ) -> None:
         new_columns = [c for c in columns if contract is None or contract.type_of(c) is None]
         usable = F.col(REASON).isNull()
-        counters = [F.count(F.lit(1)).alias("#rows")] + [x for c in new_columns for x in fit_counters(c, usable)]
+        counters = [F.count(F.lit(1)).alias("#rows")] + [kinds_seen(c, usable) for c in new_columns]
         stats = rows.groupBy(FILE, REASON).agg(*counters).collect()  # the one pass over the input
 
         by_file = {same_file(u.uri): u for u in readable}
         file_keys = {s[FILE]: by_file[same_file(s[FILE])].key for s in stats}
-        totals: dict[str, int] = {}
+        kinds = dict.fromkeys(new_columns, 0)
         per_key: dict[str, list[int]] = {u.key: [0, 0] for u in uploads}
         for s in stats:
-            for name, value in s.asDict().items():
-                if name not in (FILE, REASON):
-                    totals[name] = totals.get(name, 0) + int(value or 0)
+            for name in new_columns:
+                kinds[name] |= s["%s#kinds" % name] or 0
+            self.report["rows_read"] += s["#rows"]
             per_key[file_keys[s[FILE]]][0 if s[REASON] is None else 1] += s["#rows"]
             if s[REASON] is not None:
                 quarantined = self.report["rows_quarantined"]
                 quarantined[s[REASON]] = quarantined.get(s[REASON], 0) + s["#rows"]
         partition_setting = self.settings.partition_columns.get(self.dataset)
         partition = athena_name(partition_setting, 0) if partition_setting else None
-        updated = extend(contract, columns, {c: propose(c, totals) for c in new_columns}, partition)
-        self.report["rows_read"] = totals.get("#rows", 0)
+        updated = extend(contract, columns, {c: propose(kinds[c]) for c in new_columns}, partition)
         self.report["columns"] = [{"name": c.name, "type": c.type} for c in updated.columns]
 
         error = None
