@@ -1,14 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as crypto from "crypto";
-import * as fs from "fs";
-import * as path from "path";
 import { arnParts, assumeRolePolicy, PolicyStatement, policyJson } from "./policies";
 import { PipelinePrefixes, prefixDepth } from "./prefixes";
 import { BucketEncryption } from "./defaults";
-
-/** The PySpark script the job runs, uploaded from etl/. */
-export const ETL_SCRIPT_PATH = path.join(__dirname, "..", "etl", "csv_to_parquet.py");
+import { createEtlObjects } from "./etlAssets";
 
 export interface GlueOptions {
     bucket: aws.s3.Bucket;
@@ -47,6 +42,7 @@ export interface GlueResources {
     crawler: aws.glue.Crawler;
     job: aws.glue.Job;
     script: aws.s3.BucketObjectv2;
+    core: aws.s3.BucketObjectv2;
     jobLogGroup: aws.cloudwatch.LogGroup;
     securityConfiguration: aws.glue.SecurityConfiguration;
 }
@@ -86,7 +82,8 @@ export function glueRoleStatements(o: GlueRoleScope): PolicyStatement[] {
     const logsArn = pulumi.interpolate`arn:${scope.partition}:logs:${scope.region}:${scope.account}:log-group:/aws-glue/*`;
     const tempPrefix = `${prefixes.gluePrefix}temp/`;
     const scriptsPrefix = `${prefixes.gluePrefix}scripts/`;
-    const written = [prefixes.outputPrefix, prefixes.quarantinePrefix, tempPrefix];
+    const statePrefix = `${prefixes.gluePrefix}state/`;
+    const written = [prefixes.outputPrefix, prefixes.quarantinePrefix, tempPrefix, statePrefix];
     return [
         {
             Sid: "ListPipelinePrefixes",
@@ -103,7 +100,7 @@ export function glueRoleStatements(o: GlueRoleScope): PolicyStatement[] {
             Resource: [object(`${stem(prefixes.rawPrefix)}*`), object(`${scriptsPrefix}*`)],
         },
         {
-            Sid: "WriteParquetQuarantineAndTemp",
+            Sid: "WriteParquetQuarantineTempAndState",
             Effect: "Allow",
             Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
             Resource: written.map((p) => object(`${stem(p)}*`)),
@@ -234,14 +231,7 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
         securityConfiguration: securityConfiguration.name,
     }, { parent, dependsOn: [rolePolicy] });
 
-    const scriptKey = `${o.prefixes.gluePrefix}scripts/${path.basename(ETL_SCRIPT_PATH)}`;
-    const script = new aws.s3.BucketObjectv2(`${name}-etl-script`, {
-        bucket: o.bucket.id,
-        key: scriptKey,
-        source: new pulumi.asset.FileAsset(ETL_SCRIPT_PATH),
-        sourceHash: crypto.createHash("sha256").update(fs.readFileSync(ETL_SCRIPT_PATH)).digest("hex"),
-        contentType: "text/x-python",
-    }, { parent });
+    const { script, core, scriptKey, coreKey } = createEtlObjects(name, o.bucket, o.prefixes.gluePrefix, parent);
     const jobLogGroup = new aws.cloudwatch.LogGroup(`${name}-job-logs`, {
         name: pulumi.interpolate`/aws-glue/csv-to-parquet/${o.jobName}`,
         retentionInDays: o.logRetentionDays,
@@ -249,7 +239,7 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
     }, { parent, dependsOn: [o.keyPolicy] });
     const job = new aws.glue.Job(`${name}-job`, {
         name: o.jobName,
-        description: `Converts the catalogued CSV tables to snappy Parquet under ${o.prefixes.outputPrefix}`,
+        description: `Converts new CSV uploads under ${o.prefixes.rawPrefix} to snappy Parquet under ${o.prefixes.outputPrefix}`,
         roleArn: role.arn,
         glueVersion: o.glueVersion,
         workerType: o.workerType,
@@ -262,17 +252,19 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
         command: { name: "glueetl", pythonVersion: "3", scriptLocation: s3Uri(scriptKey) },
         defaultArguments: {
             "--job-language": "python",
-            "--job-bookmark-option": "job-bookmark-enable",
+            "--job-bookmark-option": "job-bookmark-disable",
+            "--extra-py-files": s3Uri(coreKey),
             "--TempDir": s3Uri(`${o.prefixes.gluePrefix}temp/`),
             "--enable-metrics": "true",
             "--enable-continuous-cloudwatch-log": "true",
             "--continuous-log-logGroup": jobLogGroup.name,
-            "--enable-glue-datacatalog": "true",
-            "--database_name": database.name,
-            "--raw_path": s3Uri(o.prefixes.rawPrefix),
-            "--output_path": s3Uri(o.prefixes.outputPrefix),
+            "--bucket": o.bucket.bucket,
+            "--raw_prefix": o.prefixes.rawPrefix,
+            "--output_prefix": o.prefixes.outputPrefix,
+            "--quarantine_prefix": o.prefixes.quarantinePrefix,
+            "--state_prefix": `${o.prefixes.gluePrefix}state/`,
+            "--staging_prefix": `${o.prefixes.gluePrefix}temp/staging/`,
             "--curated_database_name": curatedDatabase.name,
-            "--quarantine_path": s3Uri(o.prefixes.quarantinePrefix),
             "--ruleset_name": ruleset.name,
             "--key_columns": JSON.stringify(o.keyColumns),
             "--max_quarantined_percent": String(o.maxQuarantinedPercent),
@@ -280,7 +272,7 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
             "--topic_arn": o.topicArn,
             ...(o.autoScaling ? { "--enable-auto-scaling": "true" } : {}),
         },
-    }, { parent, dependsOn: [rolePolicy, script] });
+    }, { parent, dependsOn: [rolePolicy, script, core] });
 
-    return { role, database, curatedDatabase, ruleset, crawler, job, script, jobLogGroup, securityConfiguration };
+    return { role, database, curatedDatabase, ruleset, crawler, job, script, core, jobLogGroup, securityConfiguration };
 }

@@ -41,7 +41,7 @@ describe("ETL resources: curated catalog, data quality, Athena", () => {
             "--key_columns": JSON.stringify(["Order ID"]),
             "--max_quarantined_percent": "0",
             "--partition_columns": JSON.stringify({ sales: "order_date" }),
-            "--quarantine_path": `s3://${bucket}/quarantine/`,
+            "--quarantine_prefix": "quarantine/",
             "--curated_database_name": "etl_curated",
             "--topic_arn": TOPIC,
         });
@@ -57,8 +57,8 @@ describe("ETL resources: curated catalog, data quality, Athena", () => {
         expect(sid("ReadRuleset")).to.deep.include({ Action: "glue:GetDataQualityRuleset", Resource: `arn:aws:glue:${REGION}:${ACCOUNT}:dataQualityRuleset/${ruleset}` });
         expect(sid("PublishDataQualityResults").Resource).to.equal(`arn:aws:glue:${REGION}:${ACCOUNT}:dataQualityRuleset/*`);
         expect(sid("ReportToOwners")).to.deep.include({ Action: "sns:Publish", Resource: TOPIC });
-        const writable = list(sid("WriteParquetQuarantineAndTemp").Resource);
-        expect(writable).to.include(`arn:aws:s3:::${bucket}/quarantine*`);
+        const writable = list(sid("WriteParquetQuarantineTempAndState").Resource);
+        expect(writable).to.include.members([`arn:aws:s3:::${bucket}/quarantine*`, `arn:aws:s3:::${bucket}/glue/state*`]);
         expect(writable.some((arn) => arn.includes("csv_data"))).to.equal(false);
     });
 

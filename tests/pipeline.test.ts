@@ -1,5 +1,7 @@
+import * as fs from "fs";
 import { expect } from "chai";
 import { ACCOUNT, build, Inputs, REGION, Resources, valueOf } from "./harness";
+import { coreModules, ETL_SCRIPT_PATH } from "../components/etlAssets";
 import { CsvToParquetPipeline, CsvToParquetPipelineArgs } from "../components";
 import { fixture, Json, matchesPattern } from "./events";
 
@@ -75,10 +77,14 @@ describe("CsvToParquetPipeline", () => {
             expect(expiring.map((rule) => [rule.filter.prefix, rule.expiration.days])).to.deep.equal([["glue/temp/", 7], ["athena_results/", 30]]);
         });
 
-        it("uploads the ETL script under the Glue prefix", () => {
+        it("uploads the job's entry script and a zip of the conversion core under the Glue prefix", () => {
             const script = r.one("aws:s3/bucketObjectv2:BucketObjectv2", "lake-etl-script").inputs;
-            expect(script.key).to.equal("glue/scripts/csv_to_parquet.py");
-            expect(script.sourceHash).to.match(/^[0-9a-f]{64}$/);
+            const core = r.one("aws:s3/bucketObjectv2:BucketObjectv2", "lake-etl-core").inputs;
+            expect(script.key).to.equal("glue/scripts/glue_job.py");
+            expect(core.key).to.equal("glue/scripts/lake.zip");
+            expect(script.sourceHash).to.match(/^[0-9a-f]{64}$/).and.equal(core.sourceHash);
+            expect(coreModules()).to.include.members(["lake/__init__.py", "lake/convert.py", "lake/aws.py", "lake/hadoopfs.py"]);
+            expect(coreModules().every((m) => /^lake\/[a-z_]+\.py$/.test(m))).to.equal(true);
         });
     });
 
@@ -173,11 +179,11 @@ describe("CsvToParquetPipeline", () => {
             expect(s.flatMap((x) => list(x.Action))).to.not.include("glue:StartCrawler");
         });
 
-        it("Glue reads CSV and scripts, writes only Parquet, quarantine and temp files, and keeps only its databases", () => {
+        it("Glue reads CSV and scripts, writes only Parquet, quarantine, temp files and its ledger, and keeps only its databases", () => {
             const s = statements(r, "lake-glue");
             const bucketArn = physical(T.bucket, "lake-data").arn;
             expect(allowed(s, "s3:GetObject")).to.include.members([`${bucketArn}/csv_data*`, `${bucketArn}/glue/scripts/*`]);
-            expect(allowed(s, "s3:PutObject")).to.deep.equal([`${bucketArn}/parquet_data*`, `${bucketArn}/quarantine*`, `${bucketArn}/glue/temp*`]);
+            expect(allowed(s, "s3:PutObject")).to.deep.equal([`${bucketArn}/parquet_data*`, `${bucketArn}/quarantine*`, `${bucketArn}/glue/temp*`, `${bucketArn}/glue/state*`]);
             expect(allowed(s, "s3:DeleteObject")).to.deep.equal(allowed(s, "s3:PutObject"));
             const db = physical("aws:glue/catalogDatabase:CatalogDatabase", "lake-raw");
             const curated = physical("aws:glue/catalogDatabase:CatalogDatabase", "lake-curated");
@@ -217,21 +223,34 @@ describe("CsvToParquetPipeline", () => {
             expect(r.one("aws:glue/classifier:Classifier", "lake-csv").inputs.csvClassifier).to.deep.include({ containsHeader: "PRESENT", delimiter: "," });
         });
 
-        it("runs the job as glueetl 5.0, G.1X x 2, one run at a time, with bookmarks", () => {
+        it("runs the job as glueetl 5.0, G.1X x 2, one run at a time, without bookmarks, the core beside it", () => {
             const job = r.one(T.job, "lake-job").inputs;
             const bucket = physical(T.bucket, "lake-data").bucket;
             expect(job).to.deep.include({
                 name: "lake-job", glueVersion: "5.0", workerType: "G.1X", numberOfWorkers: 2, executionClass: "STANDARD",
                 timeout: 60, maxRetries: 0, executionProperty: { maxConcurrentRuns: 1 },
             });
-            expect(job.command).to.deep.equal({ name: "glueetl", pythonVersion: "3", scriptLocation: `s3://${bucket}/glue/scripts/csv_to_parquet.py` });
+            expect(job.command).to.deep.equal({ name: "glueetl", pythonVersion: "3", scriptLocation: `s3://${bucket}/glue/scripts/glue_job.py` });
             expect(job.defaultArguments).to.deep.include({
-                "--job-bookmark-option": "job-bookmark-enable",
+                "--job-bookmark-option": "job-bookmark-disable",
+                "--extra-py-files": `s3://${bucket}/glue/scripts/lake.zip`,
                 "--TempDir": `s3://${bucket}/glue/temp/`,
-                "--database_name": "lake_raw",
-                "--raw_path": `s3://${bucket}/csv_data/`,
-                "--output_path": `s3://${bucket}/parquet_data/`,
+                "--bucket": bucket,
+                "--raw_prefix": "csv_data/",
+                "--output_prefix": "parquet_data/",
+                "--state_prefix": "glue/state/",
+                "--staging_prefix": "glue/temp/staging/",
             });
+            expect(job.defaultArguments).to.not.have.property("--enable-glue-datacatalog");
+        });
+
+        it("passes exactly the arguments the entry script asks awsglue for, and none Glue reserves", () => {
+            const script = fs.readFileSync(ETL_SCRIPT_PATH, "utf8");
+            const asked = [...(/^ARGS = \[([^\]]*)\]/m.exec(script) as RegExpExecArray)[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+            expect(asked[0]).to.equal("JOB_NAME"); // Glue passes it; JOB_RUN_ID is Glue's own and never asked for
+            expect(asked).to.not.include.members(["JOB_RUN_ID", "JOB_ID", "SECURITY_CONFIGURATION", "TempDir"]);
+            const args = Object.keys(r.one(T.job, "lake-job").inputs.defaultArguments).map((k) => k.replace(/^--/, ""));
+            expect(args).to.include.members(asked.slice(1));
         });
     });
 

@@ -40,9 +40,9 @@ describe("stacks", () => {
         const job = r.one("aws:glue/job:Job", "csv-to-parquet-job").inputs;
         expect(job.maxRetries).to.equal(o.maxRetries);
         expect(job.defaultArguments).to.deep.include({
-            "--database_name": `csv_to_parquet_${stack}_raw`,
+            "--bucket": bucket,
             "--curated_database_name": `csv_to_parquet_${stack}_curated`,
-            "--quarantine_path": `s3://${bucket}/quarantine/`,
+            "--quarantine_prefix": "quarantine/",
             "--ruleset_name": ruleset.state.name,
             "--key_columns": "[]",
             "--max_quarantined_percent": "10",

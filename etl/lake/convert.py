@@ -1,12 +1,11 @@
 """A dataset's new uploads to Parquet: read once, checked against the contract, written per upload.
 
-Every count is taken in one aggregation over the persisted rows; the rows are then written twice at most (the
-Parquet of the rows that pass, the quarantine of those that do not), both from the persisted rows, never from the
-input again.
+Every count is taken in one aggregation over the persisted rows; the rows are then written from the persisted rows
+(the Parquet of those that pass, the quarantine of those that do not), never from the input again.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from pyspark import StorageLevel
@@ -17,12 +16,12 @@ from pyspark.sql import functions as F
 from .contract import extend, kinds_seen, propose, typed, violations
 from .csvread import FILE, PARSE, RAW, read_uploads
 from .names import athena_name, upload_id
-from .ports import Catalog, Contract, Converted, Ledger, Settings, Sink, Upload
+from .ports import QUALITY, Catalog, Contract, Converted, Ledger, Quality, Settings, Sink, Upload
 from .publish import UPLOAD_PARTITION, publish_uploads
+from .quarantine import write_quarantine
 from .session import input_bytes_read
 
 REASON, DETAIL = "__reason", "__detail"
-QUARANTINE_REASONS = ("unparsable", "too_many_fields", "missing_key", "type_mismatch", "rejected")
 
 
 @dataclass(frozen=True)
@@ -32,6 +31,26 @@ class Layout:
     parquet: str = "parquet/"
     quarantine: str = "quarantine/"
     staging: str = "_staging/"
+
+
+@dataclass
+class Tally:
+    """What became of the rows: per upload key [written, quarantined], and quarantined rows per reason."""
+
+    per_key: dict[str, list[int]]
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def keep(self, key: str, rows: int) -> None:
+        self.per_key[key][0] += rows
+
+    def quarantine(self, key: str, reason: str, rows: int, kept_before: bool = False) -> None:
+        if kept_before:
+            self.per_key[key][0] -= rows
+        self.per_key[key][1] += rows
+        self.reasons[reason] = self.reasons.get(reason, 0) + rows
+
+    def written(self) -> int:
+        return sum(kept for kept, _ in self.per_key.values())
 
 
 def pending(uploads: list[Upload], converted: dict[str, Converted]) -> list[Upload]:
@@ -65,12 +84,22 @@ def row_reason(keys: list[str], checks) -> tuple[SparkColumn, SparkColumn]:
     details += [
         F.when(cond, F.concat(F.lit("%s: '" % name), F.col(name), F.lit("' is not %s" % t))) for name, t, cond in checks
     ]
-    detail = (
-        F.when(F.col(PARSE).isNotNull(), F.col(PARSE)).otherwise(F.concat_ws("; ", *details))
-        if details
-        else F.col(PARSE)
-    )
-    return reason, detail
+    if not details:
+        return reason, F.col(PARSE)
+    return reason, F.when(F.col(PARSE).isNotNull(), F.col(PARSE)).otherwise(F.concat_ws("; ", *details))
+
+
+def partition_problem(dataset: str, contract: Contract | None, updated: Contract, partition: str | None) -> str | None:
+    """Why the dataset cannot be written with this partition column, if it cannot."""
+    if contract is not None and contract.partition != partition:
+        return "partitionColumns: %s is partitioned by %s; a table's partition column cannot change (now %s)" % (
+            dataset,
+            contract.partition or "nothing",
+            partition or "nothing",
+        )
+    if partition and updated.type_of(partition) is None:
+        return "partition column %s (partitionColumns) is not a column of %s" % (partition, dataset)
+    return None
 
 
 class DatasetConversion:
@@ -86,9 +115,10 @@ class DatasetConversion:
         settings: Settings,
         run_id: str,
         layout: Layout = Layout(),
+        quality: Quality | None = None,
     ):
         self.spark, self.dataset, self.sink, self.ledger, self.catalog = spark, dataset, sink, ledger, catalog
-        self.settings, self.run_id, self.layout = settings, run_id, layout
+        self.settings, self.run_id, self.layout, self.quality = settings, run_id, layout, quality
         self.staging = "%s%s/%s/" % (layout.staging, run_id, dataset)
         self.report: dict = {
             "dataset": dataset,
@@ -104,8 +134,7 @@ class DatasetConversion:
 
     def run(self, uploads: list[Upload], headers: dict[Upload, list[str] | None]) -> dict:
         if not uploads:
-            contract = self.catalog.contract(self.dataset)
-            self.report["columns"] = [{"name": c.name, "type": c.type} for c in contract.columns] if contract else []
+            self._report_columns(self.catalog.contract(self.dataset))
             return self.report
         before = input_bytes_read(self.spark)
         self.report["files"] = sorted(u.key for u in uploads)
@@ -114,20 +143,18 @@ class DatasetConversion:
         try:
             if readable:
                 self._convert(uploads, readable)
-            else:
-                self._finish_without_rows(uploads)
+            else:  # empty and header-only files: nothing to write; an earlier version's rows are removed
+                records = {u.key: Converted(u.version, "empty", self.run_id) for u in uploads}
+                publish_uploads(self.sink, self.ledger, self.dataset, "", self._parquet_prefix(), uploads, records)
+                self._report_columns(self.catalog.contract(self.dataset))
+                self.report["status"] = "skipped"
         finally:
             self.sink.discard_staging(self.staging)
         self.report["bytes_read"] = input_bytes_read(self.spark) - before
         return self.report
 
-    def _finish_without_rows(self, uploads: list[Upload]) -> None:
-        """Empty and header-only files: nothing to write; an earlier version's rows are removed."""
-        records = {u.key: Converted(u.version, "empty", self.run_id) for u in uploads}
-        publish_uploads(self.sink, self.ledger, self.dataset, "", self._parquet_prefix(), uploads, records)
-        contract = self.catalog.contract(self.dataset)
+    def _report_columns(self, contract: Contract | None) -> None:
         self.report["columns"] = [{"name": c.name, "type": c.type} for c in contract.columns] if contract else []
-        self.report["status"] = "skipped"
 
     def _parquet_prefix(self) -> str:
         return "%s%s/" % (self.layout.parquet, self.dataset)
@@ -138,19 +165,14 @@ class DatasetConversion:
         keys = [k for k in dict.fromkeys(athena_name(c, 0) for c in self.settings.key_columns) if k in columns]
         reason, detail = row_reason(keys, violations(contract, columns))
         rows = frame.withColumn(REASON, reason).withColumn(DETAIL, detail).persist(StorageLevel.MEMORY_AND_DISK)
+        persisted = [rows]
         try:
-            self._convert_rows(rows, columns, contract, uploads, readable)
+            self._convert_rows(rows, columns, contract, uploads, readable, persisted)
         finally:
-            rows.unpersist()
+            for frame in persisted:
+                frame.unpersist()
 
-    def _convert_rows(
-        self,
-        rows: DataFrame,
-        columns: list[str],
-        contract: Contract | None,
-        uploads: list[Upload],
-        readable: dict[Upload, list[str]],
-    ) -> None:
+    def _convert_rows(self, rows, columns, contract, uploads, readable, persisted: list[DataFrame]) -> None:
         new_columns = [c for c in columns if contract is None or contract.type_of(c) is None]
         usable = F.col(REASON).isNull()
         counters = [F.count(F.lit(1)).alias("#rows")] + [kinds_seen(c, usable) for c in new_columns]
@@ -158,76 +180,107 @@ class DatasetConversion:
 
         by_file = {same_file(u.uri): u for u in readable}
         file_keys = {s[FILE]: by_file[same_file(s[FILE])].key for s in stats}
+        tally = Tally({u.key: [0, 0] for u in uploads})
         kinds = dict.fromkeys(new_columns, 0)
-        per_key: dict[str, list[int]] = {u.key: [0, 0] for u in uploads}
         for s in stats:
             for name in new_columns:
                 kinds[name] |= s["%s#kinds" % name] or 0
-            self.report["rows_read"] += s["#rows"]
-            per_key[file_keys[s[FILE]]][0 if s[REASON] is None else 1] += s["#rows"]
-            if s[REASON] is not None:
-                quarantined = self.report["rows_quarantined"]
-                quarantined[s[REASON]] = quarantined.get(s[REASON], 0) + s["#rows"]
-        partition_setting = self.settings.partition_columns.get(self.dataset)
-        partition = athena_name(partition_setting, 0) if partition_setting else None
+            if s[REASON] is None:
+                tally.keep(file_keys[s[FILE]], s["#rows"])
+            else:
+                tally.quarantine(file_keys[s[FILE]], s[REASON], s["#rows"])
+        rows_read = self.report["rows_read"] = sum(s["#rows"] for s in stats)
+        setting = self.settings.partition_columns.get(self.dataset)
+        partition = athena_name(setting, 0) if setting else None
         updated = extend(contract, columns, {c: propose(kinds[c]) for c in new_columns}, partition)
-        self.report["columns"] = [{"name": c.name, "type": c.type} for c in updated.columns]
+        self._report_columns(updated)
+        good = rows.filter(usable).select(
+            *[
+                typed(F.col(c.name), c.type).alias(c.name)
+                if c.name in columns
+                else F.lit(None).cast(c.type).alias(c.name)
+                for c in updated.columns
+            ],
+            F.col(FILE),
+        )
 
-        error = None
-        if partition and updated.type_of(partition) is None:
-            error = "partition column %s (partitionColumns) is not a column of %s" % (partition, self.dataset)
-        elif over_threshold(
-            self.report["rows_read"],
-            sum(self.report["rows_quarantined"].values()),
-            self.settings.max_quarantined_percent,
+        error = partition_problem(self.dataset, contract, updated, partition)
+        if error is None and self.quality is not None and tally.written():
+            good, failed_rules = self.quality.evaluate(self.dataset, good)
+            good = good.persist(StorageLevel.MEMORY_AND_DISK)
+            persisted.append(good)
+            for r in good.filter(F.col(QUALITY).isNotNull()).groupBy(FILE).count().collect():
+                tally.quarantine(file_keys[r[FILE]], "failed_rules", r["count"], kept_before=True)
+            if failed_rules:
+                error = "data quality rules failed for the dataset as a whole: " + "; ".join(failed_rules)
+        if error is None and over_threshold(
+            rows_read, sum(tally.reasons.values()), self.settings.max_quarantined_percent
         ):
             error = "%d of %d rows quarantined, over maxQuarantinedPercent %s" % (
-                sum(self.report["rows_quarantined"].values()),
-                self.report["rows_read"],
+                sum(tally.reasons.values()),
+                rows_read,
                 self.settings.max_quarantined_percent,
             )
-        if error:
-            self._reject(rows, columns, file_keys, uploads, error)
-            return
-        if self.report["rows_quarantined"]:
-            self._quarantine(rows.filter(~usable), columns, file_keys, F.col(REASON))
-        self.catalog.save_contract(self.dataset, updated)
-        uids = {f: upload_id(by_file[same_file(f)].key, by_file[same_file(f)].version) for f in file_keys}
-        staged = self.staging + "parquet"
-        if per_key and any(n for n, _ in per_key.values()):
-            partitions = [UPLOAD_PARTITION] + ([partition] if partition else [])
-            good = rows.filter(usable).select(
-                *[
-                    typed(F.col(c.name), c.type).alias(c.name)
-                    if c.name in columns
-                    else F.lit(None).cast(c.type).alias(c.name)
-                    for c in updated.columns
-                ],
-                lookup(uids, F.col(FILE)).alias(UPLOAD_PARTITION),
-            )
-            good.write.mode("overwrite").partitionBy(*partitions).parquet(self.sink.staging_uri(staged))
-        records = {
-            u.key: Converted(
-                u.version,
-                "converted" if per_key[u.key][0] or not per_key[u.key][1] else "quarantined",
-                self.run_id,
-                [],
-                *per_key[u.key],
-            )
-            for u in uploads
-        }
-        publish_uploads(self.sink, self.ledger, self.dataset, staged, self._parquet_prefix(), uploads, records)
-        self.report["rows_written"] = sum(n for n, _ in per_key.values())
-        self.report["status"] = "written" if self.report["rows_read"] else "skipped"
 
-    def _reject(
-        self, rows: DataFrame, columns: list[str], file_keys: dict[str, str], uploads: list[Upload], error: str
-    ) -> None:
-        """Nothing of the dataset is written: every row goes to quarantine, the uploads are marked rejected."""
-        self._quarantine(rows, columns, file_keys, F.coalesce(F.col(REASON), F.lit("rejected")))
-        self.report["rows_quarantined"]["rejected"] = self.report["rows_read"] - sum(
-            self.report["rows_quarantined"].values()
-        )
+        source = lookup(file_keys, F.col(FILE))
+        target = "%s%s/%s/" % (self.layout.quarantine, self.dataset, self.run_id)
+        failing = F.col(QUALITY).isNotNull() if QUALITY in good.columns else F.lit(False)
+        typed_columns = [c.name for c in updated.columns]
+        if any(r != "failed_rules" for r in tally.reasons):
+            write_quarantine(
+                self.sink,
+                rows.filter(~usable),
+                columns,
+                source,
+                F.col(REASON),
+                F.col(DETAIL),
+                F.col(RAW),
+                self.staging + "quarantine",
+                target,
+            )
+        if error or "failed_rules" in tally.reasons:
+            put_aside = good if error else good.filter(failing)
+            why = F.when(failing, "failed_rules").otherwise("rejected")
+            write_quarantine(
+                self.sink,
+                put_aside,
+                typed_columns,
+                source,
+                why,
+                F.col(QUALITY) if QUALITY in good.columns else F.lit(None).cast("string"),
+                F.lit(None).cast("string"),
+                self.staging + "quarantine-typed",
+                target,
+            )
+        if tally.reasons or error:
+            self.report["quarantine"] = target
+        if error:
+            self._reject(tally, uploads, error)
+            return
+
+        self.catalog.save_contract(self.dataset, updated)
+        staged = self.staging + "parquet"
+        if tally.written():
+            uids = {f: upload_id(by_file[same_file(f)].key, by_file[same_file(f)].version) for f in file_keys}
+            partitions = [UPLOAD_PARTITION] + ([partition] if partition else [])
+            good.filter(~failing).select(*typed_columns, lookup(uids, F.col(FILE)).alias(UPLOAD_PARTITION)).write.mode(
+                "overwrite"
+            ).partitionBy(*partitions).parquet(self.sink.staging_uri(staged))
+        records = {}
+        for u in uploads:
+            kept, put_aside = tally.per_key[u.key]
+            status = "converted" if kept or not put_aside else "quarantined"
+            records[u.key] = Converted(u.version, status, self.run_id, [], kept, put_aside)
+        publish_uploads(self.sink, self.ledger, self.dataset, staged, self._parquet_prefix(), uploads, records)
+        self.report["rows_written"] = tally.written()
+        self.report["rows_quarantined"] = tally.reasons
+        self.report["status"] = "written" if rows_read else "skipped"
+
+    def _reject(self, tally: Tally, uploads: list[Upload], error: str) -> None:
+        """Nothing of the dataset is written: every row is in quarantine, the uploads are marked rejected."""
+        for key, (kept, _) in tally.per_key.items():
+            tally.quarantine(key, "rejected", kept, kept_before=True)
+        tally.reasons = {k: v for k, v in tally.reasons.items() if v}
         earlier = self.ledger.converted(self.dataset)
         self.ledger.done(
             self.dataset,
@@ -236,23 +289,4 @@ class DatasetConversion:
                 for u in uploads
             },
         )
-        self.report.update(status="rejected", error=error)
-
-    def _quarantine(self, rows: DataFrame, columns: list[str], file_keys: dict[str, str], reason: SparkColumn) -> None:
-        """Rows put aside as JSON lines with source file, reason and detail: quarantine/<dataset>/<run>/<reason>/."""
-        staged = self.staging + "quarantine"
-        rows.select(
-            *columns,
-            lookup(file_keys, F.col(FILE)).alias("_source_file"),
-            reason.alias("_reason"),
-            F.col(DETAIL).alias("_detail"),
-            F.col(RAW).alias("_raw_record"),
-        ).write.mode("overwrite").partitionBy("_reason").option("ignoreNullFields", "false").json(
-            self.sink.staging_uri(staged)
-        )
-        target = "%s%s/%s/" % (self.layout.quarantine, self.dataset, self.run_id)
-        for path in self.sink.staged_files(staged):
-            match = re.match(r"^_reason=([^/]+)/(.+)$", path)
-            if match:
-                self.sink.publish("%s/%s" % (staged, path), "%s%s/%s" % (target, match.group(1), match.group(2)))
-        self.report["quarantine"] = target
+        self.report.update(status="rejected", error=error, rows_quarantined=tally.reasons)

@@ -9,7 +9,6 @@ import argparse
 import json
 import os
 import secrets
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import IO
 
 from .convert import DatasetConversion, Layout, pending
 from .csvread import UnreadableUpload, header_of
+from .hadoopfs import HadoopSink
 from .ports import Column, Contract, Converted, Settings, Upload
 from .stack_settings import StackSettingsError, stack_settings
 
@@ -68,38 +68,6 @@ class LocalSource:
 
     def open_text(self, upload: Upload) -> IO[str]:
         return open(self.root / upload.key, encoding="utf-8-sig", newline="")
-
-
-class LocalSink:
-    def __init__(self, root: Path):
-        self.root = root.resolve()  # Spark resolves a relative path against the JVM's folder, not Python's
-
-    def staging_uri(self, relative: str) -> str:
-        return (self.root / relative).as_uri()
-
-    def staged_files(self, relative: str) -> list[str]:
-        base = self.root / relative
-        if not base.is_dir():
-            return []
-        return sorted(
-            p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file() and not p.name.startswith(("_", "."))
-        )
-
-    def publish(self, staged: str, final: str) -> None:
-        target = self.root / final
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(self.root / staged, target)
-
-    def delete(self, relative: str) -> None:
-        (self.root / relative).unlink(missing_ok=True)
-
-    def discard_staging(self, relative: str) -> None:
-        folder = self.root / relative
-        shutil.rmtree(folder, ignore_errors=True)
-        for parent in folder.parents:  # and the folders above it that are left empty
-            if parent == self.root or not parent.is_dir() or any(parent.iterdir()):
-                break
-            parent.rmdir()
 
 
 class LocalState:
@@ -170,7 +138,7 @@ def convert_folder(
     spark_factory, input_dir: Path, output_dir: Path, settings: Settings, run_id: str, log=print
 ) -> dict:
     """Converts what is new under input_dir into output_dir; returns the run's report (also in report.json)."""
-    source, sink = LocalSource(input_dir), LocalSink(output_dir)
+    source = LocalSource(input_dir)
     datasets = source.uploads()
     state = LocalState(output_dir / "state.json")
     todo = {name: pending(uploads, state.converted(name)) for name, uploads in datasets.items()}
@@ -178,14 +146,21 @@ def convert_folder(
         headers = {u: header_of(source.open_text, u) for uploads in todo.values() for u in uploads}
     except UnreadableUpload as err:
         raise InputError(str(err)) from err
-    spark = spark_factory() if any(todo.values()) else None
     reports = []
-    for name in sorted(datasets):
-        conversion = DatasetConversion(spark, name, sink, state, state, settings, run_id)
-        report = conversion.run(todo[name], headers)
-        log(summary_line(report))
-        reports.append(report)
-    sink.discard_staging(Layout().staging + run_id)
+    if any(todo.values()):
+        spark = spark_factory()
+        output_dir.mkdir(parents=True, exist_ok=True)
+        sink = HadoopSink(spark, output_dir.resolve().as_uri())  # the Glue job's sink, on the local disk
+        for name in sorted(datasets):
+            report = DatasetConversion(spark, name, sink, state, state, settings, run_id).run(todo[name], headers)
+            log(summary_line(report))
+            reports.append(report)
+        sink.discard_staging(Layout().staging + run_id)
+    else:
+        for name in sorted(datasets):
+            report = DatasetConversion(None, name, None, state, state, settings, run_id).run([], headers)
+            log(summary_line(report))
+            reports.append(report)
     run = {
         "run_id": run_id,
         "input": str(input_dir),

@@ -7,6 +7,11 @@ Data Catalog. The core only calls the methods named here.
 from dataclasses import dataclass, field
 from typing import IO, Protocol
 
+from pyspark.sql import DataFrame
+
+# The column a Quality port adds: the rules a typed row failed, null when it passed them all.
+QUALITY = "__quality"
+
 
 @dataclass(frozen=True)
 class Upload:
@@ -101,3 +106,8 @@ class Catalog(Protocol):
 
     def save_contract(self, dataset: str, contract: Contract) -> None:
         """Records the contract (columns added, never changed)."""
+
+
+class Quality(Protocol):
+    def evaluate(self, dataset: str, rows: DataFrame) -> tuple[DataFrame, list[str]]:
+        """The typed rows with the QUALITY column added, and the rules that failed for the dataset as a whole."""

@@ -1,0 +1,163 @@
+"""The Glue job: a thin shell over the conversion core (the `lake` package, shipped with --extra-py-files).
+
+For each dataset folder under the raw prefix, the uploads new or changed since they were last converted (listed in
+S3, compared with the ledger s3://<bucket>/<state_prefix><dataset>.json) are read once, checked, and written as
+Parquet objects named after each upload, replacing an earlier version's; the curated table is created or updated
+from the contract and its partitions registered; the stack's DQDL rules run on the typed rows; a summary goes to
+the topic when anything was quarantined. No job bookmarks: a rerun or Glue's retry converts what is not yet done.
+
+Arguments (as --name value): JOB_NAME is asked for; JOB_RUN_ID is Glue's own and is read from the parsed result
+(getResolvedOptions defines it, so asking for it again fails with "conflicting option string").
+"""
+
+import json
+import sys
+import time
+
+ARGS = [
+    "JOB_NAME",
+    "bucket",
+    "raw_prefix",
+    "output_prefix",
+    "quarantine_prefix",
+    "state_prefix",
+    "staging_prefix",
+    "curated_database_name",
+    "ruleset_name",
+    "key_columns",
+    "max_quarantined_percent",
+    "partition_columns",
+    "topic_arn",
+]
+
+
+class JobArgumentError(Exception):
+    pass
+
+
+def settings_of(args: dict):
+    """The rules from the job's arguments; a bad value names its argument."""
+    from lake.ports import Settings
+
+    try:
+        keys = json.loads(args["key_columns"] or "[]")
+        partitions = json.loads(args["partition_columns"] or "{}")
+        percent = float(args["max_quarantined_percent"])
+    except ValueError as err:
+        raise JobArgumentError("--key_columns, --partition_columns or --max_quarantined_percent: %s" % err) from err
+    if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+        raise JobArgumentError("--key_columns must be a JSON list of column names, not %s" % args["key_columns"])
+    if not isinstance(partitions, dict) or not all(isinstance(v, str) for v in partitions.values()):
+        raise JobArgumentError("--partition_columns must be a JSON object dataset -> column")
+    if not 0 <= percent <= 100:
+        raise JobArgumentError("--max_quarantined_percent must be 0-100, not %s" % percent)
+    return Settings(tuple(k for k in keys if k.strip()), partitions, percent)
+
+
+def run_job(spark, s3, glue, args: dict, run_id: str, quality=None, uri_of=None, sink=None, log=print) -> list[dict]:
+    """Converts what is new under the raw prefix; returns one report per dataset."""
+    from lake.aws import GlueCatalog, S3Ledger, S3Source
+    from lake.convert import DatasetConversion, Layout, pending
+    from lake.csvread import UnreadableUpload, header_of
+    from lake.hadoopfs import HadoopSink
+
+    bucket, settings = args["bucket"], settings_of(args)
+    source = S3Source(s3, bucket, args["raw_prefix"], uri_of)
+    ledger = S3Ledger(s3, bucket, args["state_prefix"])
+    catalog = GlueCatalog(
+        glue, args["curated_database_name"], lambda ds: "s3://%s/%s%s/" % (bucket, args["output_prefix"], ds)
+    )
+    sink = sink or HadoopSink(spark, "s3://%s/" % bucket)
+    layout = Layout(args["output_prefix"], args["quarantine_prefix"], args["staging_prefix"])
+    reports = []
+    for dataset, uploads in source.uploads().items():
+        todo = pending(uploads, ledger.converted(dataset))
+        try:
+            headers = {u: header_of(source.open_text, u) for u in todo}
+        except UnreadableUpload as err:  # this dataset waits until the file is fixed; the others go on
+            reports.append(
+                {
+                    "dataset": dataset,
+                    "status": "rejected",
+                    "error": str(err),
+                    "files": [],
+                    "rows_read": 0,
+                    "rows_written": 0,
+                    "rows_quarantined": {},
+                }
+            )
+            log(str(err))
+            continue
+        conversion = DatasetConversion(spark, dataset, sink, ledger, catalog, settings, run_id, layout, quality)
+        report = conversion.run(todo, headers)
+        if report["status"] == "written":
+            records = ledger.converted(dataset)
+            outputs = [o for key in report["files"] for o in records[key].outputs]
+            report["partitions_added"] = catalog.add_partitions(dataset, outputs)
+        log("%s: %s" % (dataset, json.dumps(report)))
+        reports.append(report)
+    sink.discard_staging(layout.staging + run_id)
+    return reports
+
+
+def summary(reports: list[dict], run_id: str) -> str:
+    """The text the owners get: one line per dataset that had new files."""
+    lines = ["Job run %s:" % run_id]
+    for r in reports:
+        if r["status"] == "unchanged":
+            continue
+        quarantined = r.get("rows_quarantined", {})
+        counts = (len(r["files"]), r["rows_read"], r["rows_written"], sum(quarantined.values()))
+        line = (
+            "- %s: %s, " % (r["dataset"], r["status"]) + "%d file(s), %d rows read, %d written, %d quarantined" % counts
+        )
+        if quarantined:
+            line += " (%s) under %s" % (
+                ", ".join("%s %d" % kv for kv in sorted(quarantined.items())),
+                r.get("quarantine"),
+            )
+        if r.get("error"):
+            line += "; NOT WRITTEN: " + r["error"]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def finish(reports: list[dict], sns, args: dict, run_id: str) -> None:
+    """Tells the owners what was put aside, and fails the run when a dataset was rejected."""
+    text = summary(reports, run_id)
+    print(text)
+    if any(r.get("rows_quarantined") or r["status"] == "rejected" for r in reports):
+        subject = "Data quality report of %s" % args["JOB_NAME"]
+        sns.publish(TopicArn=args["topic_arn"], Subject=subject[:100], Message=text)
+    rejected = [r for r in reports if r["status"] == "rejected"]
+    if rejected:
+        raise RuntimeError(
+            "Datasets not written: " + "; ".join("%s (%s)" % (r["dataset"], r["error"]) for r in rejected)
+        )
+
+
+def main(argv: list[str]) -> None:
+    import boto3
+    from awsglue.context import GlueContext
+    from awsglue.dynamicframe import DynamicFrame
+    from awsglue.utils import getResolvedOptions
+    from awsgluedq.transforms import EvaluateDataQuality
+    from lake.aws import GlueQuality
+    from lake.session import CORE_CONF
+    from pyspark.context import SparkContext
+
+    args = getResolvedOptions(argv, ARGS)
+    run_id = args.get("JOB_RUN_ID") or time.strftime("manual-%Y%m%dT%H%M%SZ", time.gmtime())
+    glue_context = GlueContext(SparkContext.getOrCreate())
+    spark = glue_context.spark_session
+    for key, value in CORE_CONF.items():
+        spark.conf.set(key, value)
+    s3, glue = boto3.client("s3"), boto3.client("glue")
+    ruleset = glue.get_data_quality_ruleset(Name=args["ruleset_name"])["Ruleset"]
+    quality = GlueQuality(glue_context, ruleset, EvaluateDataQuality, DynamicFrame)
+    reports = run_job(spark, s3, glue, args, run_id, quality)
+    finish(reports, boto3.client("sns"), args, run_id)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,209 @@
+"""The Glue job shell: its arguments as awsglue parses them, its AWS calls on moto (S3, Glue catalog, SNS), and the
+conversion by the real core on real Spark. Spark reads and writes a local copy of the bucket (a stand-in for EMRFS,
+which reads s3:// paths in Glue); the listing, the ledger, the catalog and the topic are moto's."""
+
+import argparse
+import json
+
+import boto3
+import glue_job
+import pyarrow.dataset as pads
+import pytest
+from awsglue.utils import getResolvedOptions
+from glue_stand_ins import DynamicFrame, EvaluateDataQuality
+from lake.aws import GlueQuality
+from lake.hadoopfs import HadoopSink
+from moto import mock_aws
+
+ARGS = {
+    "JOB_NAME": "csv-to-parquet-dev-job",
+    "bucket": "lake",
+    "raw_prefix": "csv_data/",
+    "output_prefix": "parquet_data/",
+    "quarantine_prefix": "quarantine/",
+    "state_prefix": "glue/state/",
+    "staging_prefix": "glue/temp/staging/",
+    "curated_database_name": "curated",
+    "ruleset_name": "rules",
+    "key_columns": '["Order ID"]',
+    "max_quarantined_percent": "50",
+    "partition_columns": '{"sales": "region"}',
+    "topic_arn": "",
+}
+
+
+def argv(**overrides) -> list[str]:
+    values = {**ARGS, **overrides}
+    return ["glue_job.py", "--JOB_RUN_ID", "jr_1", "--job-bookmark-option", "job-bookmark-disable"] + [
+        x for k, v in values.items() for x in ("--" + k, v)
+    ]
+
+
+def test_awsglue_parses_the_arguments_and_gives_the_run_id_glue_passes():
+    args = getResolvedOptions(argv(), glue_job.ARGS)
+    assert (
+        args["JOB_RUN_ID"] == "jr_1" and args["bucket"] == "lake" and args["partition_columns"] == '{"sales": "region"}'
+    )
+
+
+def test_asking_awsglue_for_the_run_id_again_fails_at_start_up():
+    with pytest.raises(argparse.ArgumentError, match="conflicting option string: --JOB_RUN_ID"):
+        getResolvedOptions(argv(), glue_job.ARGS + ["JOB_RUN_ID"])
+
+
+def test_bad_rule_arguments_are_named():
+    with pytest.raises(glue_job.JobArgumentError, match="--max_quarantined_percent"):
+        glue_job.settings_of({**ARGS, "max_quarantined_percent": "150"})
+    with pytest.raises(glue_job.JobArgumentError, match="--key_columns"):
+        glue_job.settings_of({**ARGS, "key_columns": '{"a": 1}'})
+
+
+class Bucket:
+    """moto's S3 and Glue, with a local copy of the bucket for Spark."""
+
+    def __init__(self, spark, root):
+        self.spark, self.root = spark, root
+        self.s3, self.glue = boto3.client("s3"), boto3.client("glue")
+        self.s3.create_bucket(Bucket="lake", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        self.glue.create_database(DatabaseInput={"Name": "curated"})
+        self.sink = HadoopSink(spark, root.as_uri())
+
+    def put(self, key: str, text: str) -> None:
+        self.s3.put_object(Bucket="lake", Key=key, Body=text.encode("utf-8"))
+        (self.root / key).parent.mkdir(parents=True, exist_ok=True)
+        (self.root / key).write_text(text, encoding="utf-8")
+
+    def run(self, run_id: str, quality=None, args=None) -> dict[str, dict]:
+        reports = glue_job.run_job(
+            self.spark,
+            self.s3,
+            self.glue,
+            args or ARGS,
+            run_id,
+            quality,
+            uri_of=lambda key: (self.root / key).as_uri(),
+            sink=self.sink,
+            log=lambda _: None,
+        )
+        return {r["dataset"]: r for r in reports}
+
+    def rows(self, dataset: str) -> list[dict]:
+        found = pads.dataset(str(self.root / "parquet_data" / dataset), format="parquet", partitioning="hive")
+        return sorted(found.to_table().to_pylist(), key=lambda r: r["order_id"])
+
+    def table(self, name: str) -> dict:
+        return self.glue.get_table(DatabaseName="curated", Name=name)["Table"]
+
+    def ledger(self, dataset: str) -> dict:
+        return json.loads(self.s3.get_object(Bucket="lake", Key="glue/state/%s.json" % dataset)["Body"].read())
+
+
+@pytest.fixture
+def bucket(spark, tmp_path, monkeypatch):
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    with mock_aws():
+        yield Bucket(spark, tmp_path / "lake")
+
+
+def test_a_run_converts_new_uploads_keeps_the_curated_table_and_registers_partitions(bucket):
+    bucket.put("csv_data/sales/2024/jan.csv", "Order ID,Region,Amount\n1,eu/west,10\n2,,20\n3,us,x\n")
+    bucket.put("csv_data/stock/s.csv", "sku,qty\n0012,4\n")
+    bucket.put("csv_data/readme.txt", "not a dataset")
+    reports = bucket.run("jr_1")
+    assert reports["sales"]["status"] == "written" and reports["sales"]["rows_written"] == 3
+    assert [(r["order_id"], r["region"], r["amount"]) for r in bucket.rows("sales")] == [
+        (1, "eu/west", "10"), (2, None, "20"), (3, "us", "x")]  # fmt: skip
+    table = bucket.table("sales")
+    assert [(c["Name"], c["Type"]) for c in table["StorageDescriptor"]["Columns"]] == [
+        ("order_id", "bigint"), ("amount", "string")]  # fmt: skip
+    assert table["PartitionKeys"] == [{"Name": "region", "Type": "string"}]
+    assert table["StorageDescriptor"]["Location"] == "s3://lake/parquet_data/sales/"
+    partitions = bucket.glue.get_partitions(DatabaseName="curated", TableName="sales")["Partitions"]
+    assert sorted(p["Values"][0] for p in partitions) == ["__HIVE_DEFAULT_PARTITION__", "eu/west", "us"]
+    assert {p["StorageDescriptor"]["Location"] for p in partitions} >= {
+        "s3://lake/parquet_data/sales/region=eu%2Fwest/"
+    }
+    ledger = bucket.ledger("sales")["converted"]["csv_data/sales/2024/jan.csv"]
+    assert ledger["status"] == "converted" and ledger["run_id"] == "jr_1" and ledger["rows_written"] == 3
+    assert [c["Type"] for c in bucket.table("stock")["StorageDescriptor"]["Columns"]] == ["string", "bigint"]
+    assert not (bucket.root / "glue" / "temp").exists(), "staging is removed"
+
+
+def test_a_rerun_converts_nothing_and_a_changed_object_replaces_its_rows(bucket):
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n2,eu\n")
+    bucket.run("jr_1")
+    assert bucket.run("jr_2")["sales"]["status"] == "unchanged"
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region,Note\n1,eu,fixed\n")
+    report = bucket.run("jr_3")["sales"]
+    assert report["files"] == ["csv_data/sales/a.csv"]
+    assert [(r["order_id"], r["note"]) for r in bucket.rows("sales")] == [(1, "fixed")]
+    assert [c["Name"] for c in bucket.table("sales")["StorageDescriptor"]["Columns"]] == ["order_id", "note"]
+
+
+@pytest.mark.parametrize("fail_at", [1, 2])
+def test_a_crash_mid_run_then_glues_retry_leaves_every_row_once(bucket, monkeypatch, fail_at):
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n2,us\n")
+    bucket.put("csv_data/sales/b.csv", "Order ID,Region\n3,eu\n")
+    real, calls = HadoopSink.publish, []
+
+    def crashing(self, staged, final):
+        calls.append(final)
+        if len(calls) == fail_at:
+            raise OSError("worker lost")
+        real(self, staged, final)
+
+    monkeypatch.setattr(HadoopSink, "publish", crashing)
+    with pytest.raises(OSError):
+        bucket.run("jr_1")
+    monkeypatch.setattr(HadoopSink, "publish", real)
+    bucket.run("jr_1_attempt_1")
+    assert [r["order_id"] for r in bucket.rows("sales")] == [1, 2, 3]
+
+
+def test_an_unreadable_upload_holds_back_its_dataset_only(bucket):
+    bucket.s3.put_object(Bucket="lake", Key="csv_data/bad/x.csv", Body="caf\xe9\n1\n".encode("latin-1"))
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n")
+    reports = bucket.run("jr_1")
+    assert reports["bad"]["status"] == "rejected" and "csv_data/bad/x.csv" in reports["bad"]["error"]
+    assert reports["sales"]["status"] == "written"
+
+
+def test_data_quality_rules_run_on_the_typed_rows(bucket):
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region,Amount\n1,eu,10\n2,eu,-5\n3,eu,7\n")
+    quality = GlueQuality(
+        None, 'Rules = [ ColumnValues "amount" >= 0, RowCount > 1 ]', EvaluateDataQuality, DynamicFrame
+    )
+    report = bucket.run("jr_1", quality)["sales"]
+    assert report["rows_quarantined"] == {"failed_rules": 1} and report["rows_written"] == 2
+    [failed] = [json.loads(line) for p in (bucket.root / "quarantine/sales/jr_1/failed_rules").glob("*.json")
+                for line in p.read_text().splitlines()]  # fmt: skip
+    assert failed["order_id"] == 2 and failed["_detail"] == 'ColumnValues "amount" >= 0'
+    assert EvaluateDataQuality.calls[-1]["publishing_options"]["dataQualityEvaluationContext"] == "sales"
+
+
+def test_a_dataset_level_rule_failing_rejects_the_dataset(bucket):
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region,Amount\n1,eu,10\n")
+    quality = GlueQuality(None, "Rules = [ RowCount > 5 ]", EvaluateDataQuality, DynamicFrame)
+    report = bucket.run("jr_1", quality)["sales"]
+    assert report["status"] == "rejected" and "RowCount > 5" in report["error"]
+    assert not (bucket.root / "parquet_data").exists()
+
+
+def test_the_owners_get_a_summary_and_a_rejected_dataset_fails_the_run(bucket):
+    sns, sqs = boto3.client("sns"), boto3.client("sqs")
+    topic = sns.create_topic(Name="alerts")["TopicArn"]
+    queue = sqs.create_queue(QueueName="inbox")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n,us\n2,eu,extra\n")
+    args = {**ARGS, "topic_arn": topic, "max_quarantined_percent": "10"}
+    reports = list(bucket.run("jr_9", args=args).values())
+    with pytest.raises(RuntimeError, match="Datasets not written: sales"):
+        glue_job.finish(reports, sns, args, "jr_9")
+    [message] = sqs.receive_message(QueueUrl=queue)["Messages"]
+    body = json.loads(message["Body"])
+    assert body["Subject"] == "Data quality report of csv-to-parquet-dev-job"
+    assert "- sales: rejected, 1 file(s), 3 rows read, 0 written, 3 quarantined" in body["Message"]
+    assert "under quarantine/sales/jr_9/" in body["Message"]
