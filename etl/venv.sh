@@ -21,7 +21,8 @@ if ! command -v java >/dev/null 2>&1; then
     echo "error: Java is needed to run Spark: install a Java 17 runtime (Glue 5.0's), e.g. apt-get install openjdk-17-jre-headless" >&2
     exit 1
 fi
-java_major=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1)
+# "17.0.15" -> 17; the old scheme "1.8.0_392" -> 8
+java_major=$(java -version 2>&1 | sed -n -e 's/.*version "1\.\([0-9]*\).*/\1/p' -e 't' -e 's/.*version "\([0-9]*\).*/\1/p' | head -n 1)
 case "$java_major" in
     17|11|21) ;;
     *) echo "error: Java ${java_major:-unknown} found; Spark 3.5 needs Java 17 (Glue 5.0's; 11 and 21 also work)." >&2; exit 1 ;;

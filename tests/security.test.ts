@@ -145,6 +145,7 @@ for (const stack of ["dev", "prod"]) {
                     ["Glue: read its script", role("glue", "s3:GetObject", () => "arn:aws:s3:::BUCKET/glue/scripts/glue_job.py", bucket)],
                     ["Glue: read the core beside it", role("glue", "s3:GetObject", () => "arn:aws:s3:::BUCKET/glue/scripts/lake.zip", bucket)],
                     ["Glue: keep its ledger", role("glue", "s3:PutObject", () => "arn:aws:s3:::BUCKET/glue/state/sales.json", bucket)],
+                    ["Glue: look for its ledger", role("glue", "s3:ListBucket", () => p.bucketArn, bucket, { "s3:prefix": "glue/state/sales.json" })],
                     ["Glue: register a curated partition", role("glue", "glue:BatchCreatePartition", () => glueArn(`table/${p.curatedDatabase}/sales`))],
                     ["Glue: create a curated table", role("glue", "glue:CreateTable", () => glueArn(`table/${p.curatedDatabase}/sales`))],
                     ["Glue: read its ruleset", role("glue", "glue:GetDataQualityRuleset", () => p.rulesetArn)],

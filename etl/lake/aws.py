@@ -63,11 +63,14 @@ class S3Ledger:
         return "%s%s.json" % (self.prefix, dataset)
 
     def _load(self, dataset: str) -> dict:
-        try:
-            body = self.s3.get_object(Bucket=self.bucket, Key=self._key(dataset))["Body"].read()
-        except self.s3.exceptions.NoSuchKey:
+        # Listed first: S3 answers a GET of a missing key with 403 rather than 404 to a caller it does not find
+        # allowed s3:ListBucket (S3 API reference, GetObject, "Permissions"); this role may list only under given
+        # prefixes, so a listing of the ledger's own key is the check that holds.
+        key = self._key(dataset)
+        found = self.s3.list_objects_v2(Bucket=self.bucket, Prefix=key, MaxKeys=1).get("Contents", [])
+        if not found or found[0]["Key"] != key:
             return {"converted": {}, "planned": {}}
-        return json.loads(body)
+        return json.loads(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
 
     def _save(self, dataset: str, data: dict) -> None:
         body = json.dumps(data, indent=1, sort_keys=True).encode("utf-8")
