@@ -6,6 +6,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.dataset as pads
 import pytest
+from lake.hadoopfs import HadoopSink
 from lake.local import convert_folder
 from lake.ports import Settings
 from lake.session import local_session
@@ -83,3 +84,19 @@ class Lake:
 @pytest.fixture
 def lake(spark, tmp_path):
     return Lake(spark, tmp_path)
+
+
+def crash_at_publish(monkeypatch, run, fail_at: int) -> None:
+    """Runs `run` with the sink failing on its fail_at-th move into place (a worker lost mid-run), then restores it."""
+    real, calls = HadoopSink.publish, []
+
+    def crashing(self, staged, final):
+        calls.append(final)
+        if len(calls) == fail_at:
+            raise OSError("worker lost while publishing")
+        real(self, staged, final)
+
+    monkeypatch.setattr(HadoopSink, "publish", crashing)
+    with pytest.raises(OSError):
+        run()
+    monkeypatch.setattr(HadoopSink, "publish", real)

@@ -10,6 +10,7 @@ import glue_job
 import pyarrow.dataset as pads
 import pytest
 from awsglue.utils import getResolvedOptions
+from conftest import crash_at_publish
 from glue_stand_ins import DynamicFrame, EvaluateDataQuality
 from lake.aws import GlueQuality
 from lake.hadoopfs import HadoopSink
@@ -146,18 +147,7 @@ def test_a_rerun_converts_nothing_and_a_changed_object_replaces_its_rows(bucket)
 def test_a_crash_mid_run_then_glues_retry_leaves_every_row_once(bucket, monkeypatch, fail_at):
     bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n2,us\n")
     bucket.put("csv_data/sales/b.csv", "Order ID,Region\n3,eu\n")
-    real, calls = HadoopSink.publish, []
-
-    def crashing(self, staged, final):
-        calls.append(final)
-        if len(calls) == fail_at:
-            raise OSError("worker lost")
-        real(self, staged, final)
-
-    monkeypatch.setattr(HadoopSink, "publish", crashing)
-    with pytest.raises(OSError):
-        bucket.run("jr_1")
-    monkeypatch.setattr(HadoopSink, "publish", real)
+    crash_at_publish(monkeypatch, lambda: bucket.run("jr_1"), fail_at)
     bucket.run("jr_1_attempt_1")
     assert [r["order_id"] for r in bucket.rows("sales")] == [1, 2, 3]
 

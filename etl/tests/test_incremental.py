@@ -4,8 +4,8 @@ import os
 import random
 
 import pytest
+from conftest import crash_at_publish
 from lake.convert import DatasetConversion
-from lake.hadoopfs import HadoopSink
 
 
 def counts(lake, name: str) -> dict[int, int]:
@@ -64,18 +64,7 @@ def test_a_crash_while_moving_outputs_into_place_then_a_rerun_writes_each_row_on
     lake.csv("d/1.csv", "id,v\n1,b\n2,b\n5,b\n")  # a new version, whose rows must replace the old ones
     lake.csv("d/2.csv", "id,v\n3,b\n")
     lake.csv("d/3.csv", "id,v\n4,b\n")
-    real_publish, calls = HadoopSink.publish, []
-
-    def crashing_publish(self, staged, final):
-        calls.append(final)
-        if len(calls) == fail_at:
-            raise OSError("crash while publishing")
-        real_publish(self, staged, final)
-
-    monkeypatch.setattr(HadoopSink, "publish", crashing_publish)
-    with pytest.raises(OSError):
-        lake.convert()
-    monkeypatch.setattr(HadoopSink, "publish", real_publish)
+    crash_at_publish(monkeypatch, lake.convert, fail_at)
     lake.convert()
     assert counts(lake, "d") == {1: 1, 2: 1, 3: 1, 4: 1, 5: 1}
     assert {r["v"] for r in lake.table("d").to_pylist()} == {"b"}
