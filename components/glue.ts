@@ -184,7 +184,7 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
         description: `Parquet tables the job keeps, one per dataset, under ${o.prefixes.outputPrefix}: query them with Athena`,
     }, { parent });
     const ruleset = new aws.glue.DataQualityRuleset(`${name}-ruleset`, {
-        description: "Rules every dataset must pass; the job adds completeness of the key columns each dataset has",
+        description: "Rules every dataset must pass, evaluated by the job on its typed rows (key columns are checked before)",
         ruleset: o.dataQualityRules,
     }, { parent });
     const role = new aws.iam.Role(`${name}-glue`, {

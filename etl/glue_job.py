@@ -57,7 +57,7 @@ def settings_of(args: dict):
 def run_job(spark, s3, glue, args: dict, run_id: str, quality=None, uri_of=None, sink=None, log=print) -> list[dict]:
     """Converts what is new under the raw prefix; returns one report per dataset."""
     from lake.aws import GlueCatalog, S3Ledger, S3Source
-    from lake.convert import DatasetConversion, Layout, pending
+    from lake.convert import DatasetConversion, Layout, pending, table_clashes
     from lake.csvread import UnreadableUpload, header_of
     from lake.hadoopfs import HadoopSink
 
@@ -70,34 +70,36 @@ def run_job(spark, s3, glue, args: dict, run_id: str, quality=None, uri_of=None,
     sink = sink or HadoopSink(spark, "s3://%s/" % bucket)
     layout = Layout(args["output_prefix"], args["quarantine_prefix"], args["staging_prefix"])
     reports = []
-    for dataset, uploads in source.uploads().items():
-        todo = pending(uploads, ledger.converted(dataset))
-        try:
+    datasets = source.uploads()
+    clashes = table_clashes(list(datasets))
+    for dataset, uploads in datasets.items():
+        todo = pending(uploads, ledger.converted(dataset), ledger.planned(dataset))
+        try:  # a dataset that cannot be converted is reported, and the others go on
+            if dataset in clashes:
+                raise UnreadableUpload(clashes[dataset])
             headers = {u: header_of(source.open_text, u) for u in todo}
-        except UnreadableUpload as err:  # this dataset waits until the file is fixed; the others go on
-            reports.append(
-                {
-                    "dataset": dataset,
-                    "status": "rejected",
-                    "error": str(err),
-                    "files": [],
-                    "rows_read": 0,
-                    "rows_written": 0,
-                    "rows_quarantined": {},
-                }
-            )
-            log(str(err))
-            continue
-        conversion = DatasetConversion(spark, dataset, sink, ledger, catalog, settings, run_id, layout, quality)
-        report = conversion.run(todo, headers)
-        if report["status"] == "written":
-            records = ledger.converted(dataset)
-            outputs = [o for key in report["files"] for o in records[key].outputs]
-            report["partitions_added"] = catalog.add_partitions(dataset, outputs)
+            conversion = DatasetConversion(spark, dataset, sink, ledger, catalog, settings, run_id, layout, quality)
+            report = conversion.run(todo, headers)
+        except UnreadableUpload as err:  # waits until the file or folder is fixed
+            report = failed_report(dataset, "rejected", str(err))
+        except Exception as err:  # noqa: BLE001 (reported, and the run fails at the end)
+            report = failed_report(dataset, "failed", "%s: %s" % (type(err).__name__, err))
         log("%s: %s" % (dataset, json.dumps(report)))
         reports.append(report)
     sink.discard_staging(layout.staging + run_id)
     return reports
+
+
+def failed_report(dataset: str, status: str, error: str) -> dict:
+    return {
+        "dataset": dataset,
+        "status": status,
+        "error": error,
+        "files": [],
+        "rows_read": 0,
+        "rows_written": 0,
+        "rows_quarantined": {},
+    }
 
 
 def summary(reports: list[dict], run_id: str) -> str:
@@ -126,10 +128,10 @@ def finish(reports: list[dict], sns, args: dict, run_id: str) -> None:
     """Tells the owners what was put aside, and fails the run when a dataset was rejected."""
     text = summary(reports, run_id)
     print(text)
-    if any(r.get("rows_quarantined") or r["status"] == "rejected" for r in reports):
+    if any(r.get("rows_quarantined") or r["status"] in ("rejected", "failed") for r in reports):
         subject = "Data quality report of %s" % args["JOB_NAME"]
         sns.publish(TopicArn=args["topic_arn"], Subject=subject[:100], Message=text)
-    rejected = [r for r in reports if r["status"] == "rejected"]
+    rejected = [r for r in reports if r["status"] in ("rejected", "failed")]
     if rejected:
         raise RuntimeError(
             "Datasets not written: " + "; ".join("%s (%s)" % (r["dataset"], r["error"]) for r in rejected)

@@ -14,11 +14,13 @@ from .ports import Column, Contract
 
 _DAY = r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
 # What a value must look like. No leading zeros and at most 18 digits in a bigint (so it always fits), no 'NaN',
-# 'Infinity' or '1.5d' (which Java would parse) in a double; dates and timestamps in ISO 8601 with real months,
-# hours and minutes. A timestamp without an offset is read as UTC; its fraction has at most microseconds (Spark's).
+# 'Infinity' or '1.5d' (which Java would parse) in a double, and an exponent Spark's double holds; dates and
+# timestamps in ISO 8601 with real months, hours and minutes. A timestamp without an offset is read as UTC; its
+# fraction has at most microseconds (Spark's). Dates and timestamps must also cast (fits() checks), since Spark
+# refuses some forms the patterns let through ('10:00Z' without seconds, an offset of +19).
 PATTERNS = {
     "bigint": r"^[+-]?(0|[1-9][0-9]{0,17})$",
-    "double": r"^[+-]?((0|[1-9][0-9]*)(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$",
+    "double": r"^[+-]?((0|[1-9][0-9]*)(\.[0-9]*)?|\.[0-9]+)([eE][+-]?([0-9]{1,2}|[12][0-9]{2}|30[0-7]))?$",
     "date": "^%s$" % _DAY,
     "timestamp": r"^%s[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$"
     % _DAY,
@@ -29,17 +31,16 @@ TYPES = ("bigint", "double", "date", "timestamp", "string")
 KIND_BITS = {"bigint": 1, "double": 2, "date": 4, "timestamp": 8, "string": 16}
 
 
-def _real_day(value: SparkColumn) -> SparkColumn:
-    """The first ten characters are a day of the calendar (the patterns let 2024-02-30 through)."""
-    return F.substring(value, 1, 10).cast("date").isNotNull()
-
-
 def fits(value: SparkColumn, type_name: str) -> SparkColumn:
-    """True where a non-null string value can be stored as the type without loss."""
+    """True where a non-null string value can be stored as the type without loss (pattern first: it is cheap)."""
     if type_name == "string":
         return F.lit(True)
     matches = value.rlike(PATTERNS[type_name])
-    return matches & _real_day(value) if type_name in ("date", "timestamp") else matches
+    if type_name == "bigint":
+        return matches
+    if type_name == "double":  # a mantissa of hundreds of digits still overflows to infinity
+        return matches & (F.abs(value.cast("double")) < F.lit(float("inf")))
+    return matches & value.cast(type_name).isNotNull()  # 2024-02-30, 10:00Z, +19:00 do not cast
 
 
 def kind(value: SparkColumn) -> SparkColumn:
@@ -76,13 +77,18 @@ def typed(value: SparkColumn, type_name: str) -> SparkColumn:
     return value if type_name == "string" else value.cast(type_name)
 
 
-def extend(
-    contract: Contract | None, columns: Iterable[str], proposed: dict[str, str], partition: str | None
-) -> Contract:
-    """The contract with this batch's new columns appended; existing columns keep their types and order."""
+def extend(contract: Contract | None, columns: Iterable[str], kinds: dict[str, int], partition: str | None) -> Contract:
+    """The contract with this batch's new columns appended; existing columns keep their types and order.
+
+    A new column with no value yet is left out (its type would be a guess), except the partition column.
+    """
     existing = list(contract.columns) if contract else []
     known = {c.name for c in existing}
-    added = [Column(name, proposed[name]) for name in columns if name not in known]
+    added = [
+        Column(name, propose(kinds.get(name, 0)))
+        for name in columns
+        if name not in known and (kinds.get(name, 0) or name == partition)
+    ]
     kept = partition if partition is not None else (contract.partition if contract else None)
     return Contract(tuple(existing + added), kept)
 

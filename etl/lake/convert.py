@@ -13,7 +13,7 @@ from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from .contract import extend, kinds_seen, propose, typed, violations
+from .contract import extend, kinds_seen, typed, violations
 from .csvread import FILE, PARSE, RAW, read_uploads
 from .names import athena_name, upload_id
 from .ports import QUALITY, Catalog, Contract, Converted, Ledger, Quality, Settings, Sink, Upload
@@ -53,17 +53,39 @@ class Tally:
         return sum(kept for kept, _ in self.per_key.values())
 
 
-def pending(uploads: list[Upload], converted: dict[str, Converted]) -> list[Upload]:
-    """The uploads new or changed since they were last converted."""
-    return [u for u in uploads if u.key not in converted or converted[u.key].version != u.version]
+def pending(uploads: list[Upload], converted: dict[str, Converted], planned: dict[str, list[str]]) -> list[Upload]:
+    """The uploads to convert: new, changed, rejected last time (until they pass), or left half-published by a
+    crash (their planned outputs are cleaned up by converting them again)."""
+    return [
+        u
+        for u in uploads
+        if u.key not in converted
+        or converted[u.key].version != u.version
+        or converted[u.key].status == "rejected"
+        or u.key in planned
+    ]
+
+
+def table_clashes(datasets: list[str]) -> dict[str, str]:
+    """Dataset folders whose curated tables would share a name ('sales-eu' and 'sales_eu'), with the problem."""
+    by_table: dict[str, list[str]] = {}
+    for name in datasets:
+        by_table.setdefault(athena_name(name, 0), []).append(name)
+    return {
+        name: "dataset folders %s all make the table %s: rename all but one" % (", ".join(names), table)
+        for table, names in by_table.items()
+        if len(names) > 1
+        for name in names
+    }
 
 
 def over_threshold(rows: int, quarantined: int, max_percent: float) -> bool:
     return rows > 0 and quarantined * 100.0 > max_percent * rows
 
 
-def same_file(uri: str) -> str:
-    """A file URI as Spark reports it and as a shell names it, made comparable ('file:///a%20b' -> '/a b')."""
+def spark_file(uri: str) -> str:
+    """A file as Spark's input_file_name() reports it (a URL-encoded URI), as the shell named it: 'file:///a%20b'
+    -> '/a b', 's3a://b/x%2541' -> 's3://b/x%41'."""
     uri = re.sub(r"^s3[an]?://", "s3://", uri)
     return unquote(re.sub(r"^file:/*", "/", uri))
 
@@ -178,8 +200,8 @@ class DatasetConversion:
         counters = [F.count(F.lit(1)).alias("#rows")] + [kinds_seen(c, usable) for c in new_columns]
         stats = rows.groupBy(FILE, REASON).agg(*counters).collect()  # the one pass over the input
 
-        by_file = {same_file(u.uri): u for u in readable}
-        file_keys = {s[FILE]: by_file[same_file(s[FILE])].key for s in stats}
+        by_file = {u.uri: u for u in readable}
+        file_keys = {s[FILE]: by_file[spark_file(s[FILE])].key for s in stats}
         tally = Tally({u.key: [0, 0] for u in uploads})
         kinds = dict.fromkeys(new_columns, 0)
         for s in stats:
@@ -192,7 +214,7 @@ class DatasetConversion:
         rows_read = self.report["rows_read"] = sum(s["#rows"] for s in stats)
         setting = self.settings.partition_columns.get(self.dataset)
         partition = athena_name(setting, 0) if setting else None
-        updated = extend(contract, columns, {c: propose(kinds[c]) for c in new_columns}, partition)
+        updated = extend(contract, columns, kinds, partition)
         self._report_columns(updated)
         good = rows.filter(usable).select(
             *[
@@ -258,10 +280,11 @@ class DatasetConversion:
             self._reject(tally, uploads, error)
             return
 
-        self.catalog.save_contract(self.dataset, updated)
+        if rows_read and updated != contract:
+            self.catalog.save_contract(self.dataset, updated)
         staged = self.staging + "parquet"
         if tally.written():
-            uids = {f: upload_id(by_file[same_file(f)].key, by_file[same_file(f)].version) for f in file_keys}
+            uids = {f: upload_id(by_file[spark_file(f)].key, by_file[spark_file(f)].version) for f in file_keys}
             partitions = [UPLOAD_PARTITION] + ([partition] if partition else [])
             good.filter(~failing).select(*typed_columns, lookup(uids, F.col(FILE)).alias(UPLOAD_PARTITION)).write.mode(
                 "overwrite"
@@ -271,17 +294,33 @@ class DatasetConversion:
             kept, put_aside = tally.per_key[u.key]
             status = "converted" if kept or not put_aside else "quarantined"
             records[u.key] = Converted(u.version, status, self.run_id, [], kept, put_aside)
-        publish_uploads(self.sink, self.ledger, self.dataset, staged, self._parquet_prefix(), uploads, records)
+        publish_uploads(
+            self.sink,
+            self.ledger,
+            self.dataset,
+            staged,
+            self._parquet_prefix(),
+            uploads,
+            records,
+            self._register_partitions,
+        )
         self.report["rows_written"] = tally.written()
         self.report["rows_quarantined"] = tally.reasons
         self.report["status"] = "written" if rows_read else "skipped"
 
+    def _register_partitions(self, outputs: list[str]) -> None:
+        self.report["partitions_added"] = self.catalog.add_partitions(self.dataset, outputs)
+
     def _reject(self, tally: Tally, uploads: list[Upload], error: str) -> None:
-        """Nothing of the dataset is written: every row is in quarantine, the uploads are marked rejected."""
+        """Nothing of the dataset is written: every row is in quarantine, the uploads are marked rejected (and
+        converted again next run). An earlier version's rows stay; what a crashed run moved into place goes."""
         for key, (kept, _) in tally.per_key.items():
             tally.quarantine(key, "rejected", kept, kept_before=True)
         tally.reasons = {k: v for k, v in tally.reasons.items() if v}
         earlier = self.ledger.converted(self.dataset)
+        for key, planned in self.ledger.planned(self.dataset).items():
+            for stale in sorted(set(planned) - set(earlier[key].outputs if key in earlier else [])):
+                self.sink.delete(stale)
         self.ledger.done(
             self.dataset,
             {

@@ -6,6 +6,7 @@ are then aligned by column name. Only the header record of each file is read out
 """
 
 import csv
+import re
 from typing import IO
 
 from pyspark.sql import Column as SparkColumn
@@ -82,12 +83,17 @@ def parse_problem(raw: SparkColumn, header_width: int) -> SparkColumn:
     )
 
 
+def glob_escaped(path: str) -> str:
+    """A path Spark reads literally: Hadoop expands {} [] * ? in paths, unless escaped with a backslash."""
+    return re.sub(r"([{}\[\]*?\\])", r"\\\1", path)
+
+
 def read_group(spark: SparkSession, uploads: list[Upload], header: list[str]) -> DataFrame:
     """The uploads sharing one header: Athena-named string columns, '' as null, the file and parse problem."""
     names = column_names(header)
     positional = ["c%d" % i for i in range(len(header))]
     schema = T.StructType([T.StructField(c, T.StringType()) for c in positional] + [T.StructField(RAW, T.StringType())])
-    frame = spark.read.options(**CSV_OPTIONS).schema(schema).csv([u.uri for u in uploads])
+    frame = spark.read.options(**CSV_OPTIONS).schema(schema).csv([glob_escaped(u.uri) for u in uploads])
     values = [
         F.when(F.col(p) == "", F.lit(None)).otherwise(F.col(p)).alias(n) for p, n in zip(positional, names, strict=True)
     ]

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import IO
 
-from .convert import DatasetConversion, Layout, pending
+from .convert import DatasetConversion, Layout, pending, table_clashes
 from .csvread import UnreadableUpload, header_of
 from .hadoopfs import HadoopSink
 from .ports import Column, Contract, Converted, Settings, Upload
@@ -52,7 +52,7 @@ class LocalSource:
                     Upload(
                         folder.name,
                         key,
-                        path.resolve().as_uri(),
+                        str(path.resolve()),  # a plain path: Hadoop would not decode a file:// URI's %20
                         "%d-%d" % (stat.st_size, stat.st_mtime_ns),
                         stat.st_size,
                     )
@@ -109,6 +109,9 @@ class LocalState:
             return None
         return Contract(tuple(Column(c["name"], c["type"]) for c in saved["columns"]), saved.get("partition"))
 
+    def add_partitions(self, dataset: str, outputs: list[str]) -> int:
+        return 0  # a local reader (pyarrow, DuckDB, Spark) finds partition folders by listing them
+
     def save_contract(self, dataset: str, contract: Contract) -> None:
         self._dataset(dataset)["contract"] = {
             "columns": [vars(c) for c in contract.columns],
@@ -141,7 +144,10 @@ def convert_folder(
     source = LocalSource(input_dir)
     datasets = source.uploads()
     state = LocalState(output_dir / "state.json")
-    todo = {name: pending(uploads, state.converted(name)) for name, uploads in datasets.items()}
+    clashes = table_clashes(list(datasets))
+    if clashes:
+        raise InputError(next(iter(clashes.values())))
+    todo = {name: pending(uploads, state.converted(name), state.planned(name)) for name, uploads in datasets.items()}
     try:  # every header is read before anything is written, so a bad file changes nothing
         headers = {u: header_of(source.open_text, u) for uploads in todo.values() for u in uploads}
     except UnreadableUpload as err:

@@ -107,6 +107,9 @@ class Catalog(Protocol):
     def save_contract(self, dataset: str, contract: Contract) -> None:
         """Records the contract (columns added, never changed)."""
 
+    def add_partitions(self, dataset: str, outputs: list[str]) -> int:
+        """Makes the partition folders of these objects known to readers; returns how many were new."""
+
 
 class Quality(Protocol):
     def evaluate(self, dataset: str, rows: DataFrame) -> tuple[DataFrame, list[str]]:

@@ -4,7 +4,8 @@ Order, so that a crash between any two steps loses no row and leaves none twice 
 1. the outputs each upload is about to get are recorded in the ledger (plan);
 2. the staged files are moved to those names (a rerun produces the same names, so a move is replaced);
 3. the outputs of earlier versions of the key, and any planned by a crashed run but not produced now, are deleted;
-4. the uploads are marked done with their outputs.
+4. what must follow the objects (the catalog's partitions) is done;
+5. the uploads are marked done with their outputs.
 """
 
 import re
@@ -42,6 +43,7 @@ def publish_uploads(
     prefix: str,
     uploads: list[Upload],
     records: dict[str, Converted],
+    before_done=None,
 ) -> None:
     """Moves each upload's staged Parquet into place, replaces its earlier outputs, and marks it done.
 
@@ -66,4 +68,6 @@ def publish_uploads(
         for stale in sorted((old | set(crashed.get(upload.key, []))) - keep):
             sink.delete(stale)
         records[upload.key].outputs = plans[upload.key]
+    if before_done is not None:  # e.g. registering partitions: done last, so a failure here is retried
+        before_done([o for u in uploads for o in plans[u.key]])
     ledger.done(dataset, {u.key: records[u.key] for u in uploads})

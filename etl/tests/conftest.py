@@ -86,8 +86,9 @@ def lake(spark, tmp_path):
     return Lake(spark, tmp_path)
 
 
-def crash_at_publish(monkeypatch, run, fail_at: int) -> None:
-    """Runs `run` with the sink failing on its fail_at-th move into place (a worker lost mid-run), then restores it."""
+def crash_at_publish(monkeypatch, run, fail_at: int, raises: bool = True):
+    """Runs `run` with the sink failing on its fail_at-th move into place (a worker lost mid-run), then restores it;
+    returns what `run` returned when it is expected to report the failure rather than raise it."""
     real, calls = HadoopSink.publish, []
 
     def crashing(self, staged, final):
@@ -97,6 +98,10 @@ def crash_at_publish(monkeypatch, run, fail_at: int) -> None:
         real(self, staged, final)
 
     monkeypatch.setattr(HadoopSink, "publish", crashing)
-    with pytest.raises(OSError):
-        run()
-    monkeypatch.setattr(HadoopSink, "publish", real)
+    try:
+        if not raises:
+            return run()
+        with pytest.raises(OSError):
+            run()
+    finally:
+        monkeypatch.setattr(HadoopSink, "publish", real)

@@ -25,8 +25,7 @@ def test_first_batch_proposes_types_and_leading_zeros_stay_text(lake):
         "day": "date",
         "at": "timestamp",
         "note": "string",
-        "blank": "string",
-    }
+    }, "a column with no value yet (blank) is not typed yet"
     schema = lake.table("t").schema
     assert schema.field("id").type == pa.int64() and schema.field("zip").type == pa.string()
     assert schema.field("at").type == pa.timestamp("us", tz="UTC")
@@ -68,7 +67,7 @@ def test_empty_strings_are_null_before_rules_and_key_columns_must_be_present(lak
     lake.csv("k/a.csv", 'order id,note\n1,""\n,x\n"",y\n2,\n')
     report = lake.dataset(lake.convert(), "k")
     assert report["rows_quarantined"] == {"missing_key": 2}
-    assert [(r["order_id"], r["note"]) for r in lake.rows("k", "order_id")] == [(1, None), (2, None)]
+    assert [(r["order_id"], r.get("note")) for r in lake.rows("k", "order_id")] == [(1, None), (2, None)]
     assert {r["_detail"] for r in lake.quarantined("k", "missing_key")} == {"key column order_id is empty"}
 
 
@@ -102,3 +101,24 @@ def test_a_dataset_over_the_threshold_writes_nothing_and_all_its_rows_go_to_quar
     assert len(lake.quarantined("r", "rejected")) == 2 and len(lake.quarantined("r", "too_many_fields")) == 2
     assert lake.dataset(report, "ok")["status"] == "written"
     assert lake.state()["datasets"]["r"]["contract"] is None, "a rejected first batch proposes no types"
+
+
+def test_a_column_empty_in_the_first_batch_is_typed_by_the_first_batch_with_values(lake):
+    lake.csv("later/1.csv", "id,amount,day\n")
+    lake.csv("later/2.csv", "id,amount,day\n1,,\n")
+    assert types(lake.dataset(lake.convert(), "later")) == {"id": "bigint"}
+    lake.csv("later/3.csv", "id,amount,day\n2,2.5,1000-01-01\n")
+    report = lake.dataset(lake.convert(), "later")
+    assert types(report) == {"id": "bigint", "amount": "double", "day": "date"}
+    rows = [(r["id"], r.get("amount"), str(r.get("day"))) for r in lake.rows("later", "id")]
+    assert rows == [(1, None, "None"), (2, 2.5, "1000-01-01")], "a date before 1582 is written as given"
+
+
+def test_a_rejected_file_is_converted_again_once_it_passes(lake):
+    lake.settings = Settings(max_quarantined_percent=20)
+    lake.csv("again/a.csv", "id,v\n1,x\n2,x,extra\n")
+    assert lake.dataset(lake.convert(), "again")["status"] == "rejected"
+    assert lake.dataset(lake.convert(), "again")["status"] == "rejected", "still rejected, not 'unchanged'"
+    lake.settings = Settings(max_quarantined_percent=50)
+    report = lake.dataset(lake.convert(), "again")
+    assert report["status"] == "written" and report["rows_written"] == 1

@@ -82,7 +82,7 @@ class Bucket:
             args or ARGS,
             run_id,
             quality,
-            uri_of=lambda key: (self.root / key).as_uri(),
+            uri_of=lambda key: str(self.root / key),
             sink=self.sink,
             log=lambda _: None,
         )
@@ -147,7 +147,8 @@ def test_a_rerun_converts_nothing_and_a_changed_object_replaces_its_rows(bucket)
 def test_a_crash_mid_run_then_glues_retry_leaves_every_row_once(bucket, monkeypatch, fail_at):
     bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n2,us\n")
     bucket.put("csv_data/sales/b.csv", "Order ID,Region\n3,eu\n")
-    crash_at_publish(monkeypatch, lambda: bucket.run("jr_1"), fail_at)
+    reports = crash_at_publish(monkeypatch, lambda: bucket.run("jr_1"), fail_at, raises=False)
+    assert reports["sales"]["status"] == "failed" and "worker lost" in reports["sales"]["error"]
     bucket.run("jr_1_attempt_1")
     assert [r["order_id"] for r in bucket.rows("sales")] == [1, 2, 3]
 
@@ -197,3 +198,40 @@ def test_the_owners_get_a_summary_and_a_rejected_dataset_fails_the_run(bucket):
     assert body["Subject"] == "Data quality report of csv-to-parquet-dev-job"
     assert "- sales: rejected, 1 file(s), 3 rows read, 0 written, 3 quarantined" in body["Message"]
     assert "under quarantine/sales/jr_9/" in body["Message"]
+
+
+def test_partitions_failing_to_register_are_registered_by_the_retry(bucket, monkeypatch):
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n")
+    calls = []
+
+    def throttled(**kwargs):
+        calls.append(kwargs)
+        raise RuntimeError("ThrottlingException")
+
+    monkeypatch.setattr(bucket.glue, "batch_create_partition", throttled)
+    assert bucket.run("jr_1")["sales"]["status"] == "failed" and calls
+    monkeypatch.undo()
+    assert bucket.run("jr_2")["sales"]["status"] == "written", "not marked done before its partitions existed"
+    partitions = bucket.glue.get_partitions(DatabaseName="curated", TableName="sales")["Partitions"]
+    assert [p["Values"] for p in partitions] == [["eu"]]
+    assert [r["order_id"] for r in bucket.rows("sales")] == [1]
+
+
+def test_awkward_object_names_are_read_and_mapped_back(bucket):
+    keys = ["csv_data/sales/a b+c%20d#é.csv", "csv_data/sales/x%41y.csv", "csv_data/sales/[1]{x}.csv"]
+    for n, key in enumerate(keys):
+        bucket.put(key, "Order ID,Region\n%d,eu\n" % n)
+    report = bucket.run("jr_1")["sales"]
+    assert report["status"] == "written" and sorted(report["files"]) == sorted(keys)
+    ledger = bucket.ledger("sales")["converted"]
+    assert {k: v["rows_written"] for k, v in ledger.items()} == dict.fromkeys(keys, 1)
+
+
+def test_a_dataset_that_fails_or_clashes_does_not_stop_the_others(bucket):
+    bucket.put("csv_data/sales-eu/a.csv", "id\n1\n")
+    bucket.put("csv_data/sales_eu/a.csv", "id\n2\n")
+    bucket.put("csv_data/stock/a.csv", "id\n3\n")
+    reports = bucket.run("jr_1")
+    assert reports["sales-eu"]["status"] == reports["sales_eu"]["status"] == "rejected"
+    assert "sales-eu, sales_eu all make the table sales_eu" in reports["sales-eu"]["error"]
+    assert reports["stock"]["status"] == "written"

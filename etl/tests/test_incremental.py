@@ -6,6 +6,7 @@ import random
 import pytest
 from conftest import crash_at_publish
 from lake.convert import DatasetConversion
+from lake.ports import Settings
 
 
 def counts(lake, name: str) -> dict[int, int]:
@@ -87,3 +88,24 @@ def test_the_input_is_read_once(lake):
     ratio = report["bytes_read"] / report["input_bytes"]
     assert 1.0 <= ratio <= 1.2, ratio
     assert report["rows_written"] == 80_000
+
+
+def test_a_rejected_retry_after_a_crash_removes_what_the_crash_moved_into_place(lake, monkeypatch):
+    lake.settings = Settings(max_quarantined_percent=20)
+    lake.csv("r/1.csv", "id,v\n1,a\n2,a\n")
+    lake.convert()
+    lake.csv("r/1.csv", "id,v\n1,b\n2,b\n3,b\n")
+    crash_at_publish(monkeypatch, lake.convert, 1)  # the new version's object is in place, the old one too
+    lake.csv("r/2.csv", "id,v\n9,x,extra\n")  # and now the dataset is over the limit
+    assert lake.dataset(lake.convert(), "r")["status"] == "rejected"
+    assert counts(lake, "r") == {1: 1, 2: 1}, "the earlier version's rows, once"
+    assert {r["v"] for r in lake.table("r").to_pylist()} == {"a"}
+
+
+def test_file_names_with_spaces_percent_signs_and_glob_characters(lake):
+    names = ["n/a b+c%20d#é.csv", "n/x%41y.csv", "n/[1]{x}*.csv"]
+    for n, name in enumerate(names):
+        lake.csv(name, "id\n%d\n" % n)
+    report = lake.dataset(lake.convert(), "n")
+    assert report["status"] == "written" and report["files"] == sorted(names)
+    assert counts(lake, "n") == {0: 1, 1: 1, 2: 1}

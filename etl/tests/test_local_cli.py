@@ -107,3 +107,12 @@ def test_the_examples_convert_with_the_dev_stack(monkeypatch, spark, tmp_path, c
     orders = next(d for d in report["datasets"] if d["dataset"] == "orders")
     assert orders["status"] == "written" and orders["rows_quarantined"] == {"too_many_fields": 1}
     assert "orders: written, 2 file(s)" in capsys.readouterr().out
+
+
+def test_dataset_folders_that_make_one_table_are_refused(monkeypatch, spark, tmp_path, capsys):
+    for folder in ("sales-eu", "sales_eu"):
+        (tmp_path / "in" / folder).mkdir(parents=True)
+        (tmp_path / "in" / folder / "a.csv").write_text("id\n1\n")
+    assert run(monkeypatch, spark, tmp_path, "--input", "in", "--output", "out") == 2
+    assert "sales-eu, sales_eu all make the table sales_eu" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
