@@ -57,9 +57,11 @@ def settings_of(args: dict):
 def run_job(spark, s3, glue, args: dict, run_id: str, quality=None, uri_of=None, sink=None, log=print) -> list[dict]:
     """Converts what is new under the raw prefix; returns one report per dataset."""
     from lake.aws import GlueCatalog, S3Ledger, S3Source
-    from lake.convert import DatasetConversion, Layout, pending, table_clashes
+    from lake.convert import DatasetConversion, Layout
     from lake.csvread import UnreadableUpload, header_of
     from lake.hadoopfs import HadoopSink
+    from lake.names import table_clashes
+    from lake.publish import pending
 
     bucket, settings = args["bucket"], settings_of(args)
     source = S3Source(s3, bucket, args["raw_prefix"], uri_of)

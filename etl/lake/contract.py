@@ -104,3 +104,16 @@ def violations(contract: Contract | None, columns: list[str]) -> list[tuple[str,
             value = F.col(name)
             checks.append((name, type_name, value.isNotNull() & ~fits(value, type_name)))
     return checks
+
+
+def partition_problem(dataset: str, contract: Contract | None, updated: Contract, partition: str | None) -> str | None:
+    """Why the dataset cannot be written with this partition column, if it cannot."""
+    if contract is not None and contract.partition != partition:
+        return "partitionColumns: %s is partitioned by %s; a table's partition column cannot change (now %s)" % (
+            dataset,
+            contract.partition or "nothing",
+            partition or "nothing",
+        )
+    if partition and updated.type_of(partition) is None:
+        return "partition column %s (partitionColumns) is not a column of %s" % (partition, dataset)
+    return None

@@ -5,7 +5,7 @@ Every count is taken in one aggregation over the persisted rows; the rows are th
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import unquote
 
 from pyspark import StorageLevel
@@ -13,15 +13,13 @@ from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from .contract import extend, kinds_seen, typed, violations
-from .csvread import FILE, PARSE, RAW, read_uploads
+from .contract import extend, kinds_seen, partition_problem, typed, violations
+from .csvread import FILE, RAW, read_uploads
 from .names import athena_name, upload_id
 from .ports import QUALITY, Catalog, Contract, Converted, Ledger, Quality, Settings, Sink, Upload
 from .publish import UPLOAD_PARTITION, publish_uploads
-from .quarantine import write_quarantine
+from .quarantine import DETAIL, REASON, Tally, over_threshold, row_reason, write_quarantine
 from .session import input_bytes_read
-
-REASON, DETAIL = "__reason", "__detail"
 
 
 @dataclass(frozen=True)
@@ -31,56 +29,6 @@ class Layout:
     parquet: str = "parquet/"
     quarantine: str = "quarantine/"
     staging: str = "_staging/"
-
-
-@dataclass
-class Tally:
-    """What became of the rows: per upload key [written, quarantined], and quarantined rows per reason."""
-
-    per_key: dict[str, list[int]]
-    reasons: dict[str, int] = field(default_factory=dict)
-
-    def keep(self, key: str, rows: int) -> None:
-        self.per_key[key][0] += rows
-
-    def quarantine(self, key: str, reason: str, rows: int, kept_before: bool = False) -> None:
-        if kept_before:
-            self.per_key[key][0] -= rows
-        self.per_key[key][1] += rows
-        self.reasons[reason] = self.reasons.get(reason, 0) + rows
-
-    def written(self) -> int:
-        return sum(kept for kept, _ in self.per_key.values())
-
-
-def pending(uploads: list[Upload], converted: dict[str, Converted], planned: dict[str, list[str]]) -> list[Upload]:
-    """The uploads to convert: new, changed, rejected last time (until they pass), or left half-published by a
-    crash (their planned outputs are cleaned up by converting them again)."""
-    return [
-        u
-        for u in uploads
-        if u.key not in converted
-        or converted[u.key].version != u.version
-        or converted[u.key].status == "rejected"
-        or u.key in planned
-    ]
-
-
-def table_clashes(datasets: list[str]) -> dict[str, str]:
-    """Dataset folders whose curated tables would share a name ('sales-eu' and 'sales_eu'), with the problem."""
-    by_table: dict[str, list[str]] = {}
-    for name in datasets:
-        by_table.setdefault(athena_name(name, 0), []).append(name)
-    return {
-        name: "dataset folders %s all make the table %s: rename all but one" % (", ".join(names), table)
-        for table, names in by_table.items()
-        if len(names) > 1
-        for name in names
-    }
-
-
-def over_threshold(rows: int, quarantined: int, max_percent: float) -> bool:
-    return rows > 0 and quarantined * 100.0 > max_percent * rows
 
 
 def spark_file(uri: str) -> str:
@@ -94,34 +42,6 @@ def lookup(mapping: dict[str, str], column: SparkColumn) -> SparkColumn:
     """The value of a small Python dict for each row's key (a literal map, no join)."""
     pairs = [F.lit(x) for kv in mapping.items() for x in kv]
     return F.element_at(F.create_map(*pairs), column)
-
-
-def row_reason(keys: list[str], checks) -> tuple[SparkColumn, SparkColumn]:
-    """Why a row goes to quarantine (parse problem, then a missing key, then a value off its type) and the detail."""
-    missing = [F.col(k).isNull() for k in keys]
-    any_missing = F.greatest(*missing, F.lit(False)) if missing else F.lit(False)
-    any_off = F.greatest(*[c for _, _, c in checks], F.lit(False)) if checks else F.lit(False)
-    reason = F.coalesce(F.col(PARSE), F.when(any_missing, "missing_key"), F.when(any_off, "type_mismatch"))
-    details = [F.when(F.col(k).isNull(), F.lit("key column %s is empty" % k)) for k in keys]
-    details += [
-        F.when(cond, F.concat(F.lit("%s: '" % name), F.col(name), F.lit("' is not %s" % t))) for name, t, cond in checks
-    ]
-    if not details:
-        return reason, F.col(PARSE)
-    return reason, F.when(F.col(PARSE).isNotNull(), F.col(PARSE)).otherwise(F.concat_ws("; ", *details))
-
-
-def partition_problem(dataset: str, contract: Contract | None, updated: Contract, partition: str | None) -> str | None:
-    """Why the dataset cannot be written with this partition column, if it cannot."""
-    if contract is not None and contract.partition != partition:
-        return "partitionColumns: %s is partitioned by %s; a table's partition column cannot change (now %s)" % (
-            dataset,
-            contract.partition or "nothing",
-            partition or "nothing",
-        )
-    if partition and updated.type_of(partition) is None:
-        return "partition column %s (partitionColumns) is not a column of %s" % (partition, dataset)
-    return None
 
 
 class DatasetConversion:

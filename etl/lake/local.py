@@ -14,10 +14,12 @@ import time
 from pathlib import Path
 from typing import IO
 
-from .convert import DatasetConversion, Layout, pending, table_clashes
+from .convert import DatasetConversion, Layout
 from .csvread import UnreadableUpload, header_of
 from .hadoopfs import HadoopSink
+from .names import table_clashes
 from .ports import Column, Contract, Converted, Settings, Upload
+from .publish import pending
 from .stack_settings import StackSettingsError, stack_settings
 
 DQDL_NOTE = "Glue Data Quality (DQDL) rules run only in the Glue job; they were not evaluated here"

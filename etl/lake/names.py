@@ -48,3 +48,16 @@ def upload_id(key: str, version: str) -> str:
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
     version_digest = hashlib.sha256(version.encode("utf-8")).hexdigest()[:10]
     return "%s-%s-%s" % (slug, digest, version_digest)
+
+
+def table_clashes(datasets: list[str]) -> dict[str, str]:
+    """Dataset folders whose curated tables would share a name ('sales-eu' and 'sales_eu'), with the problem."""
+    by_table: dict[str, list[str]] = {}
+    for name in datasets:
+        by_table.setdefault(athena_name(name, 0), []).append(name)
+    return {
+        name: "dataset folders %s all make the table %s: rename all but one" % (", ".join(names), table)
+        for table, names in by_table.items()
+        if len(names) > 1
+        for name in names
+    }

@@ -18,6 +18,19 @@ UPLOAD_PARTITION = "__upload"
 _STAGED = re.compile(r"^%s=([^/]+)/(.*?)([^/]+)$" % UPLOAD_PARTITION)
 
 
+def pending(uploads: list[Upload], converted: dict[str, Converted], planned: dict[str, list[str]]) -> list[Upload]:
+    """The uploads to convert: new, changed, rejected last time (until they pass), or left half-published by a
+    crash (their planned outputs are cleaned up by converting them again)."""
+    return [
+        u
+        for u in uploads
+        if u.key not in converted
+        or converted[u.key].version != u.version
+        or converted[u.key].status == "rejected"
+        or u.key in planned
+    ]
+
+
 def final_names(staged: list[str], prefix: str) -> dict[str, list[tuple[str, str]]]:
     """(staged, final) pairs per upload id, from staged paths '__upload=<id>/[col=v/]part-…'.
 
