@@ -58,9 +58,20 @@ def kind(value: SparkColumn) -> SparkColumn:
     )
 
 
-def kinds_seen(name: str, usable: SparkColumn) -> SparkColumn:
-    """Aggregation: the kinds of value a new column holds in the usable rows, OR-ed."""
-    return F.bit_or(F.when(usable, kind(F.col(name))).otherwise(0)).alias("%s#kinds" % name)
+def kinds_seen(name: str, usable: SparkColumn, hint: str | None = None) -> SparkColumn:
+    """Aggregation: the kinds of value a new column holds in the usable rows, OR-ed.
+
+    With a hint (the type a sample of the rows proposes), a value fitting it counts as that type after one test,
+    and only the others go through every pattern. The result proposes the same type as without the hint, since
+    the hint's kind is among the values' kinds: the bits differ only where the proposal does not.
+    """
+    value = F.col(name)
+    tested = (
+        kind(value)
+        if hint is None
+        else F.when(value.isNotNull() & fits(value, hint), KIND_BITS[hint]).otherwise(kind(value))
+    )
+    return F.bit_or(F.when(usable, tested).otherwise(0)).alias("%s#kinds" % name)
 
 
 def propose(kinds: int) -> str:

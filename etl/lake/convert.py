@@ -13,13 +13,15 @@ from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from .contract import extend, kinds_seen, partition_problem, typed, violations
+from .contract import extend, kinds_seen, partition_problem, propose, typed, violations
 from .csvread import FILE, RAW, read_uploads
 from .names import athena_name, upload_id
 from .ports import QUALITY, Catalog, Contract, Converted, Ledger, Quality, Settings, Sink, Upload
 from .publish import UPLOAD_PARTITION, publish_uploads
 from .quarantine import DETAIL, REASON, Tally, over_threshold, row_reason, write_quarantine
 from .session import input_bytes_read
+
+SAMPLE_ROWS = 10_000
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,11 @@ class DatasetConversion:
     def _convert_rows(self, rows, columns, contract, uploads, readable, persisted: list[DataFrame]) -> None:
         new_columns = [c for c in columns if contract is None or contract.type_of(c) is None]
         usable = F.col(REASON).isNull()
-        counters = [F.count(F.lit(1)).alias("#rows")] + [kinds_seen(c, usable) for c in new_columns]
+        hints = {}
+        if new_columns:  # a sample's types make the full pass one test per value (this also builds the cache)
+            sample = rows.filter(usable).limit(SAMPLE_ROWS).agg(*[kinds_seen(c, F.lit(True)) for c in new_columns])
+            hints = {c: propose(k) for c, k in zip(new_columns, sample.first(), strict=True) if k}
+        counters = [F.count(F.lit(1)).alias("#rows")] + [kinds_seen(c, usable, hints.get(c)) for c in new_columns]
         stats = rows.groupBy(FILE, REASON).agg(*counters).collect()  # the one pass over the input
 
         by_file = {u.uri: u for u in readable}

@@ -1,7 +1,7 @@
 """What a value must look like to fit each type, and the type a column's values propose."""
 
 import pytest
-from lake.contract import KIND_BITS, fits, kind, propose
+from lake.contract import KIND_BITS, fits, kind, kinds_seen, propose
 from pyspark.sql import functions as F
 
 VALUES = {
@@ -83,3 +83,24 @@ def test_fits_checks_one_type_and_string_takes_anything(spark):
 )
 def test_a_column_proposes_the_narrowest_type_all_its_values_fit(kinds, expected):
     assert propose(kinds) == expected
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["1", "2"],
+        ["1", "2.5"],
+        ["2024-01-01", "2024-01-02"],
+        ["2024-01-01", "2024-01-01T10:00"],
+        ["1", "x"],
+        ["08", "1"],
+    ],
+)
+def test_a_hint_from_a_sample_never_changes_the_proposal(spark, values):
+    frame = spark.createDataFrame([(v,) for v in values], "v string")
+    plain = frame.agg(kinds_seen("v", F.lit(True))).first()[0]
+    for size in range(1, len(values) + 1):  # every sample the first rows can make
+        sample = spark.createDataFrame([(v,) for v in values[:size]], "v string")
+        hint = propose(sample.agg(kinds_seen("v", F.lit(True))).first()[0])
+        hinted = frame.agg(kinds_seen("v", F.lit(True), hint)).first()[0]
+        assert propose(hinted) == propose(plain), (values, hint)
