@@ -1,11 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+/** One MiB: the unit of `athenaBytesScannedCutoffMb`. */
+export const MIB = 1_048_576;
+/**
+ * The smallest per-query scan limit the provider accepts (terraform-provider-aws, internal/service/athena/workgroup.go:
+ * `bytes_scanned_cutoff_per_query` is validated with IntAtLeast(10485760)), which is 10 MiB.
+ */
+export const ATHENA_MIN_CUTOFF_BYTES = 10_485_760;
+
 export interface AthenaOptions {
     bucket: aws.s3.Bucket;
     /** Where query results go, inside the pipeline bucket. */
     resultsPrefix: string;
-    /** Athena cancels a query that would scan more than this many MB. */
+    /** Athena cancels a query that would scan more than this many MiB (at least 10). */
     bytesScannedCutoffMb: number;
     /** Keep the workgroup's query history when the stack is destroyed. */
     protectData: boolean;
@@ -25,7 +33,7 @@ export function createAthenaWorkgroup(name: string, o: AthenaOptions, parent: pu
         configuration: {
             enforceWorkgroupConfiguration: true,
             publishCloudwatchMetricsEnabled: true,
-            bytesScannedCutoffPerQuery: o.bytesScannedCutoffMb * 1_000_000,
+            bytesScannedCutoffPerQuery: o.bytesScannedCutoffMb * MIB,
             engineVersion: { selectedEngineVersion: "AUTO" },
             resultConfiguration: {
                 outputLocation: pulumi.interpolate`s3://${o.bucket.bucket}/${o.resultsPrefix}`,

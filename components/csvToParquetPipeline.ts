@@ -171,15 +171,11 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
                 StringEquals: { "aws:SourceAccount": starter.queue.arn.apply((arn) => arnParts(arn).account) },
             }),
         }, { parent: this });
-        // S3 suffix filters are case-sensitive: ".csv" and ".CSV" are two (non-overlapping) configurations.
+        // S3's suffix filter is case-sensitive (".csv" misses "x.Csv"), so every object under the raw prefix is sent
+        // and the function keeps the names ending in ".csv" in any letter case, as the job does.
         new aws.s3.BucketNotification(`${name}-uploads`, {
             bucket: this.bucket.id,
-            queues: [".csv", ".CSV"].map((suffix) => ({
-                queueArn: starter.queue.arn,
-                events: ["s3:ObjectCreated:*"],
-                filterPrefix: prefixes.rawPrefix,
-                filterSuffix: suffix,
-            })),
+            queues: [{ queueArn: starter.queue.arn, events: ["s3:ObjectCreated:*"], filterPrefix: prefixes.rawPrefix }],
         }, { parent: this, dependsOn: [uploadQueuePolicy] });
 
         const jobStarter = createQueueFunction(`${name}-start-job`, {
@@ -210,17 +206,20 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
             arn: jobStarter.queue.arn,
         }, { parent: this, dependsOn: [crawlQueuePolicy] });
 
-        // Readable emails: EventBridge input transformers turn each event into one line of text for SNS.
+        // Emails: EventBridge does not escape what it extracts into a template ("Transforming target input"), so a
+        // Glue message holding a quote, backslash or line break would make the input invalid and lose the email.
+        // The summary holds only values that cannot contain those (names known here, states, run ids, times);
+        // Glue's own text arrives inside the original event, which EventBridge inserts as valid JSON.
         const notifications: [string, string, pulumi.Input<object>, aws.types.input.cloudwatch.EventTargetInputTransformer][] = [
             ["job-finished", "A run of this pipeline's job finished: tell the owners",
                 jobStatePattern(this.jobName, ["SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED"]), {
-                    inputPaths: { job: "$.detail.jobName", state: "$.detail.state", runId: "$.detail.jobRunId", message: "$.detail.message", time: "$.time" },
-                    inputTemplate: pulumi.interpolate`"Pipeline ${name}: Glue job <job> run <runId> ended <state> at <time>. Glue says: <message>. Parquet output: ${this.outputLocation}"`,
+                    inputPaths: { state: "$.detail.state", runId: "$.detail.jobRunId", time: "$.time" },
+                    inputTemplate: pulumi.interpolate`{"summary": "Pipeline ${name}: Glue job ${this.jobName} run <runId> ended <state> at <time>. Glue's message is event.detail.message below. Parquet output: ${this.outputLocation}", "event": <aws.events.event.json>}`,
                 }],
             ["crawl-failed", "A crawl of this pipeline's crawler failed: tell the owners",
                 crawlerStatePattern(this.crawlerName, ["Failed"]), {
-                    inputPaths: { crawler: "$.detail.crawlerName", state: "$.detail.state", error: "$.detail.errorMessage", logs: "$.detail.cloudWatchLogLink", time: "$.time" },
-                    inputTemplate: pulumi.interpolate`"Pipeline ${name}: Glue crawler <crawler> <state> at <time>: <error>. Uploads under ${this.uploadLocation} wait for the next crawl. Logs: <logs>"`,
+                    inputPaths: { state: "$.detail.state", time: "$.time" },
+                    inputTemplate: pulumi.interpolate`{"summary": "Pipeline ${name}: Glue crawler ${this.crawlerName} <state> at <time>. Uploads under ${this.uploadLocation} wait for the next crawl. The error and the log link are event.detail.errorMessage and event.detail.cloudWatchLogLink below.", "event": <aws.events.event.json>}`,
                 }],
         ];
         for (const [role, description, pattern, inputTransformer] of notifications) {

@@ -12,6 +12,11 @@ export interface DashboardTargets {
 
 const cw = awsx.classic.cloudwatch;
 
+/** A dashboard name (letters, digits, "-" and "_", at most 255) for a pipeline's job: "lake.v2-job" -> "lake-v2-job-dashboard". */
+export function dashboardName(jobName: string): string {
+    return `${jobName.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 245)}-dashboard`;
+}
+
 /** A CloudWatch dashboard of one pipeline: queue and dead-letter depth, function errors and duration, Glue tasks. */
 export function createDashboard(name: string, t: DashboardTargets, parent: pulumi.Resource): aws.cloudwatch.Dashboard {
     const depth = (queues: Record<string, aws.sqs.Queue>) => Object.entries(queues).map(([label, queue]) =>
@@ -24,6 +29,9 @@ export function createDashboard(name: string, t: DashboardTargets, parent: pulum
     });
     const region = Object.values(t.queues)[0].arn.apply((arn) => arnParts(arn).region as aws.Region);
     return new cw.Dashboard(`${name}-dashboard`, {
+        // awsx names a dashboard after the resource unless told (dashboardName: args.name ?? name), and PutDashboard
+        // overwrites: named after the job, which is unique per account and region, each stack has its own.
+        name: pulumi.output(t.jobName).apply(dashboardName),
         region,
         widgets: [
             new cw.LineGraphMetricWidget({ title: "Messages waiting (upload / crawl-completed queues)", width: 12, metrics: depth(t.queues) }),

@@ -43,10 +43,10 @@ export function createDataBucket(name: string, options: DataBucketOptions, paren
     new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-data`, {
         bucket: bucket.id,
         rules: [{
-            applyServerSideEncryptionByDefault: options.encryption.algorithm === "SSE-KMS"
-                ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: options.encryption.key.arn }
-                : { sseAlgorithm: "AES256" },
-            bucketKeyEnabled: true,
+            // An S3 Bucket Key cuts KMS requests; with SSE-S3 there is no KMS request to cut, so it is not sent.
+            ...(options.encryption.algorithm === "SSE-KMS"
+                ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: options.encryption.key.arn }, bucketKeyEnabled: true }
+                : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }),
         }],
     }, { parent });
     const policy = new aws.s3.BucketPolicy(`${name}-data`, {

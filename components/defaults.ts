@@ -36,7 +36,7 @@ export const PIPELINE_DEFAULTS = {
     batchWindowSeconds: 60,
     quarantinePrefix: "quarantine/",
     athenaPrefix: "athena_results/",
-    /** Athena cancels a query of the workgroup that would scan more than this, in MB (10 MB at least). */
+    /** Athena cancels a query of the workgroup that would scan more than this, in MiB (at least 10: 10,485,760 bytes). */
     athenaBytesScannedCutoffMb: 10240,
     /** DQDL rules every dataset must pass (Glue Data Quality Definition Language). */
     dataQualityRules: "Rules = [ RowCount > 0 ]",

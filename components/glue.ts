@@ -4,6 +4,7 @@ import { arnParts, assumeRolePolicy, PolicyStatement, policyJson } from "./polic
 import { PipelinePrefixes, prefixDepth } from "./prefixes";
 import { BucketEncryption } from "./defaults";
 import { createEtlObjects } from "./etlAssets";
+import { createGlueLogGroups } from "./glueLogs";
 
 export interface GlueOptions {
     bucket: aws.s3.Bucket;
@@ -43,7 +44,8 @@ export interface GlueResources {
     job: aws.glue.Job;
     script: aws.s3.BucketObjectv2;
     core: aws.s3.BucketObjectv2;
-    jobLogGroup: aws.cloudwatch.LogGroup;
+    /** The groups Glue writes the job's and the crawler's logs to, with retention and the pipeline key. */
+    logGroups: aws.cloudwatch.LogGroup[];
     securityConfiguration: aws.glue.SecurityConfiguration;
 }
 
@@ -215,6 +217,12 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
         },
     }, { parent, dependsOn: [o.keyPolicy] });
 
+    const continuousGroup = pulumi.interpolate`/aws-glue/csv-to-parquet/${o.jobName}`;
+    const logGroups = createGlueLogGroups(name, {
+        glueVersion: o.glueVersion, role, securityConfiguration, continuousGroup, key: o.key, keyPolicy: o.keyPolicy,
+        retentionInDays: o.logRetentionDays,
+    }, parent);
+
     const classifier = new aws.glue.Classifier(`${name}-csv`, {
         csvClassifier: { containsHeader: "PRESENT", delimiter: ",", quoteSymbol: "\"", allowSingleColumn: true },
     }, { parent });
@@ -229,14 +237,9 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
         recrawlPolicy: { recrawlBehavior: "CRAWL_EVERYTHING" },
         configuration: crawlerConfiguration(o.prefixes.rawPrefix),
         securityConfiguration: securityConfiguration.name,
-    }, { parent, dependsOn: [rolePolicy] });
+    }, { parent, dependsOn: [rolePolicy, ...logGroups] });
 
     const { script, core, scriptKey, coreKey } = createEtlObjects(name, o.bucket, o.prefixes.gluePrefix, parent);
-    const jobLogGroup = new aws.cloudwatch.LogGroup(`${name}-job-logs`, {
-        name: pulumi.interpolate`/aws-glue/csv-to-parquet/${o.jobName}`,
-        retentionInDays: o.logRetentionDays,
-        kmsKeyId: o.key.arn,
-    }, { parent, dependsOn: [o.keyPolicy] });
     const job = new aws.glue.Job(`${name}-job`, {
         name: o.jobName,
         description: `Converts new CSV uploads under ${o.prefixes.rawPrefix} to snappy Parquet under ${o.prefixes.outputPrefix}`,
@@ -256,8 +259,8 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
             "--extra-py-files": s3Uri(coreKey),
             "--TempDir": s3Uri(`${o.prefixes.gluePrefix}temp/`),
             "--enable-metrics": "true",
-            "--enable-continuous-cloudwatch-log": "true",
-            "--continuous-log-logGroup": jobLogGroup.name,
+            // Glue 5.0 always logs (to the groups above); continuous logging is for 4.0 and earlier.
+            ...(o.glueVersion === "4.0" ? { "--enable-continuous-cloudwatch-log": "true", "--continuous-log-logGroup": continuousGroup } : {}),
             "--bucket": o.bucket.bucket,
             "--raw_prefix": o.prefixes.rawPrefix,
             "--output_prefix": o.prefixes.outputPrefix,
@@ -272,7 +275,7 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
             "--topic_arn": o.topicArn,
             ...(o.autoScaling ? { "--enable-auto-scaling": "true" } : {}),
         },
-    }, { parent, dependsOn: [rolePolicy, script, core] });
+    }, { parent, dependsOn: [rolePolicy, script, core, ...logGroups] });
 
-    return { role, database, curatedDatabase, ruleset, crawler, job, script, core, jobLogGroup, securityConfiguration };
+    return { role, database, curatedDatabase, ruleset, crawler, job, script, core, logGroups, securityConfiguration };
 }

@@ -28,7 +28,7 @@ export interface CsvToParquetPipelineArgs {
     quarantinePrefix?: string;
     /** Where the Athena workgroup writes query results (kept 30 days). Default: `athena_results/`. */
     athenaPrefix?: string;
-    /** Athena cancels a query of the workgroup that would scan more than this, in MB (at least 10). Default: `10240`. */
+    /** Athena cancels a query of the workgroup that would scan more than this, in MiB (at least 10). Default: `10240`. */
     athenaBytesScannedCutoffMb?: number;
     /** Data quality of each run. */
     dataQuality?: {

@@ -6,6 +6,11 @@ export function decodeS3Key(key: string): string {
     return decodeURIComponent(key.replace(/\+/g, " "));
 }
 
+/** "sales/x.csv", "x.CSV", "x.Csv": the job converts objects whose name ends in ".csv" in any letter case. */
+export function isCsvName(key: string): boolean {
+    return key.toLowerCase().endsWith(".csv");
+}
+
 /**
  * Classifies the body of an SQS message that S3 sent: the `s3:TestEvent` S3 sends when the notification is
  * configured is skipped; ObjectCreated records under the raw prefix ask for a crawl (with the latest eventTime,
@@ -40,7 +45,7 @@ export function classifyS3Message(body: string, rawPrefix: string): Classificati
         } catch {
             return { action: "reject", reason: `key ${key} is not URL-encoded` };
         }
-        if (decoded.startsWith(rawPrefix)) {
+        if (decoded.startsWith(rawPrefix) && isCsvName(decoded)) {
             const time = Date.parse(String(record.eventTime));
             if (Number.isNaN(time)) {
                 return { action: "reject", reason: `record for ${decoded} has no valid eventTime` };
@@ -50,7 +55,7 @@ export function classifyS3Message(body: string, rawPrefix: string): Classificati
         }
     }
     if (keys.length === 0) {
-        return { action: "skip", reason: `no object under ${rawPrefix}` };
+        return { action: "skip", reason: `no CSV object under ${rawPrefix}` };
     }
     return { action: "start", detail: keys.join(", "), eventTime };
 }

@@ -1,19 +1,28 @@
 import { expect } from "chai";
 import { ACCOUNT, build, Inputs, REGION, Resources } from "./harness";
 import { CsvToParquetPipeline } from "../components";
-import { fixture, Json } from "./events";
+import { fixture, Json, matchesPattern } from "./events";
 
 const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:alerts`;
 
-/** What EventBridge delivers for an input transformer: paths looked up in the event, placeholders replaced. */
-function render(transformer: Inputs, event: { [key: string]: Json }): string {
+/**
+ * What EventBridge delivers for an input transformer ("Transforming target input"): each path looked up in the
+ * event and put in place of its placeholder as it is, not escaped; <aws.events.event.json> is the whole event as
+ * JSON. The result must parse as JSON, or EventBridge cannot deliver it.
+ */
+function render<T = string>(transformer: Inputs, event: { [key: string]: Json }): T {
     let text: string = transformer.inputTemplate;
     for (const [variable, jsonPath] of Object.entries(transformer.inputPaths as Record<string, string>)) {
         const value = jsonPath.replace(/^\$\./, "").split(".").reduce<Json>((node, key) => (node as { [key: string]: Json })[key], event);
         text = text.split(`<${variable}>`).join(String(value));
     }
-    return JSON.parse(text);
+    return JSON.parse(text.split("<aws.events.event.json>").join(JSON.stringify(event)));
 }
+
+interface Email { summary: string; event: { detail: { [key: string]: Json } } }
+
+/** A Glue message with a quote, a backslash and line breaks, as a failing job may report it. */
+const AWKWARD = 'An error occurred while calling o98.csv: Path "s3://b/x\\y.csv" does not exist\nat line 2\r\n';
 
 describe("alerts", () => {
     let r: Resources;
@@ -24,22 +33,69 @@ describe("alerts", () => {
     });
     const names = { crawlerName: "ops-crawler", jobName: "ops-job" };
 
-    it("emails a readable line for each job outcome: job, state, run id, Glue's message, output location", () => {
+    it("emails a summary of each job outcome (job, state, run id, output location) with Glue's event", () => {
         const target = r.one("aws:cloudwatch/eventTarget:EventTarget", "ops-job-finished").inputs;
         expect(target.arn).to.equal(TOPIC);
         const bucket = r.one("aws:s3/bucket:Bucket", "ops-data").state.bucket;
-        const failed = render(target.inputTransformer, fixture("glue-job-failed", names));
-        expect(failed).to.equal(
+        const failed = render<Email>(target.inputTransformer, fixture("glue-job-failed", names));
+        expect(failed.summary).to.equal(
             "Pipeline ops: Glue job ops-job run jr_ca2144d747b45ad412d3c66a1b6934b6b27aa252be9a21a95c54dfaa224a1925 ended FAILED " +
-            `at 2026-11-21T10:09:06Z. Glue says: SystemExit: 1. Parquet output: s3://${bucket}/parquet_data/`);
-        expect(render(target.inputTransformer, fixture("glue-job-succeeded", names))).to.contain("ended SUCCEEDED").and.contain("Job run succeeded");
+            `at 2026-11-21T10:09:06Z. Glue's message is event.detail.message below. Parquet output: s3://${bucket}/parquet_data/`);
+        expect(failed.event.detail.message).to.equal("SystemExit: 1");
+        const succeeded = render<Email>(target.inputTransformer, fixture("glue-job-succeeded", names));
+        expect(succeeded.summary).to.contain("ended SUCCEEDED");
+        expect(succeeded.event.detail.message).to.contain("Job run succeeded");
     });
 
-    it("emails the crawler's error and log link when a crawl fails", () => {
+    it("delivers the job email when Glue's message holds quotes, backslashes and line breaks", () => {
+        const target = r.one("aws:cloudwatch/eventTarget:EventTarget", "ops-job-finished").inputs;
+        const event = fixture("glue-job-failed", names);
+        (event.detail as { [key: string]: Json }).message = AWKWARD;
+        const email = render<Email>(target.inputTransformer, event);
+        expect(email.event.detail.message).to.equal(AWKWARD);
+        expect(email.summary).to.contain("ended FAILED");
+        // The template this replaces put the message inside a quoted string: the same event made invalid JSON.
+        const old = { inputPaths: { message: "$.detail.message" }, inputTemplate: '"Glue says: <message>."' };
+        expect(() => render(old, event)).to.throw(SyntaxError);
+    });
+
+    it("emails the crawler's state with its error and log link when a crawl fails, whatever the error says", () => {
         const target = r.one("aws:cloudwatch/eventTarget:EventTarget", "ops-crawl-failed").inputs;
-        const text = render(target.inputTransformer, fixture("glue-crawler-failed", names));
-        expect(text).to.contain("Glue crawler ops-crawler Failed").and.contain("Internal Service Exception")
-            .and.contain("logEventViewer:group=/aws-glue/crawlers");
+        const email = render<Email>(target.inputTransformer, fixture("glue-crawler-failed", names));
+        expect(email.summary).to.contain("Glue crawler ops-crawler Failed");
+        expect(email.event.detail.errorMessage).to.contain("Internal Service Exception");
+        expect(email.event.detail.cloudWatchLogLink).to.contain("logEventViewer:group=/aws-glue/crawlers");
+        const event = fixture("glue-crawler-failed", names);
+        (event.detail as { [key: string]: Json }).errorMessage = AWKWARD;
+        expect(render<Email>(target.inputTransformer, event).event.detail.errorMessage).to.equal(AWKWARD);
+    });
+
+    it("emails a recovery only when an alarm goes from ALARM back to OK, not after a deploy", () => {
+        const alarms = r.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+        for (const alarm of alarms) {
+            expect(alarm.inputs.okActions, alarm.name).to.equal(undefined);
+        }
+        const pattern = r.json("aws:cloudwatch/eventRule:EventRule", "ops-alarm-recovered", "eventPattern");
+        expect(pattern.resources).to.have.members(alarms.map((a) => a.state.arn));
+        const [alarm] = alarms;
+        const event = (previous: string, now: string) => {
+            const e = fixture("cloudwatch-alarm-state-change");
+            e.resources = [alarm.state.arn];
+            const detail = e.detail as { [key: string]: { [key: string]: Json } };
+            detail.alarmName = alarm.state.name as unknown as { [key: string]: Json };
+            detail.previousState.value = previous;
+            detail.state.value = now;
+            return e;
+        };
+        expect(matchesPattern(pattern, event("ALARM", "OK"))).to.equal(true);
+        expect(matchesPattern(pattern, event("INSUFFICIENT_DATA", "OK"))).to.equal(false);
+        expect(matchesPattern(pattern, event("OK", "ALARM"))).to.equal(false);
+        const other = event("ALARM", "OK");
+        other.resources = [`arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:someone-elses`];
+        expect(matchesPattern(pattern, other)).to.equal(false);
+        const target = r.one("aws:cloudwatch/eventTarget:EventTarget", "ops-alarm-recovered").inputs;
+        expect(target.arn).to.equal(TOPIC);
+        expect(render(target.inputTransformer, event("ALARM", "OK"))).to.equal(`Pipeline ops: alarm ${alarm.state.name} is OK again at 2026-11-21T11:04:40Z.`);
     });
 
     it("alarms to the topic when a dead-letter queue holds a message", () => {

@@ -71,7 +71,7 @@ describe("stack config", () => {
         ["a curated database equal to the raw one", { curatedDatabaseName: "my_raw" }, "curatedDatabaseName", "differ from databaseName"],
         ["a quarantine prefix inside the output prefix", { quarantinePrefix: "parquet_data/bad/" }, "quarantinePrefix", "overlaps outputPrefix"],
         ["Athena results inside the raw prefix", { athenaPrefix: "csv_data/athena/" }, "athenaPrefix", "overlaps rawPrefix"],
-        ["an Athena scan limit under 10 MB", { athenaBytesScannedCutoffMb: "5" }, "athenaBytesScannedCutoffMb", "outside 10.."],
+        ["an Athena scan limit under 10 MiB", { athenaBytesScannedCutoffMb: "5" }, "athenaBytesScannedCutoffMb", "outside 10.."],
         ["rules that are not a DQDL list", { dataQualityRules: "RowCount > 0" }, "dataQualityRules", "DQDL"],
         ["a quarantine share over 100%", { maxQuarantinedPercent: "150" }, "maxQuarantinedPercent", "outside 0..100"],
         ["a partition entry without a column", { partitionColumns: "sales" }, "partitionColumns", "<dataset folder>=<column>"],

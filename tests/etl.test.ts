@@ -65,7 +65,7 @@ describe("ETL resources: curated catalog, data quality, Athena", () => {
     it("gives analysts an Athena workgroup with enforced, encrypted results in the bucket and a scan limit", async () => {
         const workgroup = r.one("aws:athena/workgroup:Workgroup", "etl-athena").inputs;
         expect(workgroup.configuration).to.deep.include({
-            enforceWorkgroupConfiguration: true, publishCloudwatchMetricsEnabled: true, bytesScannedCutoffPerQuery: 100_000_000,
+            enforceWorkgroupConfiguration: true, publishCloudwatchMetricsEnabled: true, bytesScannedCutoffPerQuery: 100 * 1_048_576,
         });
         expect(workgroup.configuration.resultConfiguration).to.deep.equal({
             outputLocation: `s3://${bucket}/athena_results/`,

@@ -45,6 +45,18 @@ describe("start-crawler handler", () => {
         expect(glueMock.commandCalls(StartCrawlerCommand)).to.have.length(0);
     });
 
+    it("crawls for .csv in any letter case and lets other objects under the raw prefix go", async () => {
+        crawler("READY", { Status: "SUCCEEDED", StartTime: "2026-11-21T09:00:00Z" });
+        glueMock.on(StartCrawlerCommand).resolves({});
+        const csv = sqsEvent(s3Notification("csv_data/a/Report.Csv"), s3Notification("csv_data/a/b.CSV"));
+        expect(failures(await startCrawlerForBatch(csv, deps()))).to.deep.equal(ids(csv));
+        expect(glueMock.commandCalls(StartCrawlerCommand)).to.have.length(1);
+        glueMock.resetHistory();
+        const other = sqsEvent(s3Notification("csv_data/a/notes.txt"), s3Notification("csv_data/a/csv"));
+        expect(failures(await startCrawlerForBatch(other, deps()))).to.deep.equal([]);
+        expect(glueMock.commandCalls(StartCrawlerCommand)).to.have.length(0);
+    });
+
     it("lets go only the uploads written before the last successful crawl started", async () => {
         crawler("READY", { Status: "SUCCEEDED", StartTime: "2026-11-21T10:00:30Z" });
         glueMock.on(StartCrawlerCommand).resolves({});

@@ -89,12 +89,10 @@ describe("CsvToParquetPipeline", () => {
     });
 
     describe("uploads to the start-crawler function", () => {
-        it("sends ObjectCreated of .csv/.CSV under the raw prefix to the upload queue, after the queue policy exists", async () => {
+        it("sends every ObjectCreated under the raw prefix to the upload queue (no case-sensitive suffix), after the queue policy exists", async () => {
             const queueArn = physical(T.queue, "lake-start-crawler-queue").arn;
             const queues: Inputs[] = r.one(T.notification, "lake-uploads").inputs.queues;
-            expect(queues).to.deep.equal([".csv", ".CSV"].map((suffix) => ({
-                queueArn, events: ["s3:ObjectCreated:*"], filterPrefix: "csv_data/", filterSuffix: suffix,
-            })));
+            expect(queues).to.deep.equal([{ queueArn, events: ["s3:ObjectCreated:*"], filterPrefix: "csv_data/" }]);
             const deps = await r.dependsOn(T.notification, "lake-uploads");
             expect(deps.some((urn) => urn.endsWith("aws:sqs/queuePolicy:QueuePolicy::lake-uploads"))).to.equal(true);
         });
@@ -270,7 +268,7 @@ describe("CsvToParquetPipeline", () => {
             expect(statement.Condition).to.deep.equal({ ArnEquals: { "aws:SourceArn": physical(T.rule, "lake-crawl-succeeded").arn } });
         });
 
-        it("tells the topic of this job's SUCCEEDED/FAILED/TIMEOUT/STOPPED and this crawler's Failed, nothing else", () => {
+        it("tells the topic of this job's SUCCEEDED/FAILED/TIMEOUT/STOPPED, this crawler's Failed and its alarms' recovery, nothing else", () => {
             const jobRule = pattern("lake-job-finished");
             expect(jobRule.detail.state).to.deep.equal(["SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED"]);
             expect(matchesPattern(jobRule, fixture("glue-job-succeeded", names))).to.equal(true);
@@ -281,7 +279,7 @@ describe("CsvToParquetPipeline", () => {
             expect(matchesPattern(crawlRule, fixture("glue-crawler-failed", names))).to.equal(true);
             expect(matchesPattern(crawlRule, fixture("glue-crawler-succeeded", names))).to.equal(false);
             const toTopic = r.ofType(T.target).filter((t) => t.inputs.arn === TOPIC).map((t) => t.name).sort();
-            expect(toTopic).to.deep.equal(["lake-crawl-failed", "lake-job-finished"]);
+            expect(toTopic).to.deep.equal(["lake-alarm-recovered", "lake-crawl-failed", "lake-job-finished"]);
         });
     });
 
@@ -318,7 +316,7 @@ describe("CsvToParquetPipeline", () => {
             ["rules that are not DQDL", { dataQuality: { rules: "RowCount > 0" } }, "dataQuality.rules"],
             ["a quarantine share over 100%", { dataQuality: { maxQuarantinedPercent: 101 } }, "dataQuality.maxQuarantinedPercent"],
             ["11 job retries", { jobMaxRetries: 11 }, "jobMaxRetries"],
-            ["an Athena limit of 1 MB", { athenaBytesScannedCutoffMb: 1 }, "athenaBytesScannedCutoffMb"],
+            ["an Athena limit of 1 MiB", { athenaBytesScannedCutoffMb: 1 }, "athenaBytesScannedCutoffMb"],
             ["a quarantine prefix inside the raw prefix", { quarantinePrefix: "csv_data/q/" }, "quarantinePrefix"],
         ];
         for (const [what, args, field] of cases) {

@@ -63,7 +63,7 @@ for (const stack of ["dev", "prod"]) {
 
             it("encrypts every log group with the pipeline key and keeps it for the configured days", () => {
                 const groups = r.ofType("aws:cloudwatch/logGroup:LogGroup");
-                expect(groups).to.have.length(3);
+                expect(groups).to.have.length(5); // two functions; the job's error and output; the crawler
                 for (const g of groups) {
                     expect(g.inputs.kmsKeyId, g.name).to.equal(p.pipelineKeyArn);
                     expect(g.inputs.retentionInDays, g.name).to.equal(stack === "prod" ? 365 : 7);
@@ -255,7 +255,7 @@ describe("security options", () => {
             notificationTopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:alerts`, bucketEncryption: "SSE-S3",
         }, opts));
         const sse = r.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "plain-data").inputs;
-        expect(sse.rules[0]).to.deep.equal({ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true });
+        expect(sse.rules[0]).to.deep.equal({ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } });
         const glue = r.one("aws:glue/securityConfiguration:SecurityConfiguration", "plain-security").inputs.encryptionConfiguration;
         expect(glue.s3Encryption).to.deep.equal({ s3EncryptionMode: "SSE-S3" });
         expect(glue.jobBookmarksEncryption.jobBookmarksEncryptionMode).to.equal("CSE-KMS");

@@ -56,24 +56,24 @@ describe("stacks", () => {
         const job = r.one("aws:glue/job:Job", "csv-to-parquet-job").inputs;
         expect(job).to.deep.include({ name: "csv-to-parquet-dev-job", executionClass: "FLEX", timeout: 30 });
         expect(r.one("aws:glue/crawler:Crawler", "csv-to-parquet-crawler").inputs.name).to.equal("csv-to-parquet-dev-crawler");
-        expect(r.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => g.inputs.retentionInDays)).to.deep.equal([7, 7, 7]);
+        expect(r.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => g.inputs.retentionInDays)).to.deep.equal([7, 7, 7, 7, 7]);
         expect(r.one("aws:s3/bucket:Bucket", "csv-to-parquet-data").inputs.forceDestroy).to.equal(true);
         expect(r.ofType("aws:s3/bucketVersioning:BucketVersioning")).to.have.length(0);
         expect(r.ofType("aws:sns/topicSubscription:TopicSubscription").map((s) => s.inputs.endpoint)).to.deep.equal(["data-team@example.com"]);
-        expectEtl(r, "dev", { cutoffBytes: 1024 * 1_000_000, maxRetries: 0, forceDestroy: true });
+        expectEtl(r, "dev", { cutoffBytes: 1024 * 1_048_576, maxRetries: 0, forceDestroy: true });
         report("dev", r, await archives(r));
     });
 
     it("prod: standard runs, a year of logs, a versioned bucket Pulumi will not delete", async () => {
         const r = await buildStack("prod");
         expect(r.one("aws:glue/job:Job", "csv-to-parquet-job").inputs).to.deep.include({ name: "csv-to-parquet-prod-job", executionClass: "STANDARD", timeout: 120 });
-        expect(r.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => g.inputs.retentionInDays)).to.deep.equal([365, 365, 365]);
+        expect(r.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => g.inputs.retentionInDays)).to.deep.equal([365, 365, 365, 365, 365]);
         expect(r.one("aws:s3/bucket:Bucket", "csv-to-parquet-data").inputs.forceDestroy).to.equal(false);
         expect(r.options("aws:s3/bucket:Bucket", "csv-to-parquet-data")).to.include({ protect: true, retainOnDelete: true });
         expect(r.ofType("aws:s3/bucketVersioning:BucketVersioning")).to.have.length(1);
         // A crawl-completed message waits out a whole 120-minute run: ceil(7200 / 180) + 3 receives.
         expect(JSON.parse(r.one("aws:sqs/queue:Queue", "csv-to-parquet-start-job-queue").inputs.redrivePolicy).maxReceiveCount).to.equal(43);
-        expectEtl(r, "prod", { cutoffBytes: 10240 * 1_000_000, maxRetries: 1, forceDestroy: false });
+        expectEtl(r, "prod", { cutoffBytes: 10240 * 1_048_576, maxRetries: 1, forceDestroy: false });
         report("prod", r, await archives(r));
     });
 

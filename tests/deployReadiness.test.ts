@@ -1,0 +1,84 @@
+/*
+ * What a first `pulumi up` would trip on, read against the provider's validators and AWS's documentation: each
+ * test here fails without its fix.
+ */
+import { expect } from "chai";
+import { build, REGION, ACCOUNT } from "./harness";
+import { buildStack, projectValues, stackFile } from "./stackFiles";
+import { CsvToParquetPipeline } from "../components";
+import { ATHENA_MIN_CUTOFF_BYTES } from "../components/athena";
+import { dashboardName } from "../components/dashboard";
+import { glueLogGroupNames } from "../components/glueLogs";
+import { parseConfig } from "../config";
+
+const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:alerts`;
+
+describe("deploy readiness", () => {
+    it("turns the smallest Athena scan limit config accepts into one the provider accepts (MiB, not MB)", async () => {
+        const dev = (mib: string) => parseConfig({
+            ...projectValues(stackFile("dev")), notificationEmail: "data@example.com", athenaBytesScannedCutoffMb: mib,
+        });
+        const smallest = dev("10");
+        expect(() => dev("9")).to.throw(/athenaBytesScannedCutoffMb/);
+        const { resources } = await build((opts) => new CsvToParquetPipeline("mib", {
+            notificationTopicArn: TOPIC, athenaBytesScannedCutoffMb: smallest.athenaBytesScannedCutoffMb,
+        }, opts));
+        const cutoff = resources.one("aws:athena/workgroup:Workgroup", "mib-athena").inputs.configuration.bytesScannedCutoffPerQuery;
+        expect(cutoff).to.equal(10 * 1_048_576).and.be.at.least(ATHENA_MIN_CUTOFF_BYTES);
+    });
+
+    it("names each stack's dashboard after its job, so dev and prod in one account do not overwrite each other", async () => {
+        const names: string[] = [];
+        for (const stack of ["dev", "prod"]) {
+            const r = await buildStack(stack);
+            const job = r.one("aws:glue/job:Job", "csv-to-parquet-job").inputs.name;
+            const dashboard = r.one("aws:cloudwatch/dashboard:Dashboard", "csv-to-parquet-dashboard").inputs.dashboardName;
+            expect(dashboard).to.equal(`${job}-dashboard`);
+            names.push(dashboard);
+        }
+        expect(names[0]).to.not.equal(names[1]);
+        expect(dashboardName("lake.v2 job")).to.equal("lake-v2-job-dashboard");
+        expect(dashboardName("x".repeat(300))).to.match(/^x{245}-dashboard$/);
+    });
+
+    it("sends the S3 Bucket Key setting with SSE-KMS only", async () => {
+        for (const [bucketEncryption, expected] of [["SSE-KMS", true], ["SSE-S3", undefined]] as const) {
+            const { resources } = await build((opts) => new CsvToParquetPipeline("enc", { notificationTopicArn: TOPIC, bucketEncryption }, opts));
+            const [rule] = resources.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "enc-data").inputs.rules;
+            expect(rule.bucketKeyEnabled, bucketEncryption).to.equal(expected);
+        }
+    });
+
+    it("names Glue's log groups as Glue 5.0 (and 4.0) write them under an encrypting security configuration", () => {
+        expect(glueLogGroupNames("5.0", "glue-role", "sec", "/x")).to.deep.equal({
+            job: ["/aws-glue/jobs/sec-role/glue-role/error", "/aws-glue/jobs/sec-role/glue-role/output"],
+            crawler: "/aws-glue/crawlers-role/glue-role-sec",
+        });
+        expect(glueLogGroupNames("4.0", "glue-role", "sec", "/x").job).to.deep.equal(["/x-sec"]);
+    });
+
+    it("creates every log group the job and the crawler write to, with retention and the pipeline key, before they run", async () => {
+        for (const [glueVersion, jobGroups] of [["5.0", ["job-error", "job-output"]], ["4.0", ["job"]]] as const) {
+            const { resources: r } = await build((opts) => new CsvToParquetPipeline("logs", {
+                notificationTopicArn: TOPIC, glueVersion, logRetentionDays: 14, jobName: "logs-job",
+            }, opts));
+            const role = r.one("aws:iam/role:Role", "logs-glue").state.name;
+            const config = r.one("aws:glue/securityConfiguration:SecurityConfiguration", "logs-security").inputs.name;
+            const names = glueLogGroupNames(glueVersion, role, config, "/aws-glue/csv-to-parquet/logs-job");
+            const key = r.one("aws:kms/key:Key", "logs-key").state.arn;
+            const groups = [...jobGroups, "crawler"].map((g) => r.one("aws:cloudwatch/logGroup:LogGroup", `logs-${g}-logs`).inputs);
+            expect(groups.map((g) => g.name)).to.deep.equal([...names.job, names.crawler]);
+            for (const g of groups) {
+                expect(g).to.deep.include({ retentionInDays: 14, kmsKeyId: key });
+            }
+            const jobDeps = await r.dependsOn("aws:glue/job:Job", "logs-job");
+            const crawlerDeps = await r.dependsOn("aws:glue/crawler:Crawler", "logs-crawler");
+            for (const g of [...jobGroups, "crawler"]) {
+                const urn = `aws:cloudwatch/logGroup:LogGroup::logs-${g}-logs`;
+                expect(jobDeps.some((d) => d.endsWith(urn)) && crawlerDeps.some((d) => d.endsWith(urn)), g).to.equal(true);
+            }
+            const args = r.one("aws:glue/job:Job", "logs-job").inputs.defaultArguments;
+            expect(args["--continuous-log-logGroup"]).to.equal(glueVersion === "4.0" ? "/aws-glue/csv-to-parquet/logs-job" : undefined);
+        }
+    });
+});
