@@ -217,10 +217,8 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
         },
     }, { parent, dependsOn: [o.keyPolicy] });
 
-    const continuousGroup = pulumi.interpolate`/aws-glue/csv-to-parquet/${o.jobName}`;
     const logGroups = createGlueLogGroups(name, {
-        glueVersion: o.glueVersion, role, securityConfiguration, continuousGroup, key: o.key, keyPolicy: o.keyPolicy,
-        retentionInDays: o.logRetentionDays,
+        role, securityConfiguration, key: o.key, keyPolicy: o.keyPolicy, retentionInDays: o.logRetentionDays,
     }, parent);
 
     const classifier = new aws.glue.Classifier(`${name}-csv`, {
@@ -259,8 +257,7 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
             "--extra-py-files": s3Uri(coreKey),
             "--TempDir": s3Uri(`${o.prefixes.gluePrefix}temp/`),
             "--enable-metrics": "true",
-            // Glue 5.0 always logs (to the groups above); continuous logging is for 4.0 and earlier.
-            ...(o.glueVersion === "4.0" ? { "--enable-continuous-cloudwatch-log": "true", "--continuous-log-logGroup": continuousGroup } : {}),
+            // Glue 5.0 always logs, to the groups above (continuous logging arguments are for 4.0 and earlier).
             "--bucket": o.bucket.bucket,
             "--raw_prefix": o.prefixes.rawPrefix,
             "--output_prefix": o.prefixes.outputPrefix,

@@ -88,6 +88,7 @@ describe("stack config", () => {
         ["an unknown execution class", { executionClass: "SPOT" }, "executionClass", "SPOT"],
         ["FLEX on a worker type it cannot run", { executionClass: "FLEX", workerType: "G.4X" }, "workerType", "FLEX"],
         ["an unknown Glue version", { glueVersion: "2.0" }, "glueVersion", "2.0"],
+        ["Glue 4.0, whose Spark 3.3 and Python 3.10 the conversion does not run on", { glueVersion: "4.0" }, "glueVersion", "4.0"],
         ["a timeout over Glue's limit", { jobTimeoutMinutes: "3000" }, "jobTimeoutMinutes", "outside"],
         ["a retention CloudWatch does not offer", { logRetentionDays: "10" }, "logRetentionDays", "not a CloudWatch Logs retention"],
         ["a non-boolean protectData", { protectData: "yes" }, "protectData", "true or false"],

@@ -49,36 +49,34 @@ describe("deploy readiness", () => {
         }
     });
 
-    it("names Glue's log groups as Glue 5.0 (and 4.0) write them under an encrypting security configuration", () => {
-        expect(glueLogGroupNames("5.0", "glue-role", "sec", "/x")).to.deep.equal({
+    it("names Glue's log groups as Glue 5.0 writes them under an encrypting security configuration", () => {
+        expect(glueLogGroupNames("glue-role", "sec")).to.deep.equal({
             job: ["/aws-glue/jobs/sec-role/glue-role/error", "/aws-glue/jobs/sec-role/glue-role/output"],
             crawler: "/aws-glue/crawlers-role/glue-role-sec",
         });
-        expect(glueLogGroupNames("4.0", "glue-role", "sec", "/x").job).to.deep.equal(["/x-sec"]);
     });
 
     it("creates every log group the job and the crawler write to, with retention and the pipeline key, before they run", async () => {
-        for (const [glueVersion, jobGroups] of [["5.0", ["job-error", "job-output"]], ["4.0", ["job"]]] as const) {
-            const { resources: r } = await build((opts) => new CsvToParquetPipeline("logs", {
-                notificationTopicArn: TOPIC, glueVersion, logRetentionDays: 14, jobName: "logs-job",
-            }, opts));
-            const role = r.one("aws:iam/role:Role", "logs-glue").state.name;
-            const config = r.one("aws:glue/securityConfiguration:SecurityConfiguration", "logs-security").inputs.name;
-            const names = glueLogGroupNames(glueVersion, role, config, "/aws-glue/csv-to-parquet/logs-job");
-            const key = r.one("aws:kms/key:Key", "logs-key").state.arn;
-            const groups = [...jobGroups, "crawler"].map((g) => r.one("aws:cloudwatch/logGroup:LogGroup", `logs-${g}-logs`).inputs);
-            expect(groups.map((g) => g.name)).to.deep.equal([...names.job, names.crawler]);
-            for (const g of groups) {
-                expect(g).to.deep.include({ retentionInDays: 14, kmsKeyId: key });
-            }
-            const jobDeps = await r.dependsOn("aws:glue/job:Job", "logs-job");
-            const crawlerDeps = await r.dependsOn("aws:glue/crawler:Crawler", "logs-crawler");
-            for (const g of [...jobGroups, "crawler"]) {
-                const urn = `aws:cloudwatch/logGroup:LogGroup::logs-${g}-logs`;
-                expect(jobDeps.some((d) => d.endsWith(urn)) && crawlerDeps.some((d) => d.endsWith(urn)), g).to.equal(true);
-            }
-            const args = r.one("aws:glue/job:Job", "logs-job").inputs.defaultArguments;
-            expect(args["--continuous-log-logGroup"]).to.equal(glueVersion === "4.0" ? "/aws-glue/csv-to-parquet/logs-job" : undefined);
+        const { resources: r } = await build((opts) => new CsvToParquetPipeline("logs", {
+            notificationTopicArn: TOPIC, logRetentionDays: 14, jobName: "logs-job",
+        }, opts));
+        const role = r.one("aws:iam/role:Role", "logs-glue").state.name;
+        const config = r.one("aws:glue/securityConfiguration:SecurityConfiguration", "logs-security").inputs.name;
+        const names = glueLogGroupNames(role, config);
+        const key = r.one("aws:kms/key:Key", "logs-key").state.arn;
+        const roles = ["job-error", "job-output", "crawler"];
+        const groups = roles.map((g) => r.one("aws:cloudwatch/logGroup:LogGroup", `logs-${g}-logs`).inputs);
+        expect(groups.map((g) => g.name)).to.deep.equal([...names.job, names.crawler]);
+        for (const g of groups) {
+            expect(g).to.deep.include({ retentionInDays: 14, kmsKeyId: key });
         }
+        const jobDeps = await r.dependsOn("aws:glue/job:Job", "logs-job");
+        const crawlerDeps = await r.dependsOn("aws:glue/crawler:Crawler", "logs-crawler");
+        for (const g of roles) {
+            const urn = `aws:cloudwatch/logGroup:LogGroup::logs-${g}-logs`;
+            expect(jobDeps.some((d) => d.endsWith(urn)) && crawlerDeps.some((d) => d.endsWith(urn)), g).to.equal(true);
+        }
+        const args = r.one("aws:glue/job:Job", "logs-job").inputs.defaultArguments;
+        expect(args).to.not.have.any.keys("--continuous-log-logGroup", "--enable-continuous-cloudwatch-log");
     });
 });
