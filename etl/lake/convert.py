@@ -13,7 +13,7 @@ from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from .contract import extend, kinds_seen, partition_problem, propose, typed, violations
+from .contract import Kinds, extend, kinds_seen, merge, partition_problem, propose, typed, violations
 from .csvread import FILE, RAW, read_uploads
 from .names import athena_name, upload_id
 from .ports import QUALITY, Catalog, Contract, Converted, Ledger, Quality, Settings, Sink, Upload
@@ -121,18 +121,24 @@ class DatasetConversion:
         usable = F.col(REASON).isNull()
         hints = {}
         if new_columns:  # a sample's types make the full pass one test per value (this also builds the cache)
-            sample = rows.filter(usable).limit(SAMPLE_ROWS).agg(*[kinds_seen(c, F.lit(True)) for c in new_columns])
-            hints = {c: propose(k) for c, k in zip(new_columns, sample.first(), strict=True) if k}
-        counters = [F.count(F.lit(1)).alias("#rows")] + [kinds_seen(c, usable, hints.get(c)) for c in new_columns]
+            sample = rows.filter(usable).limit(SAMPLE_ROWS)
+            found = sample.agg(*[x for c in new_columns for x in kinds_seen(c, F.lit(True))]).first()
+            hints = {
+                c: propose((found[2 * i], found[2 * i + 1]))
+                for i, c in enumerate(new_columns)
+                if found[2 * i + 1] is not None
+            }
+        counters = [F.count(F.lit(1)).alias("#rows")]
+        counters += [x for c in new_columns for x in kinds_seen(c, usable, hints.get(c))]
         stats = rows.groupBy(FILE, REASON).agg(*counters).collect()  # the one pass over the input
 
         by_file = {u.uri: u for u in readable}
         file_keys = {s[FILE]: by_file[spark_file(s[FILE])].key for s in stats}
         tally = Tally({u.key: [0, 0] for u in uploads})
-        kinds = dict.fromkeys(new_columns, 0)
+        kinds: dict[str, Kinds] = dict.fromkeys(new_columns, (None, None))
         for s in stats:
             for name in new_columns:
-                kinds[name] |= s["%s#kinds" % name] or 0
+                kinds[name] = merge(kinds[name], (s["%s#low" % name], s["%s#high" % name]))
             if s[REASON] is None:
                 tally.keep(file_keys[s[FILE]], s["#rows"])
             else:
