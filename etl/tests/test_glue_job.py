@@ -235,3 +235,52 @@ def test_a_dataset_that_fails_or_clashes_does_not_stop_the_others(bucket):
     assert reports["sales-eu"]["status"] == reports["sales_eu"]["status"] == "rejected"
     assert "sales-eu, sales_eu all make the table sales_eu" in reports["sales-eu"]["error"]
     assert reports["stock"]["status"] == "written"
+
+
+def test_main_starts_with_glues_arguments_and_hands_the_run_its_rules(bucket, spark, monkeypatch):
+    """The entry point as Glue calls it, up to the conversion: a start-up failure (the old JOB_RUN_ID clash, a
+    static Spark setting set at run time) fails here. GlueContext and Glue Data Quality exist only in Glue: stand-ins;
+    GetDataQualityRuleset is answered by botocore's Stubber, which checks the request against the service model."""
+    import sys
+    import types
+
+    from botocore.stub import Stubber
+
+    class GlueContext:  # awsglue.context.GlueContext(sc).spark_session (aws-glue-libs glue-5.0, context.py)
+        def __init__(self, spark_context):
+            self.spark_session = spark
+
+    monkeypatch.setitem(sys.modules, "awsglue.context", types.SimpleNamespace(GlueContext=GlueContext))
+    monkeypatch.setitem(sys.modules, "awsgluedq", types.ModuleType("awsgluedq"))
+    monkeypatch.setitem(
+        sys.modules, "awsgluedq.transforms", types.SimpleNamespace(EvaluateDataQuality=EvaluateDataQuality)
+    )
+    glue = boto3.client("glue")
+    stubber = Stubber(glue)
+    stubber.add_response(
+        "get_data_quality_ruleset", {"Name": "rules", "Ruleset": "Rules = [ RowCount > 0 ]"}, {"Name": "rules"}
+    )
+    stubber.activate()
+    real_client = boto3.client
+    monkeypatch.setattr(boto3, "client", lambda name, *a, **k: glue if name == "glue" else real_client(name, *a, **k))
+    handed = {}
+
+    def run_job(spark_, s3, glue_, args, run_id, quality):
+        handed.update(args=args, run_id=run_id, quality=quality)
+        return [
+            {
+                "dataset": "sales",
+                "status": "written",
+                "files": ["k"],
+                "rows_read": 1,
+                "rows_written": 1,
+                "rows_quarantined": {},
+            }
+        ]
+
+    monkeypatch.setattr(glue_job, "run_job", run_job)
+    glue_job.main(argv(topic_arn="arn:aws:sns:eu-west-1:123456789012:alerts"))
+    stubber.assert_no_pending_responses()
+    assert handed["run_id"] == "jr_1" and handed["args"]["bucket"] == "lake"
+    assert handed["quality"].ruleset == "Rules = [ RowCount > 0 ]"
+    assert spark.conf.get("spark.sql.session.timeZone") == "UTC"
