@@ -1,8 +1,11 @@
 """The Spark settings the conversion relies on, and the input-bytes measure of a run."""
 
 import os
+from pathlib import Path
 
 from pyspark.sql import SparkSession
+
+LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
 
 # Settings the core depends on, in every shell: timestamps without an offset are UTC, casts are checked by the
 # contract's patterns rather than by ANSI errors, and Parquet is snappy.
@@ -28,6 +31,8 @@ def local_session(app: str, memory: str = "2g", cores: str = "*") -> SparkSessio
         SparkSession.builder.master("local[%s]" % cores)
         .appName(app)
         .config("spark.driver.memory", memory)
+        # Spark's start-up warnings (native Hadoop, log level) are noise on a laptop: errors only.
+        .config("spark.driver.extraJavaOptions", "-Dlog4j2.configurationFile=%s" % LOG_CONFIG.as_uri())
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
