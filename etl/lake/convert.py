@@ -94,7 +94,8 @@ class DatasetConversion:
                 self.report["status"] = "skipped"
         finally:
             self.sink.discard_staging(self.staging)
-        self.report["bytes_read"] = input_bytes_read(self.spark) - before
+        after = input_bytes_read(self.spark)
+        self.report["bytes_read"] = None if before is None or after is None else after - before
         return self.report
 
     def _report_columns(self, contract: Contract | None) -> None:

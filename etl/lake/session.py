@@ -44,12 +44,14 @@ def local_session(app: str, memory: str = "2g", cores: str = "*") -> SparkSessio
     return spark
 
 
-def input_bytes_read(spark: SparkSession) -> int:
+def input_bytes_read(spark: SparkSession) -> int | None:
     """Bytes read so far from files by this JVM, from Hadoop's file-system statistics.
 
     Spark's input metrics for file scans are these same counters, read per task thread; unlike Spark's stage input
     metrics they do not count reads of Spark's own cache, so the difference over a dataset's conversion is how much
     of its input was read. In local mode the tasks run in the driver's JVM, so the driver sees every read.
     """
+    if not spark.sparkContext.master.startswith("local"):
+        return None  # on a cluster (Glue) the executors read, and the driver's counters do not see it
     jvm = spark.sparkContext._jvm
     return sum(int(s.getBytesRead()) for s in jvm.org.apache.hadoop.fs.FileSystem.getAllStatistics())
