@@ -109,3 +109,11 @@ def test_file_names_with_spaces_percent_signs_and_glob_characters(lake):
     report = lake.dataset(lake.convert(), "n")
     assert report["status"] == "written" and report["files"] == sorted(names)
     assert counts(lake, "n") == {0: 1, 1: 1, 2: 1}
+
+
+def test_bytes_read_is_not_claimed_where_the_driver_cannot_see_the_reads():
+    from types import SimpleNamespace
+
+    from lake.session import input_bytes_read
+
+    assert input_bytes_read(SimpleNamespace(sparkContext=SimpleNamespace(master="yarn"))) is None
