@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import write
 from lake import local
 from lake.ports import Settings
 from lake.stack_settings import StackSettingsError, parse_partition_columns, stack_settings
@@ -17,27 +18,21 @@ def run(monkeypatch, spark, cwd: Path, *args: str) -> int:
     return local.main(list(args))
 
 
-def test_a_missing_input_folder_is_named_and_nothing_is_written(monkeypatch, spark, tmp_path, capsys):
-    assert run(monkeypatch, spark, tmp_path, "--input", "nowhere", "--output", "out") == 2
-    assert "nowhere does not exist" in capsys.readouterr().err
-    assert not (tmp_path / "out").exists()
-
-
-def test_a_folder_without_csv_files_is_refused(monkeypatch, spark, tmp_path, capsys):
-    (tmp_path / "in" / "sales").mkdir(parents=True)
-    (tmp_path / "in" / "sales" / "notes.txt").write_text("x")
-    assert run(monkeypatch, spark, tmp_path, "--input", "in", "--output", "out") == 2
-    assert "no CSV files in in" in capsys.readouterr().err
-    assert not (tmp_path / "out").exists()
-
-
-def test_an_unreadable_file_is_named_and_changes_nothing(monkeypatch, spark, tmp_path, capsys):
-    (tmp_path / "in" / "a").mkdir(parents=True)
-    (tmp_path / "in" / "a" / "good.csv").write_text("id\n1\n")
-    (tmp_path / "in" / "b").mkdir(parents=True)
-    (tmp_path / "in" / "b" / "latin1.csv").write_bytes("caf\xe9,b\n1,2\n".encode("latin-1"))
-    assert run(monkeypatch, spark, tmp_path, "--input", "in", "--output", "out") == 2
-    assert "b/latin1.csv" in capsys.readouterr().err
+@pytest.mark.parametrize(
+    "files, message",
+    [
+        ({}, "input folder nowhere does not exist"),
+        ({"sales/notes.txt": "x"}, "no CSV files in in"),
+        ({"a/good.csv": "id\n1\n", "b/latin1.csv": "caf\xe9,b\n1,2\n".encode("latin-1")}, "b/latin1.csv"),
+        ({"sales-eu/a.csv": "id\n1\n", "sales_eu/a.csv": "id\n2\n"}, "sales-eu, sales_eu all make the table sales_eu"),
+    ],
+    ids=["missing folder", "no CSV file", "not UTF-8", "two folders, one table"],
+)
+def test_bad_input_is_named_and_nothing_is_written(monkeypatch, spark, tmp_path, capsys, files, message):
+    for name, content in files.items():
+        write(tmp_path / "in" / name, content)
+    assert run(monkeypatch, spark, tmp_path, "--input", "in" if files else "nowhere", "--output", "out") == 2
+    assert message in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
 
@@ -107,12 +102,3 @@ def test_the_examples_convert_with_the_dev_stack(monkeypatch, spark, tmp_path, c
     orders = next(d for d in report["datasets"] if d["dataset"] == "orders")
     assert orders["status"] == "written" and orders["rows_quarantined"] == {"too_many_fields": 1}
     assert "orders: written, 2 file(s)" in capsys.readouterr().out
-
-
-def test_dataset_folders_that_make_one_table_are_refused(monkeypatch, spark, tmp_path, capsys):
-    for folder in ("sales-eu", "sales_eu"):
-        (tmp_path / "in" / folder).mkdir(parents=True)
-        (tmp_path / "in" / folder / "a.csv").write_text("id\n1\n")
-    assert run(monkeypatch, spark, tmp_path, "--input", "in", "--output", "out") == 2
-    assert "sales-eu, sales_eu all make the table sales_eu" in capsys.readouterr().err
-    assert not (tmp_path / "out").exists()
