@@ -148,6 +148,10 @@ export function parseConfig(raw: RawConfig): DataLakeConfig {
     if (!GLUE_NAME.test(jobName)) {
         throw new ConfigError("jobName", `"${jobName}" must be 1-255 letters, digits, "_", "." or "-"`);
     }
+    if (jobName.length > 246) {
+        // The job's security configuration is named "<jobName>-security", and Glue names are at most 255 characters.
+        throw new ConfigError("jobName", `"${jobName.slice(0, 20)}…" has ${jobName.length} characters; at most 246, since its security configuration is named "<jobName>-security"`);
+    }
     const databaseName = required(raw, "databaseName", "my_raw_csv");
     if (!DATABASE_NAME.test(databaseName)) {
         throw new ConfigError("databaseName", `"${databaseName}" must be lower-case letters, digits and "_" (Athena's rule)`);

@@ -5,8 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
  * The CloudWatch log groups Glue writes this pipeline's logs to, when the job and the crawler run under a security
  * configuration that encrypts CloudWatch logs (as here), and the role has no IAM path (as here):
  * - Glue 5.0 jobs: `/aws-glue/jobs/<security configuration>-role/<role>/error` and `…/output` ("Logging for AWS
- *   Glue jobs", Glue 5.0: error and output groups, with the security configuration and role in the name when logs
- *   are encrypted).
+ *   Glue jobs", section "Security configuration with Amazon CloudWatch logging": "Default error log group:
+ *   /aws-glue/jobs/Security-Configuration-Name-role/glue-job-role/error", and the same for output).
  * - Crawlers: `/aws-glue/crawlers-role/<role>-<security configuration>` (the group Glue's crawler run page links
  *   to for an encrypted crawler).
  * The stack creates them first, with a retention and the pipeline key, so Glue writes into groups that expire.

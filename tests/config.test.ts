@@ -81,6 +81,7 @@ describe("stack config", () => {
         ["a bad email", { notificationEmail: "a@example.com,not-an-email" }, "notificationEmail", "not-an-email"],
         ["an empty email list", { notificationEmail: " , " }, "notificationEmail", "no email"],
         ["a crawler name with spaces", { crawlerName: "my crawler" }, "crawlerName", "my crawler"],
+        ["a job name too long for its security configuration name", { jobName: "j".repeat(247) }, "jobName", "247 characters"],
         ["a database name Athena rejects", { databaseName: "My-Db" }, "databaseName", "My-Db"],
         ["an unknown worker type", { workerType: "G.3X" }, "workerType", "G.3X"],
         ["fewer than 2 workers", { numberOfWorkers: "1" }, "numberOfWorkers", "outside 2..1000"],
