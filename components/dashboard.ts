@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
+import * as crypto from "crypto";
 import { arnParts } from "./policies";
 
 export interface DashboardTargets {
@@ -12,9 +13,17 @@ export interface DashboardTargets {
 
 const cw = awsx.classic.cloudwatch;
 
-/** A dashboard name (letters, digits, "-" and "_", at most 255) for a pipeline's job: "lake.v2-job" -> "lake-v2-job-dashboard". */
+/**
+ * A dashboard name (letters, digits, "-" and "_", at most 255) for a pipeline's job: "lake-job" -> "lake-job-dashboard".
+ * A job name that had to change ("lake.v2") gets a digest of itself, so "a.b" and "a-b" keep two dashboards.
+ */
 export function dashboardName(jobName: string): string {
-    return `${jobName.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 245)}-dashboard`;
+    const safe = jobName.replace(/[^A-Za-z0-9_-]/g, "-");
+    if (safe === jobName && safe.length <= 245) {
+        return `${safe}-dashboard`;
+    }
+    const digest = crypto.createHash("sha256").update(jobName).digest("hex").slice(0, 8);
+    return `${safe.slice(0, 236)}-${digest}-dashboard`;
 }
 
 /** A CloudWatch dashboard of one pipeline: queue and dead-letter depth, function errors and duration, Glue tasks. */

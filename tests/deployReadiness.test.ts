@@ -37,8 +37,9 @@ describe("deploy readiness", () => {
             names.push(dashboard);
         }
         expect(names[0]).to.not.equal(names[1]);
-        expect(dashboardName("lake.v2 job")).to.equal("lake-v2-job-dashboard");
-        expect(dashboardName("x".repeat(300))).to.match(/^x{245}-dashboard$/);
+        expect(dashboardName("lake-job")).to.equal("lake-job-dashboard");
+        expect(dashboardName("a.b")).to.match(/^a-b-[0-9a-f]{8}-dashboard$/).and.not.equal(dashboardName("a-b"));
+        expect(dashboardName("x".repeat(246))).to.match(/^x{236}-[0-9a-f]{8}-dashboard$/).and.have.length(255);
     });
 
     it("sends the S3 Bucket Key setting with SSE-KMS only", async () => {
