@@ -11,7 +11,8 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from .names import athena_name
-from .ports import QUALITY, Column, Contract, Converted, Upload
+from .ports import QUALITY, Column, Contract, Upload
+from .publish import DictLedger
 
 HEADER_BYTES = 1024 * 1024  # a header record longer than this is read as cut off
 PARQUET = {
@@ -53,46 +54,35 @@ class S3Source:
         return io.StringIO(body.read().decode("utf-8-sig"), newline="")
 
 
-class S3Ledger:
-    """What was converted, per dataset, in s3://bucket/<prefix><dataset>.json (the job runs one at a time)."""
+class S3Ledger(DictLedger):
+    """What was converted, per dataset, in s3://bucket/<prefix><dataset>.json, read once per run and written after
+    every change (the job runs one at a time, so nothing else writes it meanwhile)."""
 
     def __init__(self, s3, bucket: str, prefix: str):
         self.s3, self.bucket, self.prefix = s3, bucket, prefix
+        self.loaded: dict[str, dict] = {}
 
     def _key(self, dataset: str) -> str:
         return "%s%s.json" % (self.prefix, dataset)
 
-    def _load(self, dataset: str) -> dict:
-        # Listed first: S3 answers a GET of a missing key with 403 rather than 404 to a caller it does not find
-        # allowed s3:ListBucket (S3 API reference, GetObject, "Permissions"); this role may list only under given
-        # prefixes, so a listing of the ledger's own key is the check that holds.
-        key = self._key(dataset)
-        found = self.s3.list_objects_v2(Bucket=self.bucket, Prefix=key, MaxKeys=1).get("Contents", [])
-        if not found or found[0]["Key"] != key:
-            return {"converted": {}, "planned": {}}
-        return json.loads(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+    def _entry(self, dataset: str) -> dict:
+        if dataset not in self.loaded:
+            # Listed first: S3 answers a GET of a missing key with 403 rather than 404 to a caller it does not find
+            # allowed s3:ListBucket (S3 API reference, GetObject, "Permissions"); this role may list only under
+            # given prefixes, so a listing of the ledger's own key is the check that holds.
+            key = self._key(dataset)
+            found = self.s3.list_objects_v2(Bucket=self.bucket, Prefix=key, MaxKeys=1).get("Contents", [])
+            exists = found and found[0]["Key"] == key
+            self.loaded[dataset] = (
+                json.loads(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+                if exists
+                else {"converted": {}, "planned": {}}
+            )
+        return self.loaded[dataset]
 
-    def _save(self, dataset: str, data: dict) -> None:
-        body = json.dumps(data, indent=1, sort_keys=True).encode("utf-8")
+    def _save(self, dataset: str) -> None:
+        body = json.dumps(self.loaded[dataset], indent=1, sort_keys=True).encode("utf-8")
         self.s3.put_object(Bucket=self.bucket, Key=self._key(dataset), Body=body, ContentType="application/json")
-
-    def converted(self, dataset: str) -> dict[str, Converted]:
-        return {k: Converted(**v) for k, v in self._load(dataset)["converted"].items()}
-
-    def planned(self, dataset: str) -> dict[str, list[str]]:
-        return dict(self._load(dataset)["planned"])
-
-    def plan(self, dataset: str, planned: dict[str, list[str]]) -> None:
-        data = self._load(dataset)
-        data["planned"].update(planned)
-        self._save(dataset, data)
-
-    def done(self, dataset: str, records: dict[str, Converted]) -> None:
-        data = self._load(dataset)
-        for key, record in records.items():
-            data["converted"][key] = vars(record)
-            data["planned"].pop(key, None)
-        self._save(dataset, data)
 
 
 class GlueCatalog:

@@ -18,8 +18,8 @@ from .convert import DatasetConversion, Layout
 from .csvread import UnreadableUpload, header_of
 from .hadoopfs import HadoopSink
 from .names import table_clashes
-from .ports import Column, Contract, Converted, Settings, Upload
-from .publish import pending
+from .ports import Column, Contract, Settings, Upload
+from .publish import DictLedger, pending
 from .stack_settings import StackSettingsError, stack_settings
 
 DQDL_NOTE = "Glue Data Quality (DQDL) rules run only in the Glue job; they were not evaluated here"
@@ -72,41 +72,24 @@ class LocalSource:
         return open(self.root / upload.key, encoding="utf-8-sig", newline="")
 
 
-class LocalState:
+class LocalState(DictLedger):
     """The ledger and the catalog of a local run, in one JSON file written atomically after every change."""
 
     def __init__(self, path: Path):
         self.path = path
         self.data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"datasets": {}}
 
-    def _dataset(self, dataset: str) -> dict:
+    def _entry(self, dataset: str) -> dict:
         return self.data["datasets"].setdefault(dataset, {"contract": None, "converted": {}, "planned": {}})
 
-    def _save(self) -> None:
+    def _save(self, dataset: str) -> None:  # the whole file: it holds every dataset
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
         temporary.write_text(json.dumps(self.data, indent=2, sort_keys=True), encoding="utf-8")
         os.replace(temporary, self.path)
 
-    def converted(self, dataset: str) -> dict[str, Converted]:
-        return {k: Converted(**v) for k, v in self._dataset(dataset)["converted"].items()}
-
-    def planned(self, dataset: str) -> dict[str, list[str]]:
-        return dict(self._dataset(dataset)["planned"])
-
-    def plan(self, dataset: str, planned: dict[str, list[str]]) -> None:
-        self._dataset(dataset)["planned"].update(planned)
-        self._save()
-
-    def done(self, dataset: str, records: dict[str, Converted]) -> None:
-        entry = self._dataset(dataset)
-        for key, record in records.items():
-            entry["converted"][key] = vars(record)
-            entry["planned"].pop(key, None)
-        self._save()
-
     def contract(self, dataset: str) -> Contract | None:
-        saved = self._dataset(dataset)["contract"]
+        saved = self._entry(dataset)["contract"]
         if not saved:
             return None
         return Contract(tuple(Column(c["name"], c["type"]) for c in saved["columns"]), saved.get("partition"))
@@ -115,11 +98,11 @@ class LocalState:
         return 0  # a local reader (pyarrow, DuckDB, Spark) finds partition folders by listing them
 
     def save_contract(self, dataset: str, contract: Contract) -> None:
-        self._dataset(dataset)["contract"] = {
+        self._entry(dataset)["contract"] = {
             "columns": [vars(c) for c in contract.columns],
             "partition": contract.partition,
         }
-        self._save()
+        self._save(dataset)
 
 
 def summary_line(report: dict) -> str:

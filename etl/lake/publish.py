@@ -31,6 +31,34 @@ def pending(uploads: list[Upload], converted: dict[str, Converted], planned: dic
     ]
 
 
+class DictLedger:
+    """The Ledger port on a per-dataset dict {"converted": {key: record}, "planned": {key: [outputs]}}; a subclass
+    says where the dict lives (`_entry`) and how a change is kept (`_save`)."""
+
+    def _entry(self, dataset: str) -> dict:
+        raise NotImplementedError
+
+    def _save(self, dataset: str) -> None:
+        raise NotImplementedError
+
+    def converted(self, dataset: str) -> dict[str, Converted]:
+        return {k: Converted(**v) for k, v in self._entry(dataset)["converted"].items()}
+
+    def planned(self, dataset: str) -> dict[str, list[str]]:
+        return dict(self._entry(dataset)["planned"])
+
+    def plan(self, dataset: str, planned: dict[str, list[str]]) -> None:
+        self._entry(dataset)["planned"].update(planned)
+        self._save(dataset)
+
+    def done(self, dataset: str, records: dict[str, Converted]) -> None:
+        entry = self._entry(dataset)
+        for key, record in records.items():
+            entry["converted"][key] = vars(record)
+            entry["planned"].pop(key, None)
+        self._save(dataset)
+
+
 def final_names(staged: list[str], prefix: str) -> dict[str, list[tuple[str, str]]]:
     """(staged, final) pairs per upload id, from staged paths '__upload=<id>/[col=v/]part-…'.
 
