@@ -93,36 +93,17 @@ def run_job(spark, s3, glue, args: dict, run_id: str, quality=None, uri_of=None,
 
 
 def failed_report(dataset: str, status: str, error: str) -> dict:
-    return {
-        "dataset": dataset,
-        "status": status,
-        "error": error,
-        "files": [],
-        "rows_read": 0,
-        "rows_written": 0,
-        "rows_quarantined": {},
-    }
+    from lake.convert import new_report
+
+    return {**new_report(dataset), "status": status, "error": error}
 
 
 def summary(reports: list[dict], run_id: str) -> str:
     """The text the owners get: one line per dataset that had new files."""
+    from lake.convert import report_line
+
     lines = ["Job run %s:" % run_id]
-    for r in reports:
-        if r["status"] == "unchanged":
-            continue
-        quarantined = r.get("rows_quarantined", {})
-        counts = (len(r["files"]), r["rows_read"], r["rows_written"], sum(quarantined.values()))
-        line = (
-            "- %s: %s, " % (r["dataset"], r["status"]) + "%d file(s), %d rows read, %d written, %d quarantined" % counts
-        )
-        if quarantined:
-            line += " (%s) under %s" % (
-                ", ".join("%s %d" % kv for kv in sorted(quarantined.items())),
-                r.get("quarantine"),
-            )
-        if r.get("error"):
-            line += "; NOT WRITTEN: " + r["error"]
-        lines.append(line)
+    lines += ["- " + report_line(r, location=True) for r in reports if r["status"] != "unchanged"]
     return "\n".join(lines)
 
 

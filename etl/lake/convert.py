@@ -33,6 +33,38 @@ class Layout:
     staging: str = "_staging/"
 
 
+def new_report(dataset: str) -> dict:
+    """A dataset's report before anything happened: what report.json and the Glue job's log lines hold."""
+    return {
+        "dataset": dataset,
+        "status": "unchanged",
+        "files": [],
+        "rows_read": 0,
+        "rows_written": 0,
+        "rows_quarantined": {},
+        "columns": [],
+        "input_bytes": 0,
+        "bytes_read": 0,
+    }
+
+
+def report_line(report: dict, location: bool = False) -> str:
+    """One line of a dataset's report for a person ('orders: written, 2 file(s), 83 rows read, …'); with
+    `location`, where its quarantined rows are."""
+    quarantined = report["rows_quarantined"]
+    line = "%s: %s" % (report["dataset"], report["status"])
+    if report["status"] != "unchanged":
+        counts = (len(report["files"]), report["rows_read"], report["rows_written"], sum(quarantined.values()))
+        line += ", %d file(s), %d rows read, %d written, %d quarantined" % counts
+        if quarantined:
+            line += " (%s)" % ", ".join("%s %d" % kv for kv in sorted(quarantined.items()))
+            if location:
+                line += " under %s" % report.get("quarantine")
+    if report.get("error"):
+        line += "; NOT WRITTEN: " + report["error"]
+    return line
+
+
 def spark_file(uri: str) -> str:
     """A file as Spark's input_file_name() reports it (a URL-encoded URI), as the shell named it: 'file:///a%20b'
     -> '/a b', 's3a://b/x%2541' -> 's3://b/x%41'."""
@@ -64,17 +96,7 @@ class DatasetConversion:
         self.spark, self.dataset, self.sink, self.ledger, self.catalog = spark, dataset, sink, ledger, catalog
         self.settings, self.run_id, self.layout, self.quality = settings, run_id, layout, quality
         self.staging = "%s%s/%s/" % (layout.staging, run_id, dataset)
-        self.report: dict = {
-            "dataset": dataset,
-            "status": "unchanged",
-            "files": [],
-            "rows_read": 0,
-            "rows_written": 0,
-            "rows_quarantined": {},
-            "columns": [],
-            "input_bytes": 0,
-            "bytes_read": 0,
-        }
+        self.report = new_report(dataset)
 
     def run(self, uploads: list[Upload], headers: dict[Upload, list[str] | None]) -> dict:
         if not uploads:

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import IO
 
-from .convert import DatasetConversion, Layout
+from .convert import DatasetConversion, Layout, report_line
 from .csvread import UnreadableUpload, header_of
 from .hadoopfs import HadoopSink
 from .names import table_clashes
@@ -105,23 +105,6 @@ class LocalState(DictLedger):
         self._save(dataset)
 
 
-def summary_line(report: dict) -> str:
-    quarantined = report["rows_quarantined"]
-    line = "%s: %s" % (report["dataset"], report["status"])
-    if report["status"] != "unchanged":
-        line += ", %d file(s), %d rows read, %d written, %d quarantined" % (
-            len(report["files"]),
-            report["rows_read"],
-            report["rows_written"],
-            sum(quarantined.values()),
-        )
-        if quarantined:
-            line += " (%s)" % ", ".join("%s %d" % kv for kv in sorted(quarantined.items()))
-    if report.get("error"):
-        line += "; NOT WRITTEN: " + report["error"]
-    return line
-
-
 def convert_folder(
     spark_factory, input_dir: Path, output_dir: Path, settings: Settings, run_id: str, log=print
 ) -> dict:
@@ -144,13 +127,13 @@ def convert_folder(
         sink = HadoopSink(spark, output_dir.resolve().as_uri())  # the Glue job's sink, on the local disk
         for name in sorted(datasets):
             report = DatasetConversion(spark, name, sink, state, state, settings, run_id).run(todo[name], headers)
-            log(summary_line(report))
+            log(report_line(report))
             reports.append(report)
         sink.discard_staging(Layout().staging + run_id)
     else:
         for name in sorted(datasets):
             report = DatasetConversion(None, name, None, state, state, settings, run_id).run([], headers)
-            log(summary_line(report))
+            log(report_line(report))
             reports.append(report)
     run = {
         "run_id": run_id,

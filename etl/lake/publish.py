@@ -94,14 +94,12 @@ def publish_uploads(
     staged = final_names(sink.staged_files(staging), prefix) if staging else {}
     earlier = ledger.converted(dataset)
     crashed = ledger.planned(dataset)
-    plans: dict[str, list[str]] = {}
-    for upload in uploads:
-        pairs = staged.get(upload_id(upload.key, upload.version), [])
-        plans[upload.key] = [final for _, final in pairs]
+    moves = {u.key: staged.get(upload_id(u.key, u.version), []) for u in uploads}
+    plans = {key: [final for _, final in pairs] for key, pairs in moves.items()}
     # Planned outputs accumulate until done: a crash after a partial move leaves nothing unrecorded.
     ledger.plan(dataset, {key: sorted(set(crashed.get(key, [])) | set(finals)) for key, finals in plans.items()})
-    for upload in uploads:
-        for staged_path, final in staged.get(upload_id(upload.key, upload.version), []):
+    for pairs in moves.values():
+        for staged_path, final in pairs:
             sink.publish("%s/%s" % (staging.rstrip("/"), staged_path), final)
     for upload in uploads:
         keep = set(plans[upload.key])

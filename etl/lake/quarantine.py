@@ -67,8 +67,8 @@ def write_quarantine(
     raw: SparkColumn,
     staging: str,
     target: str,
-) -> list[str]:
-    """Writes the rows under `target`<reason>/ through a staging folder; returns the objects written."""
+) -> None:
+    """Writes the rows under `target`<reason>/ through a staging folder."""
     rows.select(
         *columns,
         source_file.alias("_source_file"),
@@ -76,11 +76,7 @@ def write_quarantine(
         detail.alias("_detail"),
         raw.alias("_raw_record"),
     ).write.mode("overwrite").partitionBy("_reason").option("ignoreNullFields", "false").json(sink.staging_uri(staging))
-    written = []
     for path in sink.staged_files(staging):
         match = re.match(r"^_reason=([^/]+)/(.+)$", path)
         if match:
-            final = "%s%s/%s" % (target, match.group(1), match.group(2))
-            sink.publish("%s/%s" % (staging.rstrip("/"), path), final)
-            written.append(final)
-    return written
+            sink.publish("%s/%s" % (staging.rstrip("/"), path), "%s%s/%s" % (target, match.group(1), match.group(2)))
