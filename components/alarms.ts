@@ -21,9 +21,9 @@ export function alarmRecoveredPattern(alarmArns: pulumi.Input<string>[]): pulumi
  * CloudWatch alarms that email the topic: a dead-letter queue holding any message (an upload or a crawl that
  * ran out of retries), and any error or throttle of a function. Missing data (no traffic) is not an alarm.
  *
- * Recovery is emailed only for ALARM -> OK, through EventBridge: an alarm's OKActions would also run on
- * INSUFFICIENT_DATA -> OK ("when this alarm transitions to the OK state from any other state", PutMetricAlarm),
- * which every new alarm goes through after a deploy.
+ * Recovery is emailed only for ALARM -> OK, by an EventBridge rule on alarmRecoveredPattern (the pipeline's
+ * notification rules): an alarm's OKActions would also run on INSUFFICIENT_DATA -> OK ("when this alarm transitions
+ * to the OK state from any other state", PutMetricAlarm), which every new alarm goes through after a deploy.
  */
 export function createAlarms(name: string, targets: AlarmTargets, parent: pulumi.Resource): aws.cloudwatch.MetricAlarm[] {
     const common = {
@@ -57,18 +57,5 @@ export function createAlarms(name: string, targets: AlarmTargets, parent: pulumi
             }, { parent }));
         }
     }
-    const recovered = new aws.cloudwatch.EventRule(`${name}-alarm-recovered`, {
-        description: "An alarm of this pipeline went from ALARM back to OK: tell the owners",
-        eventPattern: pulumi.jsonStringify(alarmRecoveredPattern(alarms.map((a) => a.arn))),
-    }, { parent });
-    new aws.cloudwatch.EventTarget(`${name}-alarm-recovered`, {
-        rule: recovered.name,
-        arn: targets.topicArn,
-        // The alarm names are this pipeline's own (the pattern matches no other alarm): no quote can reach the text.
-        inputTransformer: {
-            inputPaths: { alarm: "$.detail.alarmName", time: "$.time" },
-            inputTemplate: `"Pipeline ${name}: alarm <alarm> is OK again at <time>."`,
-        },
-    }, { parent });
     return alarms;
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ENV, startCrawlerFactory, startJobFactory } from "../functions/callbacks";
-import { createAlarms } from "./alarms";
+import { alarmRecoveredPattern, createAlarms } from "./alarms";
 import { createAthenaWorkgroup } from "./athena";
 import { createDashboard } from "./dashboard";
 import { createDataBucket } from "./dataBucket";
@@ -206,6 +206,12 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
             arn: jobStarter.queue.arn,
         }, { parent: this, dependsOn: [crawlQueuePolicy] });
 
+        const alarms = createAlarms(name, {
+            deadLetterQueues: { "start-crawler": starter.deadLetterQueue, "start-job": jobStarter.deadLetterQueue },
+            functions: { "start-crawler": starter.function, "start-job": jobStarter.function },
+            topicArn: this.topicArn,
+        }, this);
+
         // Emails: EventBridge does not escape what it extracts into a template ("Transforming target input"), so a
         // Glue message holding a quote, backslash or line break would make the input invalid and lose the email.
         // The summary holds only values that cannot contain those (names known here, states, run ids, times);
@@ -221,6 +227,12 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
                     inputPaths: { state: "$.detail.state", time: "$.time" },
                     inputTemplate: pulumi.interpolate`{"summary": "Pipeline ${name}: Glue crawler ${this.crawlerName} <state> at <time>. Uploads under ${this.uploadLocation} wait for the next crawl. The error and the log link are event.detail.errorMessage and event.detail.cloudWatchLogLink below.", "event": <aws.events.event.json>}`,
                 }],
+            // Recovery only for ALARM -> OK (see alarms.ts); the alarm names are this pipeline's own: no quote in them.
+            ["alarm-recovered", "An alarm of this pipeline went from ALARM back to OK: tell the owners",
+                alarmRecoveredPattern(alarms.map((a) => a.arn)), {
+                    inputPaths: { alarm: "$.detail.alarmName", time: "$.time" },
+                    inputTemplate: `"Pipeline ${name}: alarm <alarm> is OK again at <time>."`,
+                }],
         ];
         for (const [role, description, pattern, inputTransformer] of notifications) {
             const rule = new aws.cloudwatch.EventRule(`${name}-${role}`, {
@@ -229,12 +241,6 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
             }, { parent: this });
             new aws.cloudwatch.EventTarget(`${name}-${role}`, { rule: rule.name, arn: this.topicArn, inputTransformer }, { parent: this });
         }
-        createAlarms(name, {
-            deadLetterQueues: { "start-crawler": starter.deadLetterQueue, "start-job": jobStarter.deadLetterQueue },
-            functions: { "start-crawler": starter.function, "start-job": jobStarter.function },
-            topicArn: this.topicArn,
-        }, this);
-
         this.dashboard = createDashboard(name, {
             queues: { "uploads": starter.queue, "crawls completed": jobStarter.queue },
             deadLetterQueues: { "uploads DLQ": starter.deadLetterQueue, "crawls completed DLQ": jobStarter.deadLetterQueue },
