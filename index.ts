@@ -22,3 +22,5 @@ export const dataKeyArn = pipeline.key.arn;
 /** Dead-letter queues: messages land here after their retries run out; see README "Replay a dead-letter queue". */
 export const uploadDeadLetterQueueArn = pipeline.uploadDeadLetterQueue.arn;
 export const crawlCompletedDeadLetterQueueArn = pipeline.crawlCompletedDeadLetterQueue.arn;
+/** The uploads ledger: what happened to each uploaded object; see README "Find what happened to a file". */
+export const uploadsTableName = pipeline.uploadsTable.name;

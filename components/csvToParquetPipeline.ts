@@ -13,6 +13,7 @@ import { CsvToParquetPipelineArgs } from "./pipelineArgs";
 import { validatePrefixes } from "./prefixes";
 import { createQueueFunction } from "./queueFunction";
 import { crawlerStatePattern, jobStatePattern } from "./eventPatterns";
+import { createUploadsTable, recordUploadsStatements } from "./uploadsTable";
 
 
 const FUNCTION_TIMEOUT_SECONDS = 30;
@@ -40,6 +41,8 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
     public readonly job: aws.glue.Job;
     public readonly jobName: pulumi.Output<string>;
     public readonly glueRole: aws.iam.Role;
+    /** The uploads ledger: one item per uploaded object, what happened to it, and its Parquet objects. */
+    public readonly uploadsTable: aws.dynamodb.Table;
     public readonly uploadQueue: aws.sqs.Queue;
     public readonly uploadDeadLetterQueue: aws.sqs.Queue;
     public readonly crawlCompletedQueue: aws.sqs.Queue;
@@ -108,7 +111,7 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
 
         const protectData = args.protectData ?? D.protectData;
         const key = createCustomerKey(`${name}-key`, {
-            description: `Encrypts the data, job bookmarks and logs of the ${name} pipeline`,
+            description: `Encrypts the data, uploads ledger, job bookmarks and logs of the ${name} pipeline`,
             protect: protectData,
             serviceStatements: (scope) => [logsMayUse(scope)],
         }, this);
@@ -123,7 +126,9 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
         this.uploadLocation = pulumi.interpolate`s3://${this.bucketName}/${prefixes.rawPrefix}`;
         this.outputLocation = pulumi.interpolate`s3://${this.bucketName}/${prefixes.outputPrefix}`;
 
+        this.uploadsTable = createUploadsTable(name, { key: key.key, protectData }, this);
         const glue = createGlueResources(name, {
+            uploadsTable: this.uploadsTable,
             bucket: this.bucket, key: key.key, keyPolicy: key.keyPolicy, bucketEncryption: bucketEncryption as BucketEncryption,
             topicKeyArn: args.notificationTopicKeyArn, prefixes, crawlerName, jobName,
             databaseName: args.databaseName ?? `${name.replace(/-/g, "_")}_raw`,
@@ -154,10 +159,13 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
         };
         const starter = createQueueFunction(`${name}-start-crawler`, {
             ...common,
-            description: "Starts the Glue crawler once per batch of CSV uploads",
+            description: "Records CSV uploads in the ledger and starts the Glue crawler once per batch",
             callbackFactory: startCrawlerFactory,
-            environment: { [ENV.crawlerName]: this.crawlerName, [ENV.rawPrefix]: prefixes.rawPrefix },
-            statements: () => [{ Sid: "StartCrawler", Effect: "Allow", Action: ["glue:GetCrawler", "glue:StartCrawler"], Resource: glue.crawler.arn }],
+            environment: { [ENV.crawlerName]: this.crawlerName, [ENV.rawPrefix]: prefixes.rawPrefix, [ENV.uploadsTable]: this.uploadsTable.name },
+            statements: () => [
+                { Sid: "StartCrawler", Effect: "Allow", Action: ["glue:GetCrawler", "glue:StartCrawler"], Resource: glue.crawler.arn },
+                ...recordUploadsStatements(this.uploadsTable, key.key.arn),
+            ],
             maxReceiveCount: crawlerMaxReceives, batchSize: Q.uploadBatchSize, batchWindowSeconds,
         }, this);
         this.uploadQueue = starter.queue;

@@ -5,6 +5,7 @@ import { PipelinePrefixes, prefixDepth } from "./prefixes";
 import { BucketEncryption } from "./defaults";
 import { createEtlObjects } from "./etlAssets";
 import { createGlueLogGroups } from "./glueLogs";
+import { convertUploadsStatements } from "./uploadsTable";
 
 export interface GlueOptions {
     bucket: aws.s3.Bucket;
@@ -16,6 +17,8 @@ export interface GlueOptions {
     /** The notification topic's key, when the topic is encrypted with one. */
     topicKeyArn?: pulumi.Input<string>;
     prefixes: PipelinePrefixes;
+    /** The uploads ledger the job claims its work from. */
+    uploadsTable: aws.dynamodb.Table;
     crawlerName: pulumi.Input<string>;
     jobName: pulumi.Input<string>;
     databaseName: pulumi.Input<string>;
@@ -70,11 +73,15 @@ export interface GlueRoleScope {
     /** The topic's key, if the topic is encrypted with a customer managed key. */
     topicKeyArn?: pulumi.Input<string>;
     prefixes: PipelinePrefixes;
+    /** The uploads ledger. */
+    uploadsTableArn: pulumi.Input<string>;
+    /** The job: it asks Glue whether the run holding a claim has ended. */
+    jobName: pulumi.Input<string>;
 }
 
 /**
- * The statements of the Glue role: read CSV, write Parquet, quarantine and temp files, keep both catalogs,
- * read the ruleset and publish its results, tell the topic, write logs and metrics.
+ * The statements of the Glue role: read CSV, write Parquet, quarantine and temp files, claim uploads in the ledger,
+ * keep both catalogs, * read the ruleset and publish its results, tell the topic, write logs and metrics.
  */
 export function glueRoleStatements(o: GlueRoleScope): PolicyStatement[] {
     const { bucketArn, prefixes } = o;
@@ -84,8 +91,7 @@ export function glueRoleStatements(o: GlueRoleScope): PolicyStatement[] {
     const logsArn = pulumi.interpolate`arn:${scope.partition}:logs:${scope.region}:${scope.account}:log-group:/aws-glue/*`;
     const tempPrefix = `${prefixes.gluePrefix}temp/`;
     const scriptsPrefix = `${prefixes.gluePrefix}scripts/`;
-    const statePrefix = `${prefixes.gluePrefix}state/`;
-    const written = [prefixes.outputPrefix, prefixes.quarantinePrefix, tempPrefix, statePrefix];
+    const written = [prefixes.outputPrefix, prefixes.quarantinePrefix, tempPrefix];
     return [
         {
             Sid: "ListPipelinePrefixes",
@@ -102,7 +108,7 @@ export function glueRoleStatements(o: GlueRoleScope): PolicyStatement[] {
             Resource: [object(`${stem(prefixes.rawPrefix)}*`), object(`${scriptsPrefix}*`)],
         },
         {
-            Sid: "WriteParquetQuarantineTempAndState",
+            Sid: "WriteParquetQuarantineAndTemp",
             Effect: "Allow",
             Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
             Resource: written.map((p) => object(`${stem(p)}*`)),
@@ -119,6 +125,13 @@ export function glueRoleStatements(o: GlueRoleScope): PolicyStatement[] {
                 glueArn("catalog"), o.databaseArn, pulumi.interpolate`${glueArn("table")}/${o.databaseName}/*`,
                 o.curatedDatabaseArn, pulumi.interpolate`${glueArn("table")}/${o.curatedDatabaseName}/*`,
             ],
+        },
+        ...convertUploadsStatements(o.uploadsTableArn),
+        {
+            Sid: "SeeWhetherAClaimingRunEnded",
+            Effect: "Allow",
+            Action: "glue:GetJobRun",
+            Resource: pulumi.interpolate`${glueArn("job")}/${o.jobName}`,
         },
         {
             Sid: "ReadRuleset",
@@ -200,7 +213,7 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
                 bucketArn: o.bucket.arn, databaseArn: database.arn, databaseName: database.name,
                 curatedDatabaseArn: curatedDatabase.arn, curatedDatabaseName: curatedDatabase.name,
                 rulesetName: ruleset.name, topicArn: o.topicArn, keyArn: o.key.arn, topicKeyArn: o.topicKeyArn,
-                prefixes: o.prefixes,
+                prefixes: o.prefixes, uploadsTableArn: o.uploadsTable.arn, jobName: o.jobName,
             }),
         }),
     }, { parent });
@@ -262,7 +275,8 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
             "--raw_prefix": o.prefixes.rawPrefix,
             "--output_prefix": o.prefixes.outputPrefix,
             "--quarantine_prefix": o.prefixes.quarantinePrefix,
-            "--state_prefix": `${o.prefixes.gluePrefix}state/`,
+            "--uploads_table": o.uploadsTable.name,
+            "--claim_timeout_minutes": String(o.jobTimeoutMinutes),
             "--staging_prefix": `${o.prefixes.gluePrefix}temp/staging/`,
             "--curated_database_name": curatedDatabase.name,
             "--ruleset_name": ruleset.name,

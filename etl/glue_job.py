@@ -1,10 +1,11 @@
 """The Glue job: a thin shell over the conversion core (the `lake` package, shipped with --extra-py-files).
 
-For each dataset folder under the raw prefix, the uploads new or changed since they were last converted (listed in
-S3, compared with the ledger s3://<bucket>/<state_prefix><dataset>.json) are read once, checked, and written as
-Parquet objects named after each upload, replacing an earlier version's; the curated table is created or updated
-from the contract and its partitions registered; the stack's DQDL rules run on the typed rows; a summary goes to
-the topic when anything was quarantined. No job bookmarks: a rerun or Glue's retry converts what is not yet done.
+The run claims the uploads waiting in the uploads ledger (a DynamoDB table the start-crawler function fills from
+S3's notifications; see lake/uploads.py), and nothing else: no listing of the bucket. Per dataset, those uploads are
+read once, checked, and written as Parquet objects named after each upload, replacing an earlier version's; the
+curated table is created or updated from the contract and its partitions registered; the stack's DQDL rules run on
+the typed rows; each upload is marked done with its outputs; a summary goes to the topic when anything was
+quarantined. No job bookmarks: a rerun or Glue's retry takes over the claims of the run that failed.
 
 Arguments (as --name value): JOB_NAME is asked for; JOB_RUN_ID is Glue's own and is read from the parsed result
 (getResolvedOptions defines it, so asking for it again fails with "conflicting option string").
@@ -20,7 +21,8 @@ ARGS = [
     "raw_prefix",
     "output_prefix",
     "quarantine_prefix",
-    "state_prefix",
+    "uploads_table",
+    "claim_timeout_minutes",
     "staging_prefix",
     "curated_database_name",
     "ruleset_name",
@@ -54,36 +56,45 @@ def settings_of(args: dict):
     return Settings(tuple(k for k in keys if k.strip()), partitions, percent)
 
 
-def run_job(spark, s3, glue, args: dict, run_id: str, quality=None, uri_of=None, sink=None, log=print) -> list[dict]:
-    """Converts what is new under the raw prefix; returns one report per dataset."""
-    from lake.aws import GlueCatalog, S3Ledger, S3Source
+def run_job(
+    spark, s3, glue, dynamodb, args: dict, run_id: str, quality=None, uri_of=None, sink=None, log=print
+) -> list[dict]:
+    """Converts the uploads the ledger holds for the job; returns one report per dataset that had any."""
+    from lake.aws import GlueCatalog, S3Source
     from lake.convert import DatasetConversion, Layout
     from lake.csvread import UnreadableUpload, header_of
     from lake.hadoopfs import HadoopSink
     from lake.names import table_clashes
-    from lake.publish import pending
+    from lake.uploads import UploadsTable, run_has_ended
 
     bucket, settings = args["bucket"], settings_of(args)
-    source = S3Source(s3, bucket, args["raw_prefix"], uri_of)
-    ledger = S3Ledger(s3, bucket, args["state_prefix"])
+    try:
+        claim_seconds = 60 * float(args["claim_timeout_minutes"])
+    except ValueError as err:
+        raise JobArgumentError("--claim_timeout_minutes must be a number of minutes: %s" % err) from err
+    source = S3Source(s3, bucket)
+    ledger = UploadsTable(dynamodb, args["uploads_table"], run_id, claim_seconds, run_has_ended(glue, args["JOB_NAME"]))
     catalog = GlueCatalog(
         glue, args["curated_database_name"], lambda ds: "s3://%s/%s%s/" % (bucket, args["output_prefix"], ds)
     )
     sink = sink or HadoopSink(spark, "s3://%s/" % bucket)
     layout = Layout(args["output_prefix"], args["quarantine_prefix"], args["staging_prefix"])
     reports = []
-    datasets = source.uploads()
+    datasets = ledger.claim(uri_of or (lambda key: "s3://%s/%s" % (bucket, key)))
     clashes = table_clashes(list(datasets))
-    for dataset, uploads in datasets.items():
-        todo = pending(uploads, ledger.converted(dataset), ledger.planned(dataset))
+    for dataset, todo in datasets.items():
         try:  # a dataset that cannot be converted is reported, and the others go on
-            if dataset in clashes:
-                raise UnreadableUpload(clashes[dataset])
+            owner = catalog.owner(dataset)
+            if dataset in clashes or owner not in (None, dataset):
+                raise UnreadableUpload(
+                    clashes.get(dataset) or "dataset folders %s and %s make the same table" % (owner, dataset)
+                )
             headers = {u: header_of(source.open_text, u) for u in todo}
             conversion = DatasetConversion(spark, dataset, sink, ledger, catalog, settings, run_id, layout, quality)
             report = conversion.run(todo, headers)
         except UnreadableUpload as err:  # waits until the file or folder is fixed
             report = failed_report(dataset, "rejected", str(err))
+            ledger.reject(dataset, str(err))
         except Exception as err:  # noqa: BLE001 (reported, and the run fails at the end)
             report = failed_report(dataset, "failed", "%s: %s" % (type(err).__name__, err))
         log("%s: %s" % (dataset, json.dumps(report)))
@@ -137,10 +148,10 @@ def main(argv: list[str]) -> None:
     spark = glue_context.spark_session
     for key, value in CORE_CONF.items():
         spark.conf.set(key, value)
-    s3, glue = boto3.client("s3"), boto3.client("glue")
+    s3, glue, dynamodb = boto3.client("s3"), boto3.client("glue"), boto3.client("dynamodb")
     ruleset = glue.get_data_quality_ruleset(Name=args["ruleset_name"])["Ruleset"]
     quality = GlueQuality(glue_context, ruleset, EvaluateDataQuality, DynamicFrame)
-    reports = run_job(spark, s3, glue, args, run_id, quality)
+    reports = run_job(spark, s3, glue, dynamodb, args, run_id, quality)
     finish(reports, boto3.client("sns"), args, run_id)
 
 

@@ -8,6 +8,7 @@ export const ENV = {
     crawlerName: "CRAWLER_NAME",
     jobName: "JOB_NAME",
     rawPrefix: "RAW_PREFIX",
+    uploadsTable: "UPLOADS_TABLE",
 } as const;
 
 function requireEnv(name: string): string {
@@ -19,7 +20,8 @@ function requireEnv(name: string): string {
 }
 
 /**
- * Runs once per Lambda container: one Glue client (the runtime's SDK v3), names from the environment.
+ * Runs once per Lambda container: one Glue client and one DynamoDB client (the runtime's SDK v3), names from the
+ * environment.
  * `require` inside the body keeps the SDK out of the serialized closure and out of the archive.
  */
 export const startCrawlerFactory: aws.lambda.CallbackFactory<SQSEvent, SQSBatchResponse> = () => {
@@ -27,7 +29,9 @@ export const startCrawlerFactory: aws.lambda.CallbackFactory<SQSEvent, SQSBatchR
     const glue = new GlueClient({});
     const crawlerName = requireEnv(ENV.crawlerName);
     const rawPrefix = requireEnv(ENV.rawPrefix);
-    return (event: SQSEvent) => startCrawlerForBatch(event, { glue, crawlerName, rawPrefix });
+    const { DynamoDBClient }: typeof import("@aws-sdk/client-dynamodb") = require("@aws-sdk/client-dynamodb");
+    const ledger = { dynamodb: new DynamoDBClient({}), tableName: requireEnv(ENV.uploadsTable) };
+    return (event: SQSEvent) => startCrawlerForBatch(event, { glue, crawlerName, rawPrefix, ledger });
 };
 
 export const startJobFactory: aws.lambda.CallbackFactory<SQSEvent, SQSBatchResponse> = () => {

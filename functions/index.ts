@@ -3,3 +3,4 @@ export * from "./s3Messages";
 export * from "./startCrawler";
 export * from "./startJob";
 export * from "./callbacks";
+export * from "./uploadsLedger";

@@ -2,23 +2,30 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { GlueClient } from "@aws-sdk/client-glue";
 import { Logger, processBatch } from "./batch";
 import { classifyS3Message } from "./s3Messages";
+import { recordUploads, UploadsLedger } from "./uploadsLedger";
 
 export interface StartCrawlerDeps {
     glue: Pick<GlueClient, "send">;
     crawlerName: string;
     /** Only objects under this prefix start a crawl (defence in depth behind the S3 filter). */
     rawPrefix: string;
+    /** Where every upload is recorded before its crawl logic runs. */
+    ledger: UploadsLedger;
     log?: Logger;
 }
 
 /**
- * At most one StartCrawler per SQS batch of S3 upload notifications. An upload is done only when a crawl that
+ * Every upload is first recorded in the uploads ledger (conditionally on its S3 sequencer), which is what the job
+ * converts. Then at most one StartCrawler per SQS batch of S3 upload notifications. An upload is done only when a crawl that
  * started after it has succeeded (GetCrawler's LastCrawl): until then it goes back to the queue, so a running
  * crawler, a failed or a cancelled crawl never loses it, and the next delivery starts a crawl if none is running.
  */
 export async function startCrawlerForBatch(event: SQSEvent, deps: StartCrawlerDeps): Promise<SQSBatchResponse> {
     const glueSdk: typeof import("@aws-sdk/client-glue") = require("@aws-sdk/client-glue");
-    return processBatch(event, {
+    const log = deps.log ?? console;
+    const unrecorded = await recordUploads(event.Records ?? [], deps.ledger, deps.rawPrefix, log);
+    const recorded = { Records: (event.Records ?? []).filter((r) => !unrecorded.includes(r.messageId)) };
+    const response = await processBatch(recorded, {
         classify: (body) => classifyS3Message(body, deps.rawPrefix),
         start: async () => {
             await deps.glue.send(new glueSdk.StartCrawlerCommand({ Name: deps.crawlerName }));
@@ -34,6 +41,8 @@ export async function startCrawlerForBatch(event: SQSEvent, deps: StartCrawlerDe
         },
         busyError: "CrawlerRunningException",
         target: `crawler ${deps.crawlerName}`,
-        log: deps.log ?? console,
+        log,
     });
+    response.batchItemFailures.push(...unrecorded.map((itemIdentifier) => ({ itemIdentifier })));
+    return response;
 }

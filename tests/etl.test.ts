@@ -57,8 +57,8 @@ describe("ETL resources: curated catalog, data quality, Athena", () => {
         expect(sid("ReadRuleset")).to.deep.include({ Action: "glue:GetDataQualityRuleset", Resource: `arn:aws:glue:${REGION}:${ACCOUNT}:dataQualityRuleset/${ruleset}` });
         expect(sid("PublishDataQualityResults").Resource).to.equal(`arn:aws:glue:${REGION}:${ACCOUNT}:dataQualityRuleset/*`);
         expect(sid("ReportToOwners")).to.deep.include({ Action: "sns:Publish", Resource: TOPIC });
-        const writable = list(sid("WriteParquetQuarantineTempAndState").Resource);
-        expect(writable).to.include.members([`arn:aws:s3:::${bucket}/quarantine*`, `arn:aws:s3:::${bucket}/glue/state*`]);
+        const writable = list(sid("WriteParquetQuarantineAndTemp").Resource);
+        expect(writable).to.include.members([`arn:aws:s3:::${bucket}/quarantine*`, `arn:aws:s3:::${bucket}/glue/temp*`]);
         expect(writable.some((arn) => arn.includes("csv_data"))).to.equal(false);
     });
 

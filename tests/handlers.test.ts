@@ -6,6 +6,7 @@ import {
 import { decodeS3Key, Logger, startCrawlerForBatch, startJobForBatch } from "../functions";
 import { fixture, Json, s3Notification, sqsEvent } from "./events";
 import { glueMock } from "./glueMock";
+import { acceptingLedger } from "./ledgerStub";
 
 const glue = new GlueClient({ region: "us-east-1" });
 
@@ -19,7 +20,7 @@ function recorder(): Logger & { lines: string[] } {
 const meta = { $metadata: {} };
 
 describe("start-crawler handler", () => {
-    const deps = () => ({ glue, crawlerName: "raw-crawler", rawPrefix: "csv_data/", log: recorder() });
+    const deps = () => ({ glue, crawlerName: "raw-crawler", rawPrefix: "csv_data/", ledger: acceptingLedger(), log: recorder() });
     /** GetCrawler's answer: the crawler's state and its last finished crawl. */
     const crawler = (State: "READY" | "RUNNING" | "STOPPING", last?: { Status: "SUCCEEDED" | "FAILED" | "CANCELLED"; StartTime: string }) =>
         glueMock.on(GetCrawlerCommand).resolves({ Crawler: { Name: "raw-crawler", State, LastCrawl: last && { ...last, StartTime: new Date(last.StartTime) } } });

@@ -65,6 +65,7 @@ export interface StackPolicies {
     topicKeyPolicy: Inputs;
     rulesetArn: string;
     curatedDatabase: string;
+    uploadsTableArn: string;
     roles: Record<"startCrawler" | "startJob" | "glue", { arn: string; policy: Inputs; logGroupArn?: string }>;
 }
 
@@ -96,6 +97,7 @@ export function stackPolicies(r: Resources, account: string): StackPolicies {
         topicKeyPolicy: r.json("aws:kms/keyPolicy:KeyPolicy", "notifications-key"),
         rulesetArn: state("aws:glue/dataQualityRuleset:DataQualityRuleset", "csv-to-parquet-ruleset").arn,
         curatedDatabase: r.one("aws:glue/catalogDatabase:CatalogDatabase", "csv-to-parquet-curated").inputs.name,
+        uploadsTableArn: state("aws:dynamodb/table:Table", "csv-to-parquet-uploads").arn,
         roles: {
             startCrawler: role("csv-to-parquet-start-crawler-role", "csv-to-parquet-start-crawler-logs"),
             startJob: role("csv-to-parquet-start-job-role", "csv-to-parquet-start-job-logs"),

@@ -153,20 +153,28 @@ describe("CsvToParquetPipeline", () => {
         });
 
         it("passes the names the handlers need through the environment", () => {
-            expect(r.one(T.fn, "lake-start-crawler-fn").inputs.environment.variables).to.deep.equal({ CRAWLER_NAME: "lake-crawler", RAW_PREFIX: "csv_data/" });
+            expect(r.one(T.fn, "lake-start-crawler-fn").inputs.environment.variables).to.deep.equal({
+                CRAWLER_NAME: "lake-crawler", RAW_PREFIX: "csv_data/", UPLOADS_TABLE: physical("aws:dynamodb/table:Table", "lake-uploads").name,
+            });
             expect(r.one(T.fn, "lake-start-job-fn").inputs.environment.variables).to.deep.equal({ JOB_NAME: "lake-job", CRAWLER_NAME: "lake-crawler" });
         });
     });
 
     describe("IAM", () => {
-        it("start-crawler may start this crawler, read its queue and write its logs, nothing else", () => {
+        it("start-crawler may start this crawler, record uploads, read its queue and write its logs, nothing else", () => {
             const s = statements(r, "lake-start-crawler-role");
             expect(allowed(s, "glue:StartCrawler")).to.deep.equal([physical(T.crawler, "lake-crawler").arn]);
             expect(allowed(s, "glue:GetCrawler")).to.deep.equal([physical(T.crawler, "lake-crawler").arn]);
             expect(allowed(s, "sqs:ReceiveMessage")).to.deep.equal([physical(T.queue, "lake-start-crawler-queue").arn]);
             expect(allowed(s, "logs:PutLogEvents")).to.deep.equal([`${physical("aws:cloudwatch/logGroup:LogGroup", "lake-start-crawler-logs").arn}:*`]);
+            const table = physical("aws:dynamodb/table:Table", "lake-uploads").arn;
+            expect(allowed(s, "dynamodb:UpdateItem")).to.deep.equal([table]);
+            expect(allowed(s, "kms:Decrypt")).to.deep.equal([physical("aws:kms/key:Key", "lake-key").arn]);
+            expect(s.find((x) => x.Sid === "UseThePipelineKeyThroughDynamoDb")?.Condition).to.deep.equal({
+                StringEquals: { "kms:ViaService": `dynamodb.${REGION}.amazonaws.com` },
+            });
             expect(s.flatMap((x) => list(x.Action)).sort()).to.deep.equal([
-                "glue:GetCrawler", "glue:StartCrawler", "logs:CreateLogStream", "logs:PutLogEvents", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage",
+                "dynamodb:UpdateItem", "glue:GetCrawler", "glue:StartCrawler", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "logs:CreateLogStream", "logs:PutLogEvents", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage",
             ]);
         });
 
@@ -177,11 +185,16 @@ describe("CsvToParquetPipeline", () => {
             expect(s.flatMap((x) => list(x.Action))).to.not.include("glue:StartCrawler");
         });
 
-        it("Glue reads CSV and scripts, writes only Parquet, quarantine, temp files and its ledger, and keeps only its databases", () => {
+        it("Glue reads CSV and scripts, writes only Parquet, quarantine and temp files, claims uploads, keeps only its databases", () => {
             const s = statements(r, "lake-glue");
             const bucketArn = physical(T.bucket, "lake-data").arn;
             expect(allowed(s, "s3:GetObject")).to.include.members([`${bucketArn}/csv_data*`, `${bucketArn}/glue/scripts/*`]);
-            expect(allowed(s, "s3:PutObject")).to.deep.equal([`${bucketArn}/parquet_data*`, `${bucketArn}/quarantine*`, `${bucketArn}/glue/temp*`, `${bucketArn}/glue/state*`]);
+            expect(allowed(s, "s3:PutObject")).to.deep.equal([`${bucketArn}/parquet_data*`, `${bucketArn}/quarantine*`, `${bucketArn}/glue/temp*`]);
+            const table = physical("aws:dynamodb/table:Table", "lake-uploads").arn;
+            expect(allowed(s, "dynamodb:UpdateItem")).to.deep.equal([table]);
+            expect(allowed(s, "dynamodb:Query")).to.deep.equal([`${table}/index/todo`]);
+            expect(s.flatMap((x) => list(x.Action)).filter((a) => a.startsWith("dynamodb:")).sort()).to.deep.equal(["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]);
+            expect(allowed(s, "glue:GetJobRun")).to.deep.equal([physical(T.job, "lake-job").arn]);
             expect(allowed(s, "s3:DeleteObject")).to.deep.equal(allowed(s, "s3:PutObject"));
             const db = physical("aws:glue/catalogDatabase:CatalogDatabase", "lake-raw");
             const curated = physical("aws:glue/catalogDatabase:CatalogDatabase", "lake-curated");
@@ -236,8 +249,9 @@ describe("CsvToParquetPipeline", () => {
                 "--bucket": bucket,
                 "--raw_prefix": "csv_data/",
                 "--output_prefix": "parquet_data/",
-                "--state_prefix": "glue/state/",
                 "--staging_prefix": "glue/temp/staging/",
+                "--uploads_table": physical("aws:dynamodb/table:Table", "lake-uploads").name,
+                "--claim_timeout_minutes": "60",
             });
             expect(job.defaultArguments).to.not.have.property("--enable-glue-datacatalog");
         });

@@ -61,6 +61,10 @@ for (const stack of ["dev", "prod"]) {
                 expect(inputs("aws:glue/job:Job", "csv-to-parquet-job").securityConfiguration).to.equal(config.state.name);
             });
 
+            it("encrypts the uploads ledger with the pipeline key", () => {
+                expect(inputs("aws:dynamodb/table:Table", "csv-to-parquet-uploads").serverSideEncryption).to.deep.equal({ enabled: true, kmsKeyArn: p.pipelineKeyArn });
+            });
+
             it("encrypts every log group with the pipeline key and keeps it for the configured days", () => {
                 const groups = r.ofType("aws:cloudwatch/logGroup:LogGroup");
                 expect(groups).to.have.length(5); // two functions; the job's error and output; the crawler
@@ -84,11 +88,15 @@ for (const stack of ["dev", "prod"]) {
 
         describe("data protection", () => {
             const isProd = stack === "prod";
-            it(isProd ? "protects and retains the bucket and both keys" : "lets dev be torn down, keys after 7 days", () => {
-                for (const [type, name] of [["aws:s3/bucket:Bucket", "csv-to-parquet-data"], [KEY, "csv-to-parquet-key"], [KEY, "notifications-key"]]) {
+            it(isProd ? "protects and retains the bucket, the uploads ledger and both keys" : "lets dev be torn down, keys after 7 days", () => {
+                const TABLE = "aws:dynamodb/table:Table";
+                for (const [type, name] of [["aws:s3/bucket:Bucket", "csv-to-parquet-data"], [TABLE, "csv-to-parquet-uploads"], [KEY, "csv-to-parquet-key"], [KEY, "notifications-key"]]) {
                     expect(r.options(type, name), name).to.include({ protect: isProd, retainOnDelete: isProd });
                 }
                 expect(inputs(KEY, "csv-to-parquet-key").deletionWindowInDays).to.equal(isProd ? 30 : 7);
+                expect(inputs(TABLE, "csv-to-parquet-uploads")).to.deep.include({
+                    pointInTimeRecovery: { enabled: isProd }, deletionProtectionEnabled: isProd, billingMode: "PAY_PER_REQUEST",
+                });
             });
 
             it(isProd ? "versions the bucket and expires old versions of what the pipeline wrote, never of uploads" : "does not version the bucket", () => {
@@ -128,6 +136,7 @@ for (const stack of ["dev", "prod"]) {
             const topicKey = () => p.topicKeyPolicy;
             const logStream = (who: "startCrawler" | "startJob") => () => `${p.roles[who].logGroupArn}:log-stream:2026/11/21/[$LATEST]0123456789abcdef`;
             const thisAccountsRule = { "aws:SourceAccount": ACCOUNT };
+            const throughDynamoDb = { "kms:ViaService": `dynamodb.${REGION}.amazonaws.com` };
 
             const cases: Record<Decision, [string, Make][]> = {
                 Allowed: [
@@ -135,6 +144,9 @@ for (const stack of ["dev", "prod"]) {
                     ["start-crawler: start its crawler", role("startCrawler", "glue:StartCrawler", () => p.crawlerArn)],
                     ["start-crawler: delete an upload message", role("startCrawler", "sqs:DeleteMessage", () => p.uploadQueueArn, uploads)],
                     ["start-crawler: write its log stream", role("startCrawler", "logs:PutLogEvents", logStream("startCrawler"))],
+                    ["start-crawler: record an upload", role("startCrawler", "dynamodb:UpdateItem", () => p.uploadsTableArn)],
+                    ["start-crawler: use the pipeline key through DynamoDB", role("startCrawler", "kms:Decrypt", () => p.pipelineKeyArn, pipelineKey, throughDynamoDb)],
+                    ["start-crawler: encrypt with the pipeline key through DynamoDB", role("startCrawler", "kms:GenerateDataKey", () => p.pipelineKeyArn, pipelineKey, throughDynamoDb)],
                     ["start-job: start its job", role("startJob", "glue:StartJobRun", () => p.jobArn)],
                     ["start-job: receive crawl-completed messages", role("startJob", "sqs:ReceiveMessage", () => p.crawlQueueArn, crawls)],
                     ["start-job: write its log stream", role("startJob", "logs:CreateLogStream", logStream("startJob"))],
@@ -144,8 +156,10 @@ for (const stack of ["dev", "prod"]) {
                     ["Glue: write quarantined rows", role("glue", "s3:PutObject", () => "arn:aws:s3:::BUCKET/quarantine/sales/jr_1/failed_rules/part-0.json", bucket)],
                     ["Glue: read its script", role("glue", "s3:GetObject", () => "arn:aws:s3:::BUCKET/glue/scripts/glue_job.py", bucket)],
                     ["Glue: read the core beside it", role("glue", "s3:GetObject", () => "arn:aws:s3:::BUCKET/glue/scripts/lake.zip", bucket)],
-                    ["Glue: keep its ledger", role("glue", "s3:PutObject", () => "arn:aws:s3:::BUCKET/glue/state/sales.json", bucket)],
-                    ["Glue: look for its ledger", role("glue", "s3:ListBucket", () => p.bucketArn, bucket, { "s3:prefix": "glue/state/sales.json" })],
+                    ["Glue: read the waiting uploads", role("glue", "dynamodb:Query", () => `${p.uploadsTableArn}/index/todo`)],
+                    ["Glue: claim an upload and mark it done", role("glue", "dynamodb:UpdateItem", () => p.uploadsTableArn)],
+                    ["Glue: ask whether the run holding a claim ended", role("glue", "glue:GetJobRun", () => p.jobArn)],
+                    ["Glue: decrypt the ledger's items", role("glue", "kms:Decrypt", () => p.pipelineKeyArn, pipelineKey, throughDynamoDb)],
                     ["Glue: register a curated partition", role("glue", "glue:BatchCreatePartition", () => glueArn(`table/${p.curatedDatabase}/sales`))],
                     ["Glue: create a curated table", role("glue", "glue:CreateTable", () => glueArn(`table/${p.curatedDatabase}/sales`))],
                     ["Glue: read its ruleset", role("glue", "glue:GetDataQualityRuleset", () => p.rulesetArn)],
@@ -174,7 +188,20 @@ for (const stack of ["dev", "prod"]) {
                     ["start-crawler: read the other queue", role("startCrawler", "sqs:ReceiveMessage", () => p.crawlQueueArn, crawls)],
                     ["Glue: decrypt with another key", role("glue", "kms:Decrypt", () => `arn:aws:kms:${REGION}:${ACCOUNT}:key/another-key`,
                         () => DEFAULT_KEY_POLICY)],
-                    ["start-crawler: decrypt with the pipeline key", role("startCrawler", "kms:Decrypt", () => p.pipelineKeyArn, pipelineKey)],
+                    ["start-crawler: decrypt with the pipeline key outside DynamoDB", role("startCrawler", "kms:Decrypt", () => p.pipelineKeyArn, pipelineKey)],
+                    ["start-crawler: decrypt with the pipeline key through S3", role("startCrawler", "kms:Decrypt", () => p.pipelineKeyArn, pipelineKey,
+                        { "kms:ViaService": `s3.${REGION}.amazonaws.com` })],
+                    ["start-crawler: read an upload's record", role("startCrawler", "dynamodb:GetItem", () => p.uploadsTableArn)],
+                    ["start-crawler: read the waiting uploads", role("startCrawler", "dynamodb:Query", () => `${p.uploadsTableArn}/index/todo`)],
+                    ["start-crawler: delete an upload's record", role("startCrawler", "dynamodb:DeleteItem", () => p.uploadsTableArn)],
+                    ["start-crawler: write another table", role("startCrawler", "dynamodb:UpdateItem", () => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/someone-elses-table`)],
+                    ["start-job: record an upload", role("startJob", "dynamodb:UpdateItem", () => p.uploadsTableArn)],
+                    ["Glue: delete an upload's record", role("glue", "dynamodb:DeleteItem", () => p.uploadsTableArn)],
+                    ["Glue: scan the whole ledger", role("glue", "dynamodb:Scan", () => p.uploadsTableArn)],
+                    ["Glue: query the ledger by dataset", role("glue", "dynamodb:Query", () => `${p.uploadsTableArn}/index/dataset`)],
+                    ["Glue: write another table", role("glue", "dynamodb:UpdateItem", () => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/someone-elses-table`)],
+                    ["Glue: ask about another job's runs", role("glue", "glue:GetJobRun", () => glueArn("job/someone-elses-job"))],
+                    ["another account: use the pipeline key through DynamoDB", outsider(`arn:aws:iam::${OTHER_ACCOUNT}:root`, "kms:Decrypt", () => p.pipelineKeyArn, pipelineKey, throughDynamoDb)],
                     ["start-job: start another job", role("startJob", "glue:StartJobRun", () => glueArn("job/someone-elses-job"))],
                     ["start-job: start the crawler", role("startJob", "glue:StartCrawler", () => p.crawlerArn)],
                     ["start-job: read the raw data", role("startJob", "s3:GetObject", () => raw, bucket)],

@@ -6,7 +6,7 @@ import {
     CrawlerRunningException, ConcurrentRunsExceededException, EntityNotFoundException, GetCrawlerCommand, GlueServiceException,
     StartCrawlerCommand, StartJobRunCommand,
 } from "@aws-sdk/client-glue";
-import { build, Resources } from "./harness";
+import { build, Inputs, Resources } from "./harness";
 import { CsvToParquetPipeline } from "../components";
 import { fixture, s3Notification, sqsEvent } from "./events";
 import { glueMock } from "./glueMock";
@@ -14,6 +14,8 @@ import { plainHandlers, runQueued, Scenario } from "./simulation/designs";
 import { SimGlue } from "./simulation/glue";
 import { SCENARIOS, uploads } from "./simulation/scenarios";
 import { QUEUE_DEFAULTS } from "../components/defaults";
+import { GetItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { createTableOnMoto, MOTO_CREDENTIALS, motoDynamoDb, motoEndpoint, resetMoto } from "./motoServer";
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 const OUT_DIR = path.join(__dirname, ".serialized");
@@ -34,22 +36,54 @@ async function loadDeployed(resources: Resources, name: string): Promise<Handler
     return require(file).handler;
 }
 
-describe("deployed Lambda code (serialized closures)", () => {
+/** The environment Lambda gives a function, with DynamoDB answered by moto's server on loopback. */
+const LAMBDA_ENV = ["AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL_DYNAMODB"];
+
+describe("deployed Lambda code (serialized closures)", function () {
+    this.timeout(10 * 60_000); // moto's server may have to be installed first
     let startCrawler: Handler;
     let startJob: Handler;
+    let table: Inputs;
     const context = {} as Context;
     const quiet = { info: console.info, warn: console.warn, error: console.error };
+    const saved = Object.fromEntries(LAMBDA_ENV.map((name) => [name, process.env[name]]));
+    const ledgerKeys = async () => ((await (await motoDynamoDb()).send(new ScanCommand({ TableName: process.env.UPLOADS_TABLE }))).Items ?? [])
+        .map((item) => item.key.S).sort();
 
     before(async () => {
+        Object.assign(process.env, {
+            AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+            AWS_ENDPOINT_URL_DYNAMODB: await motoEndpoint(),
+        });
         const { resources } = await build((opts) => new CsvToParquetPipeline("deployed", {
             notificationTopicArn: "arn:aws:sns:us-east-1:123456789012:alerts", crawlerName: "deployed-crawler", jobName: "deployed-job",
         }, opts));
+        table = resources.one("aws:dynamodb/table:Table", "deployed-uploads").inputs;
         startCrawler = await loadDeployed(resources, "deployed-start-crawler-fn");
         startJob = await loadDeployed(resources, "deployed-start-job-fn");
         console.info = console.warn = console.error = () => undefined;
     });
-    after(() => Object.assign(console, quiet));
-    beforeEach(() => glueMock.reset());
+    after(() => {
+        Object.assign(console, quiet);
+        for (const [name, value] of Object.entries(saved)) {
+            if (value === undefined) delete process.env[name];
+            else process.env[name] = value;
+        }
+    });
+    beforeEach(async () => {
+        glueMock.reset();
+        await resetMoto();
+        await createTableOnMoto(await motoDynamoDb(), process.env.UPLOADS_TABLE as string, table);
+    });
+
+    it("start-crawler: records each upload in the ledger table its environment names", async () => {
+        ready();
+        glueMock.on(StartCrawlerCommand).resolves({});
+        await startCrawler(sqsEvent(s3Notification("csv_data/a/1.csv"), s3Notification("csv_data/b/my+file.csv")), context);
+        expect(await ledgerKeys()).to.deep.equal(["csv_data/a/1.csv", "csv_data/b/my file.csv"]);
+        const item = await (await motoDynamoDb()).send(new GetItemCommand({ TableName: process.env.UPLOADS_TABLE, Key: { key: { S: "csv_data/a/1.csv" } } }));
+        expect(item.Item?.status).to.deep.equal({ S: "pending" });
+    });
 
     const ready = () => glueMock.on(GetCrawlerCommand).resolves({ Crawler: { Name: "deployed-crawler", State: "READY" } });
 
@@ -113,6 +147,7 @@ describe("deployed Lambda code (serialized closures)", () => {
             const viaPlain = figures(await runQueued(scenario, plainHandlers, names));
             expect(viaDeployed.lost).to.equal(0);
             expect(viaDeployed.crawls).to.be.above(1);
+            expect(await ledgerKeys()).to.have.length(viaDeployed.files, "every upload is in the ledger");
             expect(viaDeployed).to.deep.equal(viaPlain);
         });
 

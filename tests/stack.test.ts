@@ -103,6 +103,7 @@ describe("stacks", () => {
         expect(await valueOf(program.dataKeyArn)).to.match(/^arn:aws:kms:.*:key\/csv-to-parquet-key/);
         expect(await valueOf(program.uploadDeadLetterQueueArn)).to.match(/^arn:aws:sqs:.*start-crawler-dlq/);
         expect(await valueOf(program.crawlCompletedDeadLetterQueueArn)).to.match(/^arn:aws:sqs:.*start-job-dlq/);
+        expect(await valueOf(program.uploadsTableName)).to.match(/^csv-to-parquet-uploads/);
         for (const fn of ["csv-to-parquet-start-crawler", "csv-to-parquet-start-job"]) {
             await registered("aws:lambda/eventSourceMapping:EventSourceMapping", `${fn}-esm`);
         }

@@ -1,8 +1,7 @@
-"""The Glue job's ports: uploads listed in S3, the ledger as one S3 object per dataset, the curated table in the
-Glue Data Catalog as the contract, and Glue Data Quality. boto3 clients are passed in (moto in the tests)."""
+"""The Glue job's ports: upload headers read from S3, the curated table in the Glue Data Catalog as the contract,
+and Glue Data Quality (the uploads ledger is in uploads.py). boto3 clients are passed in (moto in the tests)."""
 
 import io
-import json
 import re
 from typing import IO
 from urllib.parse import unquote
@@ -12,8 +11,8 @@ from pyspark.sql import functions as F
 
 from .names import athena_name
 from .ports import QUALITY, Column, Contract, Upload
-from .publish import DictLedger
 
+DATASET_PARAMETER = "source_dataset"  # the table parameter naming the dataset folder a curated table holds
 HEADER_BYTES = 1024 * 1024  # a header record longer than this is read as cut off
 PARQUET = {
     "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
@@ -26,63 +25,16 @@ PARQUET = {
 
 
 class S3Source:
-    """The CSV uploads under the raw prefix: s3://bucket/<raw prefix><dataset>/…/<name>.csv (any case of .csv)."""
+    """Reads the header record of an upload from S3 (Spark reads the rest through EMRFS)."""
 
-    def __init__(self, s3, bucket: str, raw_prefix: str, uri_of=None):
-        self.s3, self.bucket, self.raw_prefix = s3, bucket, raw_prefix
-        # Where Spark reads an object: s3:// in Glue (EMRFS); the tests map it to a local copy.
-        self.uri_of = uri_of or (lambda key: "s3://%s/%s" % (bucket, key))
-
-    def uploads(self) -> dict[str, list[Upload]]:
-        datasets: dict[str, list[Upload]] = {}
-        for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.raw_prefix):
-            for item in page.get("Contents", []):
-                key = item["Key"]
-                parts = key[len(self.raw_prefix) :].split("/")
-                if len(parts) < 2 or not parts[0] or not key.lower().endswith(".csv"):
-                    continue
-                version = item["ETag"].strip('"')
-                datasets.setdefault(parts[0], []).append(
-                    Upload(parts[0], key, self.uri_of(key), version, int(item["Size"]))
-                )
-        return {name: sorted(uploads, key=lambda u: u.key) for name, uploads in sorted(datasets.items())}
+    def __init__(self, s3, bucket: str):
+        self.s3, self.bucket = s3, bucket
 
     def open_text(self, upload: Upload) -> IO[str]:
         if upload.size == 0:
             return io.StringIO("")
         body = self.s3.get_object(Bucket=self.bucket, Key=upload.key, Range="bytes=0-%d" % (HEADER_BYTES - 1))["Body"]
         return io.StringIO(body.read().decode("utf-8-sig"), newline="")
-
-
-class S3Ledger(DictLedger):
-    """What was converted, per dataset, in s3://bucket/<prefix><dataset>.json, read once per run and written after
-    every change (the job runs one at a time, so nothing else writes it meanwhile)."""
-
-    def __init__(self, s3, bucket: str, prefix: str):
-        self.s3, self.bucket, self.prefix = s3, bucket, prefix
-        self.loaded: dict[str, dict] = {}
-
-    def _key(self, dataset: str) -> str:
-        return "%s%s.json" % (self.prefix, dataset)
-
-    def _entry(self, dataset: str) -> dict:
-        if dataset not in self.loaded:
-            # Listed first: S3 answers a GET of a missing key with 403 rather than 404 to a caller it does not find
-            # allowed s3:ListBucket (S3 API reference, GetObject, "Permissions"); this role may list only under
-            # given prefixes, so a listing of the ledger's own key is the check that holds.
-            key = self._key(dataset)
-            found = self.s3.list_objects_v2(Bucket=self.bucket, Prefix=key, MaxKeys=1).get("Contents", [])
-            exists = found and found[0]["Key"] == key
-            self.loaded[dataset] = (
-                json.loads(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
-                if exists
-                else {"converted": {}, "planned": {}}
-            )
-        return self.loaded[dataset]
-
-    def _save(self, dataset: str) -> None:
-        body = json.dumps(self.loaded[dataset], indent=1, sort_keys=True).encode("utf-8")
-        self.s3.put_object(Bucket=self.bucket, Key=self._key(dataset), Body=body, ContentType="application/json")
 
 
 class GlueCatalog:
@@ -96,6 +48,12 @@ class GlueCatalog:
             return self.glue.get_table(DatabaseName=self.database, Name=athena_name(dataset, 0))["Table"]
         except self.glue.exceptions.EntityNotFoundException:
             return None
+
+    def owner(self, dataset: str) -> str | None:
+        """The dataset whose rows the dataset's table holds, when the table exists (another dataset whose name
+        makes the same table name, such as "sales-eu" for "sales_eu", may own it)."""
+        table = self._table(dataset)
+        return None if table is None else table.get("Parameters", {}).get(DATASET_PARAMETER, dataset)
 
     def contract(self, dataset: str) -> Contract | None:
         table = self._table(dataset)
@@ -112,7 +70,7 @@ class GlueCatalog:
             "Name": athena_name(dataset, 0),
             "Description": "Parquet of the CSV uploads of dataset %s, kept by the conversion job" % dataset,
             "TableType": "EXTERNAL_TABLE",
-            "Parameters": {"classification": "parquet", "EXTERNAL": "TRUE"},
+            "Parameters": {"classification": "parquet", "EXTERNAL": "TRUE", DATASET_PARAMETER: dataset},
             "PartitionKeys": keys,
             "StorageDescriptor": {"Columns": columns, "Location": self.location_of(dataset), **PARQUET},
         }

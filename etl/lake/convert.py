@@ -279,7 +279,13 @@ class DatasetConversion:
         self.ledger.done(
             self.dataset,
             {
-                u.key: Converted(u.version, "rejected", self.run_id, earlier[u.key].outputs if u.key in earlier else [])
+                u.key: Converted(
+                    u.version,
+                    "rejected",
+                    self.run_id,
+                    earlier[u.key].outputs if u.key in earlier else [],
+                    error=error,
+                )
                 for u in uploads
             },
         )

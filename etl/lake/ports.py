@@ -51,6 +51,7 @@ class Converted:
     outputs: list[str] = field(default_factory=list)
     rows_written: int = 0
     rows_quarantined: int = 0
+    error: str | None = None  # why it was rejected
 
 
 @dataclass(frozen=True)

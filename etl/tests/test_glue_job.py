@@ -1,19 +1,19 @@
-"""The Glue job shell: its arguments as awsglue parses them, its AWS calls on moto (S3, Glue catalog, SNS), and the
-conversion by the real core on real Spark. Spark reads and writes a local copy of the bucket (a stand-in for EMRFS,
-which reads s3:// paths in Glue); the listing, the ledger, the catalog and the topic are moto's."""
+"""The Glue job shell: its arguments as awsglue parses them, its AWS calls on moto (S3, the uploads ledger on
+DynamoDB, Glue catalog, SNS), and the conversion by the real core on real Spark. Spark reads and writes a local copy
+of the bucket (a stand-in for EMRFS, which reads s3:// paths in Glue); the objects, the ledger, the catalog and the
+topic are moto's."""
 
 import argparse
 import json
 
 import boto3
 import glue_job
-import pyarrow.dataset as pads
 import pytest
 from awsglue.utils import getResolvedOptions
 from conftest import crash_at_publish
 from glue_stand_ins import DynamicFrame, EvaluateDataQuality
 from lake.aws import GlueQuality
-from lake.hadoopfs import HadoopSink
+from ledger_records import LedgerBucket
 from moto import mock_aws
 
 ARGS = {
@@ -22,7 +22,8 @@ ARGS = {
     "raw_prefix": "csv_data/",
     "output_prefix": "parquet_data/",
     "quarantine_prefix": "quarantine/",
-    "state_prefix": "glue/state/",
+    "uploads_table": "uploads",
+    "claim_timeout_minutes": "60",
     "staging_prefix": "glue/temp/staging/",
     "curated_database_name": "curated",
     "ruleset_name": "rules",
@@ -59,53 +60,13 @@ def test_bad_rule_arguments_are_named():
         glue_job.settings_of({**ARGS, "key_columns": '{"a": 1}'})
 
 
-class Bucket:
-    """moto's S3 and Glue, with a local copy of the bucket for Spark."""
-
-    def __init__(self, spark, root):
-        self.spark, self.root = spark, root
-        self.s3, self.glue = boto3.client("s3"), boto3.client("glue")
-        self.s3.create_bucket(Bucket="lake", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-        self.glue.create_database(DatabaseInput={"Name": "curated"})
-        self.sink = HadoopSink(spark, root.as_uri())
-
-    def put(self, key: str, text: str) -> None:
-        self.s3.put_object(Bucket="lake", Key=key, Body=text.encode("utf-8"))
-        (self.root / key).parent.mkdir(parents=True, exist_ok=True)
-        (self.root / key).write_text(text, encoding="utf-8")
-
-    def run(self, run_id: str, quality=None, args=None) -> dict[str, dict]:
-        reports = glue_job.run_job(
-            self.spark,
-            self.s3,
-            self.glue,
-            args or ARGS,
-            run_id,
-            quality,
-            uri_of=lambda key: str(self.root / key),
-            sink=self.sink,
-            log=lambda _: None,
-        )
-        return {r["dataset"]: r for r in reports}
-
-    def rows(self, dataset: str) -> list[dict]:
-        found = pads.dataset(str(self.root / "parquet_data" / dataset), format="parquet", partitioning="hive")
-        return sorted(found.to_table().to_pylist(), key=lambda r: r["order_id"])
-
-    def table(self, name: str) -> dict:
-        return self.glue.get_table(DatabaseName="curated", Name=name)["Table"]
-
-    def ledger(self, dataset: str) -> dict:
-        return json.loads(self.s3.get_object(Bucket="lake", Key="glue/state/%s.json" % dataset)["Body"].read())
-
-
 @pytest.fixture
 def bucket(spark, tmp_path, monkeypatch):
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.setenv(name, "testing")
     with mock_aws():
-        yield Bucket(spark, tmp_path / "lake")
+        yield LedgerBucket(spark, tmp_path / "lake", ARGS)
 
 
 def test_a_run_converts_new_uploads_keeps_the_curated_table_and_registers_partitions(bucket):
@@ -126,8 +87,10 @@ def test_a_run_converts_new_uploads_keeps_the_curated_table_and_registers_partit
     assert {p["StorageDescriptor"]["Location"] for p in partitions} >= {
         "s3://lake/parquet_data/sales/region=eu%2Fwest/"
     }
-    ledger = bucket.ledger("sales")["converted"]["csv_data/sales/2024/jan.csv"]
-    assert ledger["status"] == "converted" and ledger["run_id"] == "jr_1" and ledger["rows_written"] == 3
+    item = bucket.item("csv_data/sales/2024/jan.csv")
+    assert item["status"] == "converted" and item["runId"] == "jr_1" and item["rowsWritten"] == 3
+    assert "todo" not in item and "claimRun" not in item and "planned" not in item
+    assert [bucket.root / o for o in item["outputs"]] and all((bucket.root / o).exists() for o in item["outputs"])
     assert [c["Type"] for c in bucket.table("stock")["StorageDescriptor"]["Columns"]] == ["string", "bigint"]
     assert not (bucket.root / "glue" / "temp").exists(), "staging is removed"
 
@@ -135,7 +98,7 @@ def test_a_run_converts_new_uploads_keeps_the_curated_table_and_registers_partit
 def test_a_rerun_converts_nothing_and_a_changed_object_replaces_its_rows(bucket):
     bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n2,eu\n")
     bucket.run("jr_1")
-    assert bucket.run("jr_2")["sales"]["status"] == "unchanged"
+    assert bucket.run("jr_2") == {}, "nothing waits in the ledger"
     bucket.put("csv_data/sales/a.csv", "Order ID,Region,Note\n1,eu,fixed\n")
     report = bucket.run("jr_3")["sales"]
     assert report["files"] == ["csv_data/sales/a.csv"]
@@ -154,7 +117,7 @@ def test_a_crash_mid_run_then_glues_retry_leaves_every_row_once(bucket, monkeypa
 
 
 def test_an_unreadable_upload_holds_back_its_dataset_only(bucket):
-    bucket.s3.put_object(Bucket="lake", Key="csv_data/bad/x.csv", Body="caf\xe9\n1\n".encode("latin-1"))
+    bucket.put("csv_data/bad/x.csv", "caf\xe9\n1\n".encode("latin-1"))
     bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n")
     reports = bucket.run("jr_1")
     assert reports["bad"]["status"] == "rejected" and "csv_data/bad/x.csv" in reports["bad"]["error"]
@@ -223,8 +186,7 @@ def test_awkward_object_names_are_read_and_mapped_back(bucket):
         bucket.put(key, "Order ID,Region\n%d,eu\n" % n)
     report = bucket.run("jr_1")["sales"]
     assert report["status"] == "written" and sorted(report["files"]) == sorted(keys)
-    ledger = bucket.ledger("sales")["converted"]
-    assert {k: v["rows_written"] for k, v in ledger.items()} == dict.fromkeys(keys, 1)
+    assert {k: bucket.item(k)["rowsWritten"] for k in keys} == dict.fromkeys(keys, 1)
 
 
 def test_a_dataset_that_fails_or_clashes_does_not_stop_the_others(bucket):
@@ -265,7 +227,7 @@ def test_main_starts_with_glues_arguments_and_hands_the_run_its_rules(bucket, sp
     monkeypatch.setattr(boto3, "client", lambda name, *a, **k: glue if name == "glue" else real_client(name, *a, **k))
     handed = {}
 
-    def run_job(spark_, s3, glue_, args, run_id, quality):
+    def run_job(spark_, s3, glue_, dynamodb, args, run_id, quality):
         handed.update(args=args, run_id=run_id, quality=quality)
         return [
             {

@@ -10,6 +10,7 @@ import { crawlerStatePattern } from "../../components/eventPatterns";
 import { jobMaxReceives, PIPELINE_DEFAULTS, QUEUE_DEFAULTS } from "../../components/defaults";
 import { fixture, Json, matchesPattern, s3Notification } from "../events";
 import { startCrawlerForBatch, startJobForBatch } from "../../functions";
+import { acceptingLedger } from "../ledgerStub";
 import { Clock, EventSourceMapping, SimQueue, SqsHandler } from "./engine";
 import { GlueEvent, GlueTimings, SimGlue } from "./glue";
 
@@ -93,8 +94,9 @@ const silent = { info: () => undefined, warn: () => undefined, error: () => unde
 /** The plain handlers the deployed callbacks wrap, talking to the model's Glue. */
 export function plainHandlers(glue: Pick<GlueClient, "send">, sim: SimGlue): QueuedHandlers {
     const { crawlerName, jobName } = sim;
+    const ledger = acceptingLedger();
     return {
-        startCrawler: (event: SQSEvent) => startCrawlerForBatch(event, { glue, crawlerName, rawPrefix: RAW_PREFIX, log: silent }),
+        startCrawler: (event: SQSEvent) => startCrawlerForBatch(event, { glue, crawlerName, rawPrefix: RAW_PREFIX, ledger, log: silent }),
         startJob: (event: SQSEvent) => startJobForBatch(event, { glue, jobName, crawlerName, log: silent }),
     };
 }

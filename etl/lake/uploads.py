@@ -1,0 +1,198 @@
+"""The uploads ledger on DynamoDB: the Glue job's Ledger port and where it finds its work.
+
+The start-crawler function records every uploaded object as an item (functions/uploadsLedger.ts: key, dataset,
+sequencer, size, ETag, event time, status pending, and `todo` set, which puts it in the `todo` index). A run:
+1. claims the waiting uploads: a conditional update carrying its run id, on the version it saw, and only if no live
+   run holds the item (a claim by a run that has ended, or older than the job timeout, is taken over);
+2. converts exactly those through the core, which records the outputs each is about to get (plan, conditional on
+   the claim) and then marks it done with its outputs and counts, conditionally on the version it claimed.
+A newer version recorded meanwhile makes that last condition fail: the item keeps the newer version pending, and
+gets the outputs just written, which the next run replaces. Nothing is listed and no other item is read.
+"""
+
+import time
+from collections.abc import Callable
+
+from .ports import Converted, Upload
+
+TODO_INDEX = TODO = TODO_VALUE = "todo"
+DONE_STATUSES = ("converted", "quarantined", "empty")
+LIVE_RUN_STATES = ("STARTING", "RUNNING", "STOPPING", "WAITING")
+
+
+def run_has_ended(glue, job_name: str) -> Callable[[str], bool]:
+    """Whether a run of the job is over (GetJobRun's JobRunState); a run Glue does not know is over."""
+
+    def ended(run_id: str) -> bool:
+        try:
+            state = glue.get_job_run(JobName=job_name, RunId=run_id)["JobRun"]["JobRunState"]
+        except glue.exceptions.EntityNotFoundException:
+            return True
+        return state not in LIVE_RUN_STATES
+
+    return ended
+
+
+def _s(value) -> dict:
+    return {"S": value}
+
+
+def _strings(values: list[str]) -> dict:
+    return {"L": [_s(v) for v in values]}
+
+
+class UploadsTable:
+    """The Ledger port on the uploads table, for the uploads this run claimed."""
+
+    def __init__(self, dynamodb, table: str, run_id: str, stale_after_seconds: float, run_ended, now=time.time):
+        self.db, self.table, self.run_id = dynamodb, table, run_id
+        self.stale_after, self.run_ended, self.now = stale_after_seconds, run_ended, now
+        self.claimed: dict[str, dict] = {}  # key -> the item as the claim left it
+
+    def waiting(self) -> list[dict]:
+        """The items in the to-do index: pending uploads, rejected ones (tried again each run), and claims left by
+        runs that did not finish. The index is eventually consistent: an upload recorded a moment ago may be seen
+        by the next run only, which its own notification starts."""
+        items, start = [], None
+        while True:
+            page = self.db.query(
+                TableName=self.table,
+                IndexName=TODO_INDEX,
+                KeyConditionExpression="#todo = :todo",
+                ExpressionAttributeNames={"#todo": TODO},
+                ExpressionAttributeValues={":todo": _s(TODO_VALUE)},
+                **({"ExclusiveStartKey": start} if start else {}),
+            )
+            items += page.get("Items", [])
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                return items
+
+    def claim(self, uri_of: Callable[[str], str]) -> dict[str, list[Upload]]:
+        """Claims every waiting upload no live run holds; returns them by dataset, sorted by key."""
+        ended: dict[str, bool] = {}
+        now = self.now()
+        for item in self.waiting():
+            holder = item.get("claimRun", {}).get("S")
+            if holder and holder != self.run_id:
+                stale = float(item.get("claimedAt", {}).get("N", "0")) < now - self.stale_after
+                if not stale and not ended.setdefault(holder, self.run_ended(holder)):
+                    continue  # a live run is converting it
+            condition = "#sequencer = :sequencer AND " + (
+                "#claimRun = :holder" if holder else "attribute_not_exists(#claimRun)"
+            )
+            values = {":sequencer": item["sequencer"], ":me": _s(self.run_id), ":at": {"N": "%.3f" % now}}
+            if holder:
+                values[":holder"] = _s(holder)
+            try:
+                answer = self.db.update_item(
+                    TableName=self.table,
+                    Key={"key": item["key"]},
+                    UpdateExpression="SET #claimRun = :me, claimedAt = :at",
+                    ConditionExpression=condition,
+                    ExpressionAttributeNames={"#sequencer": "sequencer", "#claimRun": "claimRun"},
+                    ExpressionAttributeValues=values,
+                    ReturnValues="ALL_NEW",
+                )
+            except self.db.exceptions.ConditionalCheckFailedException:
+                continue  # a newer version or another run got there first: the next run sees it as it is now
+            self.claimed[item["key"]["S"]] = answer["Attributes"]
+        uploads: dict[str, list[Upload]] = {}
+        for key, item in sorted(self.claimed.items()):
+            upload = Upload(item["dataset"]["S"], key, uri_of(key), item["etag"]["S"], int(item["size"]["N"]))
+            uploads.setdefault(upload.dataset, []).append(upload)
+        return dict(sorted(uploads.items()))
+
+    def _mine(self, dataset: str) -> dict[str, dict]:
+        return {k: v for k, v in self.claimed.items() if v["dataset"]["S"] == dataset}
+
+    # The Ledger port, for the claimed uploads (the only ones the core asks about in a Glue run).
+    def converted(self, dataset: str) -> dict[str, Converted]:
+        """The claimed uploads converted before, with the outputs they have in the lake."""
+        return {
+            key: Converted(
+                item.get("convertedEtag", {}).get("S", ""),
+                item.get("status", {}).get("S", "pending"),
+                item.get("runId", {}).get("S", ""),
+                [o["S"] for o in item["outputs"]["L"]],
+            )
+            for key, item in self._mine(dataset).items()
+            if "outputs" in item
+        }
+
+    def planned(self, dataset: str) -> dict[str, list[str]]:
+        mine = self._mine(dataset)
+        return {key: [o["S"] for o in item["planned"]["L"]] for key, item in mine.items() if "planned" in item}
+
+    def plan(self, dataset: str, planned: dict[str, list[str]]) -> None:
+        for key, outputs in planned.items():
+            self._update(key, "SET #planned = :planned", "#claimRun = :me", {":planned": _strings(outputs)})
+            self.claimed[key]["planned"] = _strings(outputs)
+
+    def done(self, dataset: str, records: dict[str, Converted]) -> None:
+        for key, record in records.items():
+            values = {
+                ":status": _s(record.status),
+                ":run": _s(record.run_id),
+                ":outputs": _strings(record.outputs),
+                ":written": {"N": str(record.rows_written)},
+                ":quarantined": {"N": str(record.rows_quarantined)},
+                ":etag": _s(record.version),
+                ":at": {"N": "%.3f" % self.now()},
+            }
+            sets = (
+                "#status = :status, runId = :run, outputs = :outputs, rowsWritten = :written, "
+                "rowsQuarantined = :quarantined, convertedEtag = :etag, convertedAt = :at"
+            )
+            if record.error:
+                sets += ", #error = :error"
+                values[":error"] = _s(record.error)
+            # A rejected upload stays in the to-do index: it is tried again each run until it passes.
+            removed = "#planned, #claimRun, claimedAt" + ("" if record.status == "rejected" else ", #todo")
+            removed += "" if record.error else ", #error"
+            claimed = self.claimed[key]["sequencer"]
+            condition = "#sequencer = :claimed AND #claimRun = :me"
+            try:
+                self._update(key, "SET %s REMOVE %s" % (sets, removed), condition, {**values, ":claimed": claimed})
+            except self.db.exceptions.ConditionalCheckFailedException:
+                # A newer version was recorded during the run: it stays pending, and these outputs are now the
+                # ones in the lake, for the run that converts it to replace.
+                self._update(
+                    key,
+                    "SET outputs = :outputs REMOVE #planned, #claimRun, claimedAt",
+                    "#claimRun = :me",
+                    {":outputs": values[":outputs"]},
+                )
+            self.claimed.pop(key)
+
+    def reject(self, dataset: str, error: str) -> None:
+        """Marks the dataset's claimed uploads rejected with why, before the core ran (a file or folder to fix):
+        they stay in the to-do index, and whatever outputs or plans they had stay recorded for the run that
+        converts them."""
+        for key in list(self._mine(dataset)):
+            self._update(
+                key,
+                "SET #status = :rejected, #error = :error, runId = :me REMOVE #claimRun, claimedAt",
+                "#claimRun = :me",
+                {":rejected": _s("rejected"), ":error": _s(error)},
+            )
+            self.claimed.pop(key)
+
+    def _update(self, key: str, expression: str, condition: str, values: dict) -> None:
+        names = {
+            "#planned": "planned",
+            "#claimRun": "claimRun",
+            "#status": "status",
+            "#todo": TODO,
+            "#error": "error",
+            "#sequencer": "sequencer",
+        }
+        text = expression + " " + condition
+        self.db.update_item(
+            TableName=self.table,
+            Key={"key": _s(key)},
+            UpdateExpression=expression,
+            ConditionExpression=condition,
+            ExpressionAttributeNames={k: v for k, v in names.items() if k in text},
+            ExpressionAttributeValues={**values, ":me": _s(self.run_id)},
+        )

@@ -1,0 +1,116 @@
+"""What the start-crawler function writes to the uploads ledger, for the Python tests, and a bucket on moto whose
+uploads are recorded as the function records them.
+
+`record` sends the request functions/uploadsLedger.ts `recordUpload` sends (the same update and condition): both
+are checked against tests/fixtures/ledger-recorded-item.json, the item each writes for AWS's sample S3 event (the
+Node side in tests/uploadsLedger.test.ts, this side in test_uploads_ledger.py). The table is created from
+tests/fixtures/uploads-table.json, which the Node tests check against the component.
+"""
+
+import json
+from pathlib import Path
+
+import boto3
+import glue_job
+import pyarrow.dataset as pads
+from boto3.dynamodb.types import TypeDeserializer
+from lake.hadoopfs import HadoopSink
+
+ROOT = Path(__file__).resolve().parents[2]
+RECORDED_ITEM = json.loads((ROOT / "tests" / "fixtures" / "ledger-recorded-item.json").read_text())
+UPLOADS_TABLE = json.loads((ROOT / "tests" / "fixtures" / "uploads-table.json").read_text())
+
+
+def padded(sequencer: str) -> str:
+    return sequencer.upper().rjust(64, "0")
+
+
+def record(dynamodb, table: str, key: str, sequencer: str, size: int, etag: str, event_time: str) -> bool:
+    """Records an upload as the start-crawler function does; False when the ledger holds this version or a later one."""
+    names = ("dataset", "sequencer", "size", "etag", "eventTime", "status", "todo", "error")
+    try:
+        dynamodb.update_item(
+            TableName=table,
+            Key={"key": {"S": key}},
+            UpdateExpression="SET #dataset = :dataset, #sequencer = :sequencer, #size = :size, #etag = :etag, "
+            "#eventTime = :eventTime, #status = :pending, #todo = :todo REMOVE #error",
+            ConditionExpression="attribute_not_exists(#sequencer) OR #sequencer < :sequencer",
+            ExpressionAttributeNames={"#" + n: n for n in names},
+            ExpressionAttributeValues={
+                ":dataset": {"S": key.split("/")[1]},
+                ":sequencer": {"S": padded(sequencer)},
+                ":size": {"N": str(size)},
+                ":etag": {"S": etag},
+                ":eventTime": {"S": event_time},
+                ":pending": {"S": "pending"},
+                ":todo": {"S": "todo"},
+            },
+        )
+        return True
+    except dynamodb.exceptions.ConditionalCheckFailedException:
+        return False
+
+
+def create_uploads_table(dynamodb, table: str) -> None:
+    """The table as components/uploadsTable.ts declares it: tests/fixtures/uploads-table.json is the CreateTable
+    request the Node tests derive from the component and compare with that file."""
+    dynamodb.create_table(**{**UPLOADS_TABLE, "TableName": table})
+
+
+class LedgerBucket:
+    """moto's S3, DynamoDB and Glue, with a local copy of the bucket for Spark; each upload is put in S3 and
+    recorded in the ledger with the next sequencer, as S3's notification and the start-crawler function do."""
+
+    def __init__(self, spark, root: Path, args: dict):
+        self.spark, self.root, self.args = spark, root, args
+        self.s3, self.glue, self.dynamodb = boto3.client("s3"), boto3.client("glue"), boto3.client("dynamodb")
+        self.s3.create_bucket(Bucket="lake", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        self.glue.create_database(DatabaseInput={"Name": "curated"})
+        create_uploads_table(self.dynamodb, args["uploads_table"])
+        self.sink = HadoopSink(spark, root.as_uri())
+        self.sequence = 0
+
+    def put(self, key: str, content, notify: bool = True) -> dict:
+        """Writes an object; returns its notification's fields, recorded in the ledger unless notify is False."""
+        body = content if isinstance(content, bytes) else content.encode("utf-8")
+        etag = self.s3.put_object(Bucket="lake", Key=key, Body=body)["ETag"].strip('"')
+        (self.root / key).parent.mkdir(parents=True, exist_ok=True)
+        (self.root / key).write_bytes(body)
+        self.sequence += 1
+        event = {"key": key, "sequencer": "%X" % (0x5500 + self.sequence), "size": len(body), "etag": etag}
+        event["event_time"] = "2026-11-21T10:%02d:00.000Z" % self.sequence
+        if notify:
+            self.notify(event)
+        return event
+
+    def notify(self, event: dict) -> bool:
+        return record(self.dynamodb, self.args["uploads_table"], **event)
+
+    def run(self, run_id: str, quality=None, args=None, dynamodb=None) -> dict[str, dict]:
+        reports = glue_job.run_job(
+            self.spark,
+            self.s3,
+            self.glue,
+            dynamodb or self.dynamodb,
+            args or self.args,
+            run_id,
+            quality,
+            uri_of=lambda key: str(self.root / key),
+            sink=self.sink,
+            log=lambda _: None,
+        )
+        return {r["dataset"]: r for r in reports}
+
+    def rows(self, dataset: str, order_by: str = "order_id") -> list[dict]:
+        found = pads.dataset(str(self.root / "parquet_data" / dataset), format="parquet", partitioning="hive")
+        return sorted(found.to_table().to_pylist(), key=lambda r: r[order_by])
+
+    def table(self, name: str) -> dict:
+        return self.glue.get_table(DatabaseName="curated", Name=name)["Table"]
+
+    def item(self, key: str) -> dict:
+        """The ledger's item of an object key, as plain values."""
+        found = self.dynamodb.get_item(
+            TableName=self.args["uploads_table"], Key={"key": {"S": key}}, ConsistentRead=True
+        )
+        return {k: TypeDeserializer().deserialize(v) for k, v in found.get("Item", {}).items()}

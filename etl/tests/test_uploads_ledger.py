@@ -1,0 +1,172 @@
+"""The uploads ledger end to end: uploads recorded as the start-crawler function records them, claimed and marked done
+by the Glue shell on moto's DynamoDB, converted by the real core on real Spark. Every fault ends with each upload's
+latest version converted once: its rows present, none twice."""
+
+import pytest
+from conftest import crash_at_publish
+from lake.hadoopfs import HadoopSink
+from lake.uploads import UploadsTable
+from ledger_records import RECORDED_ITEM, LedgerBucket, padded, record
+from moto import mock_aws
+from test_glue_job import ARGS
+
+
+@pytest.fixture
+def bucket(spark, tmp_path, monkeypatch):
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    with mock_aws():
+        yield LedgerBucket(spark, tmp_path / "lake", ARGS)
+
+
+def ids(bucket) -> list[int]:
+    return [r["order_id"] for r in bucket.rows("sales")]
+
+
+def test_the_python_recorder_writes_the_item_the_node_function_writes(bucket):
+    """The same fixture is what the Node function writes for AWS's sample event (tests/uploadsLedger.test.ts)."""
+    record(bucket.dynamodb, "uploads", "csv_data/sales/2026-11-21.csv", "0A1B2C3D4E5F678901", 1024,
+           "0123456789abcdef0123456789abcdef", "2026-11-21T10:00:00.000Z")  # fmt: skip
+    item = bucket.dynamodb.get_item(TableName="uploads", Key={"key": {"S": "csv_data/sales/2026-11-21.csv"}})["Item"]
+    assert item == RECORDED_ITEM
+
+
+def test_a_run_reads_only_the_ledger_and_the_claimed_objects_never_a_listing(bucket):
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n")
+    bucket.put("csv_data/sales/old.csv", "Order ID,Region\n9,eu\n", notify=False)  # in the lake, not waiting
+    calls = []
+    bucket.s3.meta.events.register("before-call.s3.*", lambda model, **_: calls.append(model.name))
+    reports = bucket.run("jr_1")
+    assert reports["sales"]["files"] == ["csv_data/sales/a.csv"] and ids(bucket) == [1]
+    assert set(calls) == {"GetObject"}, "only the claimed upload's header is read from S3"
+
+
+def test_a_duplicate_notification_converts_the_upload_once(bucket):
+    event = bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n2,us\n")
+    assert bucket.notify(event) is False
+    bucket.run("jr_1")
+    assert bucket.notify(event) is False, "redelivered after the conversion: nothing waits again"
+    assert bucket.run("jr_2") == {}
+    assert ids(bucket) == [1, 2] and bucket.item("csv_data/sales/a.csv")["status"] == "converted"
+
+
+def test_versions_notified_out_of_order_leave_the_latest_versions_rows(bucket):
+    first = bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n", notify=False)
+    second = bucket.put("csv_data/sales/a.csv", "Order ID,Region\n2,eu\n3,us\n", notify=False)
+    assert bucket.notify(second) and not bucket.notify(first)
+    bucket.run("jr_1")
+    assert ids(bucket) == [2, 3]
+    assert bucket.item("csv_data/sales/a.csv")["sequencer"] == padded(second["sequencer"])
+
+
+def test_a_new_version_during_a_run_stays_pending_and_the_next_run_replaces_the_older_rows(bucket, monkeypatch):
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n2,eu\n")
+    real = UploadsTable.done
+
+    def newer_version_lands_first(self, dataset, records):
+        bucket.put("csv_data/sales/a.csv", "Order ID,Region\n7,eu\n")
+        monkeypatch.setattr(UploadsTable, "done", real)
+        real(self, dataset, records)
+
+    monkeypatch.setattr(UploadsTable, "done", newer_version_lands_first)
+    bucket.run("jr_1")
+    item = bucket.item("csv_data/sales/a.csv")
+    assert item["status"] == "pending" and item["todo"] == "todo" and "claimRun" not in item
+    assert item["outputs"], "the first run's outputs are recorded for the next run to replace"
+    bucket.run("jr_2")
+    assert ids(bucket) == [7]
+    assert bucket.item("csv_data/sales/a.csv")["status"] == "converted"
+
+
+@pytest.mark.parametrize("fail_at", [1, 2, 3])
+def test_a_crash_while_publishing_then_glues_retry_takes_over_the_claims(bucket, monkeypatch, fail_at):
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n2,us\n")
+    bucket.put("csv_data/sales/b.csv", "Order ID,Region\n3,eu\n")
+    reports = crash_at_publish(monkeypatch, lambda: bucket.run("jr_1"), fail_at, raises=False)
+    assert reports["sales"]["status"] == "failed"
+    assert bucket.item("csv_data/sales/a.csv")["claimRun"] == "jr_1"
+    # Glue's retry is another run; moto knows no run jr_1, so the claim counts as one whose run has ended.
+    assert bucket.run("jr_1_attempt_1")["sales"]["status"] == "written"
+    assert ids(bucket) == [1, 2, 3]
+    assert {bucket.item(k)["status"] for k in ("csv_data/sales/a.csv", "csv_data/sales/b.csv")} == {"converted"}
+
+
+def test_a_crash_between_claim_and_conversion_is_taken_over(bucket, monkeypatch):
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n")
+    monkeypatch.setattr(HadoopSink, "staging_uri", lambda *_: (_ for _ in ()).throw(OSError("driver lost")))
+    assert bucket.run("jr_1")["sales"]["status"] == "failed"
+    monkeypatch.undo()
+    bucket.run("jr_2")
+    assert ids(bucket) == [1]
+
+
+def test_a_live_runs_claim_is_left_alone_until_it_is_older_than_the_job_timeout(bucket, spark):
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n")
+    clock = [1_000_000.0]
+    live = UploadsTable(bucket.dynamodb, "uploads", "jr_live", 3600, run_ended=lambda run: False, now=lambda: clock[0])
+    assert list(live.claim(str)) == ["sales"]
+    other = UploadsTable(
+        bucket.dynamodb, "uploads", "jr_other", 3600, run_ended=lambda run: False, now=lambda: clock[0]
+    )
+    assert other.claim(str) == {}, "held by a live run"
+    clock[0] += 3601
+    assert list(other.claim(str)) == ["sales"], "older than the job timeout: taken over"
+    with pytest.raises(bucket.dynamodb.exceptions.ConditionalCheckFailedException):
+        live.plan("sales", {"csv_data/sales/a.csv": ["parquet_data/sales/x.parquet"]})
+
+
+def test_a_claim_of_a_run_glue_reports_ended_is_taken_over_at_once(bucket):
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n")
+    UploadsTable(bucket.dynamodb, "uploads", "jr_1", 3600, run_ended=lambda run: False).claim(str)
+    asked = []
+    retry = UploadsTable(bucket.dynamodb, "uploads", "jr_2", 3600, run_ended=lambda run: asked.append(run) or True)
+    assert list(retry.claim(str)) == ["sales"] and asked == ["jr_1"]
+
+
+def test_an_unreadable_upload_is_rejected_with_why_and_converted_once_fixed(bucket):
+    bucket.put("csv_data/sales/a.csv", "caf\xe9\n1\n".encode("latin-1"))
+    assert bucket.run("jr_1")["sales"]["status"] == "rejected"
+    item = bucket.item("csv_data/sales/a.csv")
+    assert item["status"] == "rejected" and "UTF-8" in item["error"] and item["todo"] == "todo"
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n4,eu\n")
+    bucket.run("jr_2")
+    item = bucket.item("csv_data/sales/a.csv")
+    assert ids(bucket) == [4] and item["status"] == "converted" and "error" not in item
+
+
+def test_a_rejected_dataset_is_tried_again_and_its_uploads_say_why(bucket):
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n2,eu\n,us\n")
+    args = {**ARGS, "max_quarantined_percent": "10"}
+    assert bucket.run("jr_1", args=args)["sales"]["status"] == "rejected"
+    item = bucket.item("csv_data/sales/a.csv")
+    assert item["status"] == "rejected" and "maxQuarantinedPercent" in item["error"] and item["todo"] == "todo"
+    assert bucket.run("jr_2")["sales"]["status"] == "written", "tried again with the next run"
+    assert ids(bucket) == [1, 2]
+
+
+def test_a_new_dataset_whose_table_another_dataset_owns_is_rejected(bucket):
+    bucket.put("csv_data/sales-eu/a.csv", "Order ID\n1\n")
+    bucket.run("jr_1")
+    bucket.put("csv_data/sales_eu/a.csv", "Order ID\n2\n")
+    report = bucket.run("jr_2")["sales_eu"]
+    assert report["status"] == "rejected" and "sales-eu and sales_eu" in report["error"]
+    assert [r["order_id"] for r in bucket.rows("sales-eu")] == [1]
+
+
+def test_a_throttled_ledger_fails_the_run_before_anything_is_written(bucket):
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n")
+
+    class Throttled:
+        exceptions = bucket.dynamodb.exceptions
+
+        def query(self, **_):
+            raise bucket.dynamodb.exceptions.ProvisionedThroughputExceededException(
+                {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}, "Query"
+            )
+
+    with pytest.raises(bucket.dynamodb.exceptions.ProvisionedThroughputExceededException):
+        bucket.run("jr_1", dynamodb=Throttled())
+    assert not (bucket.root / "parquet_data").exists()
+    assert bucket.run("jr_2")["sales"]["status"] == "written"
+    assert len(bucket.item("csv_data/sales/a.csv")["outputs"]) == 1 and ids(bucket) == [1]

@@ -1,0 +1,163 @@
+import type { S3Event } from "aws-lambda";
+import type { AttributeValue, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { describeError, Logger } from "./batch";
+import { decodeS3Key, isCsvName } from "./s3Messages";
+
+/**
+ * The uploads ledger's item names, shared by the function that records uploads, the Glue job that claims them
+ * (etl/lake/uploads.py) and the status and reprocess commands. One item per object key.
+ */
+export const LEDGER = {
+    /** The table's partition key: the object's key, decoded ("csv_data/sales/my file.csv"). */
+    key: "key",
+    /** The ledger's index of uploads waiting for the job: an item is in it while its `todo` attribute is set. */
+    todoIndex: "todo",
+    todo: "todo",
+    todoValue: "todo",
+    /** Sort key of the to-do index: when S3 says the object was written (ISO 8601). */
+    eventTime: "eventTime",
+    /** The index of a dataset's uploads, for reprocessing. */
+    datasetIndex: "dataset",
+    dataset: "dataset",
+} as const;
+
+/** The width S3 sequencers are left-padded to, so that comparing the strings compares the versions. */
+const SEQUENCER_WIDTH = 64;
+
+/**
+ * S3's `sequencer` made comparable as a string: "the greater sequencer hexadecimal value is the event that occurred
+ * later… left-pad the shorter value with zeros, and then do a lexicographical comparison" (S3 User Guide, "Event
+ * message structure"). The case of the hex digits is not documented, so it is folded to upper case.
+ */
+export function comparableSequencer(sequencer: string): string | undefined {
+    if (!/^[0-9A-Fa-f]{1,64}$/.test(sequencer)) {
+        return undefined;
+    }
+    return sequencer.toUpperCase().padStart(SEQUENCER_WIDTH, "0");
+}
+
+/** One object S3 says was written: what the ledger keeps of it. */
+export interface UploadRecord {
+    key: string;
+    dataset: string;
+    sequencer: string;
+    size: number;
+    etag: string;
+    eventTime: string;
+}
+
+/**
+ * The uploads an S3 notification (an SQS body) announces: ObjectCreated records of CSV objects in a dataset folder
+ * under the raw prefix (`<raw prefix><dataset>/…/<name>.csv`, as the job reads them). Anything else, including a
+ * body that is not an S3 event, announces none: the crawl logic decides what to make of such a message.
+ */
+export function uploadsIn(body: string, rawPrefix: string): UploadRecord[] {
+    let message: Partial<S3Event>;
+    try {
+        message = JSON.parse(body);
+    } catch {
+        return [];
+    }
+    const uploads: UploadRecord[] = [];
+    for (const record of Array.isArray(message?.Records) ? message.Records : []) {
+        const object = record?.s3?.object;
+        if (record?.eventSource !== "aws:s3" || !String(record.eventName).startsWith("ObjectCreated:") || typeof object?.key !== "string") {
+            continue;
+        }
+        let key: string;
+        try {
+            key = decodeS3Key(object.key);
+        } catch {
+            continue;
+        }
+        const dataset = key.startsWith(rawPrefix) ? key.slice(rawPrefix.length).split("/") : [];
+        const sequencer = comparableSequencer(String(object.sequencer));
+        const time = Date.parse(String(record.eventTime));
+        if (dataset.length < 2 || !dataset[0] || !isCsvName(key) || sequencer === undefined || Number.isNaN(time)) {
+            continue;
+        }
+        uploads.push({
+            key, dataset: dataset[0], sequencer, size: Number(object.size ?? 0), etag: String(object.eTag ?? ""),
+            eventTime: new Date(time).toISOString(),
+        });
+    }
+    return uploads;
+}
+
+/** DynamoDB errors a later delivery can cure. An array, not a Set: closure serialization drops a Set's members. */
+const TRANSIENT_LEDGER_ERRORS: readonly string[] = [
+    "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded", "InternalServerError",
+    "LimitExceededException", "TransactionConflictException",
+];
+
+export interface UploadsLedger {
+    dynamodb: Pick<DynamoDBClient, "send">;
+    tableName: string;
+}
+
+/**
+ * Records one upload as pending, unless the ledger already holds this version or a later one of the key: the write
+ * is conditional on the sequencer, so a redelivered notification changes nothing and an older one arriving late
+ * never replaces a newer version. What a conversion left (its outputs, a claim) stays on the item: the job needs
+ * the outputs to replace them, and the claim check to see that the version it converts is no longer the latest.
+ * Resolves to false when the condition kept the item as it was.
+ */
+export async function recordUpload(ledger: UploadsLedger, upload: UploadRecord): Promise<boolean> {
+    const sdk: typeof import("@aws-sdk/client-dynamodb") = require("@aws-sdk/client-dynamodb");
+    const values: Record<string, AttributeValue> = {
+        ":dataset": { S: upload.dataset }, ":sequencer": { S: upload.sequencer }, ":size": { N: String(upload.size) },
+        ":etag": { S: upload.etag }, ":eventTime": { S: upload.eventTime }, ":pending": { S: "pending" },
+        ":todo": { S: LEDGER.todoValue },
+    };
+    try {
+        await ledger.dynamodb.send(new sdk.UpdateItemCommand({
+            TableName: ledger.tableName,
+            Key: { [LEDGER.key]: { S: upload.key } },
+            UpdateExpression: "SET #dataset = :dataset, #sequencer = :sequencer, #size = :size, #etag = :etag, "
+                + "#eventTime = :eventTime, #status = :pending, #todo = :todo REMOVE #error",
+            ConditionExpression: "attribute_not_exists(#sequencer) OR #sequencer < :sequencer",
+            ExpressionAttributeNames: {
+                "#dataset": LEDGER.dataset, "#sequencer": "sequencer", "#size": "size", "#etag": "etag",
+                "#eventTime": LEDGER.eventTime, "#status": "status", "#todo": LEDGER.todo, "#error": "error",
+            },
+            ExpressionAttributeValues: values,
+        }));
+        return true;
+    } catch (err) {
+        if (describeError(err).name === "ConditionalCheckFailedException") {
+            return false;
+        }
+        throw err;
+    }
+}
+
+/**
+ * Records every upload of every message, before anything else is done with them. Resolves to the ids of the
+ * messages whose uploads could not all be recorded for a reason a later delivery can cure (throttling, 5xx): they
+ * go back to the queue whole. Any other error fails the invocation, so the function's error alarm fires.
+ */
+export async function recordUploads(
+    records: { messageId: string; body: string }[], ledger: UploadsLedger, rawPrefix: string, log: Logger,
+): Promise<string[]> {
+    const failed: string[] = [];
+    for (const { messageId, body } of records) {
+        for (const upload of uploadsIn(body, rawPrefix)) {
+            try {
+                const recorded = await recordUpload(ledger, upload);
+                log.info(recorded ? "Recorded upload" : "Upload already recorded at this or a later version", {
+                    messageId, key: upload.key, sequencer: upload.sequencer,
+                });
+            } catch (err) {
+                const { name, status, message } = describeError(err);
+                if (!TRANSIENT_LEDGER_ERRORS.includes(name) && !(status !== undefined && status >= 500)) {
+                    log.error("Cannot record upload", { messageId, key: upload.key, name, status, message });
+                    throw err;
+                }
+                log.warn("Transient error recording upload; the message will be delivered again", { messageId, key: upload.key, name, status });
+                failed.push(messageId);
+                break;
+            }
+        }
+    }
+    return failed;
+}
