@@ -8,15 +8,23 @@ import { createDataBucket } from "./dataBucket";
 import { BUCKET_ENCRYPTIONS, BucketEncryption, DQDL_RULES, EXECUTION_CLASSES, FLEX_WORKER_TYPES, jobMaxReceives, PIPELINE_DEFAULTS as D, QUEUE_DEFAULTS as Q, WORKER_TYPES } from "./defaults";
 import { createGlueResources } from "./glue";
 import { createCustomerKey, logsMayUse } from "./kms";
-import { arnParts, serviceMaySendTo } from "./policies";
+import { serviceMaySendTo } from "./policies";
 import { CsvToParquetPipelineArgs } from "./pipelineArgs";
 import { validatePrefixes } from "./prefixes";
-import { createQueueFunction } from "./queueFunction";
+import { createQueueFunction, createQueueWithDeadLetter } from "./queueFunction";
+import { createUploadEvents, s3MayPublishToEncryptedTopics } from "./uploadEvents";
 import { crawlerStatePattern, jobStatePattern } from "./eventPatterns";
 import { createUploadsTable, recordUploadsStatements } from "./uploadsTable";
 
 
 const FUNCTION_TIMEOUT_SECONDS = 30;
+/**
+ * How long a crawler event stays invisible once a crawl received it, and how many receives before it is
+ * dead-lettered. How the crawler deletes what it consumed is not documented; SQS's default visibility (30 s) and
+ * ten receives keep an event a crawl failed on for the next crawls, and an alarm fires when one gives up.
+ */
+const CRAWLER_EVENT_VISIBILITY_SECONDS = 30;
+const CRAWLER_EVENT_MAX_RECEIVES = 10;
 
 
 /**
@@ -43,7 +51,12 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
     public readonly glueRole: aws.iam.Role;
     /** The uploads ledger: one item per uploaded object, what happened to it, and its Parquet objects. */
     public readonly uploadsTable: aws.dynamodb.Table;
+    /** Every object created under the raw prefix is published here, then delivered to the two queues below. */
+    public readonly uploadsTopic: aws.sns.Topic;
     public readonly uploadQueue: aws.sqs.Queue;
+    /** The crawler's own queue of S3 events (S3 event mode), and its dead-letter queue. */
+    public readonly crawlerEventQueue: aws.sqs.Queue;
+    public readonly crawlerEventDeadLetterQueue: aws.sqs.Queue;
     public readonly uploadDeadLetterQueue: aws.sqs.Queue;
     public readonly crawlCompletedQueue: aws.sqs.Queue;
     public readonly crawlCompletedDeadLetterQueue: aws.sqs.Queue;
@@ -113,7 +126,7 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
         const key = createCustomerKey(`${name}-key`, {
             description: `Encrypts the data, uploads ledger, job bookmarks and logs of the ${name} pipeline`,
             protect: protectData,
-            serviceStatements: (scope) => [logsMayUse(scope)],
+            serviceStatements: (scope) => [logsMayUse(scope), s3MayPublishToEncryptedTopics()],
         }, this);
         this.key = key.key;
         const data = createDataBucket(name, {
@@ -127,8 +140,14 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
         this.outputLocation = pulumi.interpolate`s3://${this.bucketName}/${prefixes.outputPrefix}`;
 
         this.uploadsTable = createUploadsTable(name, { key: key.key, protectData }, this);
+        // The crawler's own copy of the upload events (S3 event mode); kept long enough for the next crawl to see.
+        const crawlerEvents = createQueueWithDeadLetter(`${name}-crawler-events`, {
+            visibilityTimeoutSeconds: CRAWLER_EVENT_VISIBILITY_SECONDS, maxReceiveCount: CRAWLER_EVENT_MAX_RECEIVES,
+        }, this);
+        this.crawlerEventQueue = crawlerEvents.queue;
+        this.crawlerEventDeadLetterQueue = crawlerEvents.deadLetterQueue;
         const glue = createGlueResources(name, {
-            uploadsTable: this.uploadsTable,
+            uploadsTable: this.uploadsTable, crawlerEvents,
             bucket: this.bucket, key: key.key, keyPolicy: key.keyPolicy, bucketEncryption: bucketEncryption as BucketEncryption,
             topicKeyArn: args.notificationTopicKeyArn, prefixes, crawlerName, jobName,
             databaseName: args.databaseName ?? `${name.replace(/-/g, "_")}_raw`,
@@ -172,19 +191,11 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
         this.uploadDeadLetterQueue = starter.deadLetterQueue;
         this.startCrawlerFunction = starter.function;
 
-        const uploadQueuePolicy = new aws.sqs.QueuePolicy(`${name}-uploads`, {
-            queueUrl: starter.queue.url,
-            policy: serviceMaySendTo(starter.queue.arn, "AllowUploadNotificationsFromTheDataBucket", "s3.amazonaws.com", {
-                ArnEquals: { "aws:SourceArn": this.bucket.arn },
-                StringEquals: { "aws:SourceAccount": starter.queue.arn.apply((arn) => arnParts(arn).account) },
-            }),
-        }, { parent: this });
-        // S3's suffix filter is case-sensitive (".csv" misses "x.Csv"), so every object under the raw prefix is sent
-        // and the function keeps the names ending in ".csv" in any letter case, as the job does.
-        new aws.s3.BucketNotification(`${name}-uploads`, {
-            bucket: this.bucket.id,
-            queues: [{ queueArn: starter.queue.arn, events: ["s3:ObjectCreated:*"], filterPrefix: prefixes.rawPrefix }],
-        }, { parent: this, dependsOn: [uploadQueuePolicy] });
+        const uploadEvents = createUploadEvents(name, {
+            bucket: this.bucket, rawPrefix: prefixes.rawPrefix, key: key.key, keyPolicy: key.keyPolicy,
+            queues: { "start-crawler": starter.queue, crawler: crawlerEvents.queue },
+        }, this);
+        this.uploadsTopic = uploadEvents.topic;
 
         const jobStarter = createQueueFunction(`${name}-start-job`, {
             ...common,
@@ -215,7 +226,9 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: [crawlQueuePolicy] });
 
         const alarms = createAlarms(name, {
-            deadLetterQueues: { "start-crawler": starter.deadLetterQueue, "start-job": jobStarter.deadLetterQueue },
+            deadLetterQueues: {
+                "start-crawler": starter.deadLetterQueue, "start-job": jobStarter.deadLetterQueue, "crawler-events": crawlerEvents.deadLetterQueue,
+            },
             functions: { "start-crawler": starter.function, "start-job": jobStarter.function },
             topicArn: this.topicArn,
         }, this);
@@ -250,8 +263,10 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
             new aws.cloudwatch.EventTarget(`${name}-${role}`, { rule: rule.name, arn: this.topicArn, inputTransformer }, { parent: this });
         }
         this.dashboard = createDashboard(name, {
-            queues: { "uploads": starter.queue, "crawls completed": jobStarter.queue },
-            deadLetterQueues: { "uploads DLQ": starter.deadLetterQueue, "crawls completed DLQ": jobStarter.deadLetterQueue },
+            queues: { "uploads": starter.queue, "crawls completed": jobStarter.queue, "crawler events": crawlerEvents.queue },
+            deadLetterQueues: {
+                "uploads DLQ": starter.deadLetterQueue, "crawls completed DLQ": jobStarter.deadLetterQueue, "crawler events DLQ": crawlerEvents.deadLetterQueue,
+            },
             functions: { "start-crawler": starter.function, "start-job": jobStarter.function },
             jobName: this.jobName,
         }, this);

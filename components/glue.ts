@@ -1,11 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { arnParts, assumeRolePolicy, PolicyStatement, policyJson } from "./policies";
+import { assumeRolePolicy, PolicyStatement, policyJson } from "./policies";
 import { PipelinePrefixes, prefixDepth } from "./prefixes";
 import { BucketEncryption } from "./defaults";
 import { createEtlObjects } from "./etlAssets";
 import { createGlueLogGroups } from "./glueLogs";
-import { convertUploadsStatements } from "./uploadsTable";
+import { crawlerRoleStatements, jobRoleStatements } from "./glueRoles";
+import { QueueWithDeadLetter } from "./queueFunction";
 
 export interface GlueOptions {
     bucket: aws.s3.Bucket;
@@ -19,6 +20,8 @@ export interface GlueOptions {
     prefixes: PipelinePrefixes;
     /** The uploads ledger the job claims its work from. */
     uploadsTable: aws.dynamodb.Table;
+    /** The queue S3's events reach the crawler by (S3 event mode), with its dead-letter queue. */
+    crawlerEvents: QueueWithDeadLetter;
     crawlerName: pulumi.Input<string>;
     jobName: pulumi.Input<string>;
     databaseName: pulumi.Input<string>;
@@ -39,7 +42,9 @@ export interface GlueOptions {
 }
 
 export interface GlueResources {
+    /** The job's role. */
     role: aws.iam.Role;
+    crawlerRole: aws.iam.Role;
     database: aws.glue.CatalogDatabase;
     curatedDatabase: aws.glue.CatalogDatabase;
     ruleset: aws.glue.DataQualityRuleset;
@@ -52,126 +57,8 @@ export interface GlueResources {
     securityConfiguration: aws.glue.SecurityConfiguration;
 }
 
-/** "csv_data/" -> "csv_data": matches the folder itself and its keys, as Spark and the crawler ask for both. */
-function stem(prefix: string): string {
-    return prefix.replace(/\/$/, "");
-}
-
-/** What the Glue role's statements are about. */
-export interface GlueRoleScope {
-    bucketArn: pulumi.Input<string>;
-    /** The raw database: the crawler keeps its tables, the job reads them. */
-    databaseArn: pulumi.Input<string>;
-    databaseName: pulumi.Input<string>;
-    /** The curated database: the job keeps its tables. */
-    curatedDatabaseArn: pulumi.Input<string>;
-    curatedDatabaseName: pulumi.Input<string>;
-    rulesetName: pulumi.Input<string>;
-    topicArn: pulumi.Input<string>;
-    /** The pipeline's key (S3 objects under SSE-KMS, bookmarks, logs). */
-    keyArn: pulumi.Input<string>;
-    /** The topic's key, if the topic is encrypted with a customer managed key. */
-    topicKeyArn?: pulumi.Input<string>;
-    prefixes: PipelinePrefixes;
-    /** The uploads ledger. */
-    uploadsTableArn: pulumi.Input<string>;
-    /** The job: it asks Glue whether the run holding a claim has ended. */
-    jobName: pulumi.Input<string>;
-}
-
-/**
- * The statements of the Glue role: read CSV, write Parquet, quarantine and temp files, claim uploads in the ledger,
- * keep both catalogs, * read the ruleset and publish its results, tell the topic, write logs and metrics.
- */
-export function glueRoleStatements(o: GlueRoleScope): PolicyStatement[] {
-    const { bucketArn, prefixes } = o;
-    const object = (key: string) => pulumi.interpolate`${bucketArn}/${key}`;
-    const scope = pulumi.output(o.databaseArn).apply(arnParts);
-    const glueArn = (kind: string) => pulumi.interpolate`arn:${scope.partition}:glue:${scope.region}:${scope.account}:${kind}`;
-    const logsArn = pulumi.interpolate`arn:${scope.partition}:logs:${scope.region}:${scope.account}:log-group:/aws-glue/*`;
-    const tempPrefix = `${prefixes.gluePrefix}temp/`;
-    const scriptsPrefix = `${prefixes.gluePrefix}scripts/`;
-    const written = [prefixes.outputPrefix, prefixes.quarantinePrefix, tempPrefix];
-    return [
-        {
-            Sid: "ListPipelinePrefixes",
-            Effect: "Allow",
-            Action: "s3:ListBucket",
-            Resource: bucketArn,
-            Condition: { StringLike: { "s3:prefix": [prefixes.rawPrefix, ...written].flatMap((p) => [stem(p), `${p}*`]) } },
-        },
-        { Sid: "LocateBucket", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: bucketArn },
-        {
-            Sid: "ReadCsvAndScripts",
-            Effect: "Allow",
-            Action: "s3:GetObject",
-            Resource: [object(`${stem(prefixes.rawPrefix)}*`), object(`${scriptsPrefix}*`)],
-        },
-        {
-            Sid: "WriteParquetQuarantineAndTemp",
-            Effect: "Allow",
-            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-            Resource: written.map((p) => object(`${stem(p)}*`)),
-        },
-        {
-            Sid: "MaintainCatalogs",
-            Effect: "Allow",
-            Action: [
-                "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable",
-                "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition", "glue:CreatePartition",
-                "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:BatchUpdatePartition",
-            ],
-            Resource: [
-                glueArn("catalog"), o.databaseArn, pulumi.interpolate`${glueArn("table")}/${o.databaseName}/*`,
-                o.curatedDatabaseArn, pulumi.interpolate`${glueArn("table")}/${o.curatedDatabaseName}/*`,
-            ],
-        },
-        ...convertUploadsStatements(o.uploadsTableArn),
-        {
-            Sid: "SeeWhetherAClaimingRunEnded",
-            Effect: "Allow",
-            Action: "glue:GetJobRun",
-            Resource: pulumi.interpolate`${glueArn("job")}/${o.jobName}`,
-        },
-        {
-            Sid: "ReadRuleset",
-            Effect: "Allow",
-            Action: "glue:GetDataQualityRuleset",
-            Resource: pulumi.interpolate`${glueArn("dataQualityRuleset")}/${o.rulesetName}`,
-        },
-        {
-            Sid: "PublishDataQualityResults",
-            Effect: "Allow",
-            Action: "glue:PublishDataQuality",
-            Resource: pulumi.interpolate`${glueArn("dataQualityRuleset")}/*`,
-        },
-        { Sid: "ReportToOwners", Effect: "Allow", Action: "sns:Publish", Resource: o.topicArn },
-        ...(o.topicKeyArn === undefined ? [] : [{
-            Sid: "EncryptReportsWithTheTopicKey",
-            Effect: "Allow" as const,
-            Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-            Resource: o.topicKeyArn,
-        }]),
-        {
-            Sid: "UseThePipelineKey",
-            Effect: "Allow",
-            Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
-            Resource: o.keyArn,
-        },
-        {
-            Sid: "WriteGlueLogs",
-            Effect: "Allow",
-            Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
-            Resource: [logsArn, pulumi.interpolate`${logsArn}:*`],
-        },
-        {
-            Sid: "PublishGlueMetrics",
-            Effect: "Allow",
-            Action: "cloudwatch:PutMetricData",
-            Resource: "*",
-            Condition: { StringEquals: { "cloudwatch:namespace": ["Glue", "Glue Data Quality"] } },
-        },
-    ];
+function rolePolicyDocument(statements: PolicyStatement[]): pulumi.Output<string> {
+    return policyJson({ Version: "2012-10-17", Statement: statements });
 }
 
 /** Crawler configuration: one table per dataset folder under the raw prefix, compatible schemas combined. */
@@ -207,15 +94,22 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
     }, { parent });
     const rolePolicy = new aws.iam.RolePolicy(`${name}-glue`, {
         role: role.id,
-        policy: policyJson({
-            Version: "2012-10-17",
-            Statement: glueRoleStatements({
-                bucketArn: o.bucket.arn, databaseArn: database.arn, databaseName: database.name,
-                curatedDatabaseArn: curatedDatabase.arn, curatedDatabaseName: curatedDatabase.name,
-                rulesetName: ruleset.name, topicArn: o.topicArn, keyArn: o.key.arn, topicKeyArn: o.topicKeyArn,
-                prefixes: o.prefixes, uploadsTableArn: o.uploadsTable.arn, jobName: o.jobName,
-            }),
-        }),
+        policy: rolePolicyDocument(jobRoleStatements({
+            bucketArn: o.bucket.arn, curatedDatabaseArn: curatedDatabase.arn, curatedDatabaseName: curatedDatabase.name,
+            rulesetName: ruleset.name, topicArn: o.topicArn, keyArn: o.key.arn, topicKeyArn: o.topicKeyArn,
+            prefixes: o.prefixes, uploadsTableArn: o.uploadsTable.arn, jobName: o.jobName,
+        })),
+    }, { parent });
+    // The crawler has a role of its own: the job needs none of its catalog or queue rights, nor it the job's.
+    const crawlerRole = new aws.iam.Role(`${name}-crawler-role`, {
+        assumeRolePolicy: policyJson(assumeRolePolicy("glue.amazonaws.com")),
+    }, { parent });
+    const crawlerRolePolicy = new aws.iam.RolePolicy(`${name}-crawler-role`, {
+        role: crawlerRole.id,
+        policy: rolePolicyDocument(crawlerRoleStatements({
+            bucketArn: o.bucket.arn, rawPrefix: o.prefixes.rawPrefix, databaseArn: database.arn, databaseName: database.name,
+            keyArn: o.key.arn, eventQueueArns: [o.crawlerEvents.queue.arn, o.crawlerEvents.deadLetterQueue.arn],
+        })),
     }, { parent });
 
     // Encrypts what Glue writes: S3 output as the bucket does, bookmarks and CloudWatch logs with the pipeline key.
@@ -231,7 +125,7 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
     }, { parent, dependsOn: [o.keyPolicy] });
 
     const logGroups = createGlueLogGroups(name, {
-        role, securityConfiguration, key: o.key, keyPolicy: o.keyPolicy, retentionInDays: o.logRetentionDays,
+        jobRole: role, crawlerRole, securityConfiguration, key: o.key, keyPolicy: o.keyPolicy, retentionInDays: o.logRetentionDays,
     }, parent);
 
     const classifier = new aws.glue.Classifier(`${name}-csv`, {
@@ -240,15 +134,20 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
     const crawler = new aws.glue.Crawler(`${name}-crawler`, {
         name: o.crawlerName,
         description: `Catalogues s3://…/${o.prefixes.rawPrefix}: one table per dataset folder`,
-        role: role.arn,
+        role: crawlerRole.arn,
         databaseName: database.name,
         classifiers: [classifier.name],
-        s3Targets: [{ path: s3Uri(o.prefixes.rawPrefix) }],
+        // S3 event mode: after a first full crawl, a crawl reads only the folders its queue's events name.
+        s3Targets: [{
+            path: s3Uri(o.prefixes.rawPrefix),
+            eventQueueArn: o.crawlerEvents.queue.arn,
+            dlqEventQueueArn: o.crawlerEvents.deadLetterQueue.arn,
+        }],
         schemaChangePolicy: { updateBehavior: "UPDATE_IN_DATABASE", deleteBehavior: "LOG" },
-        recrawlPolicy: { recrawlBehavior: "CRAWL_EVERYTHING" },
+        recrawlPolicy: { recrawlBehavior: "CRAWL_EVENT_MODE" },
         configuration: crawlerConfiguration(o.prefixes.rawPrefix),
         securityConfiguration: securityConfiguration.name,
-    }, { parent, dependsOn: [rolePolicy, ...logGroups] });
+    }, { parent, dependsOn: [crawlerRolePolicy, ...logGroups] });
 
     const { script, core, scriptKey, coreKey } = createEtlObjects(name, o.bucket, o.prefixes.gluePrefix, parent);
     const job = new aws.glue.Job(`${name}-job`, {
@@ -288,5 +187,5 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
         },
     }, { parent, dependsOn: [rolePolicy, script, core, ...logGroups] });
 
-    return { role, database, curatedDatabase, ruleset, crawler, job, script, core, logGroups, securityConfiguration };
+    return { role, crawlerRole, database, curatedDatabase, ruleset, crawler, job, script, core, logGroups, securityConfiguration };
 }

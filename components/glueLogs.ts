@@ -17,7 +17,8 @@ export function glueLogGroupNames(role: string, securityConfiguration: string) {
 }
 
 export interface GlueLogOptions {
-    role: aws.iam.Role;
+    jobRole: aws.iam.Role;
+    crawlerRole: aws.iam.Role;
     securityConfiguration: aws.glue.SecurityConfiguration;
     key: aws.kms.Key;
     keyPolicy: aws.kms.KeyPolicy;
@@ -26,8 +27,8 @@ export interface GlueLogOptions {
 
 /** The job's and the crawler's log groups, created before Glue writes to them. */
 export function createGlueLogGroups(name: string, o: GlueLogOptions, parent: pulumi.Resource): aws.cloudwatch.LogGroup[] {
-    const names = pulumi.all([o.role.name, o.securityConfiguration.name])
-        .apply(([role, config]) => glueLogGroupNames(role, config));
+    const names = pulumi.all([o.jobRole.name, o.crawlerRole.name, o.securityConfiguration.name])
+        .apply(([job, crawler, config]) => ({ job: glueLogGroupNames(job, config).job, crawler: glueLogGroupNames(crawler, config).crawler }));
     const group = (role: string, groupName: pulumi.Input<string>) => new aws.cloudwatch.LogGroup(`${name}-${role}-logs`, {
         name: groupName,
         retentionInDays: o.retentionInDays,

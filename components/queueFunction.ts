@@ -41,11 +41,18 @@ export interface QueueFunction {
     eventSourceMapping: aws.lambda.EventSourceMapping;
 }
 
+export interface QueueWithDeadLetter {
+    queue: aws.sqs.Queue;
+    deadLetterQueue: aws.sqs.Queue;
+}
+
 /**
- * An SQS queue (with its dead-letter queue) drained by a Lambda callback through an event source mapping that
- * batches messages and honours partial batch failures. The function runs under its own least-privilege role.
+ * A queue (SSE-SQS, four days' retention) whose messages move to its dead-letter queue (fourteen days) after
+ * `maxReceiveCount` receives; only this queue may redrive into that dead-letter queue.
  */
-export function createQueueFunction(name: string, options: QueueFunctionOptions, parent: pulumi.Resource): QueueFunction {
+export function createQueueWithDeadLetter(
+    name: string, options: { visibilityTimeoutSeconds: number; maxReceiveCount: number }, parent: pulumi.Resource,
+): QueueWithDeadLetter {
     const deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, {
         messageRetentionSeconds: 14 * 24 * 3600,
         sqsManagedSseEnabled: true,
@@ -63,6 +70,15 @@ export function createQueueFunction(name: string, options: QueueFunctionOptions,
         queueUrl: deadLetterQueue.url,
         redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [queue.arn] }),
     }, { parent });
+    return { queue, deadLetterQueue };
+}
+
+/**
+ * An SQS queue (with its dead-letter queue) drained by a Lambda callback through an event source mapping that
+ * batches messages and honours partial batch failures. The function runs under its own least-privilege role.
+ */
+export function createQueueFunction(name: string, options: QueueFunctionOptions, parent: pulumi.Resource): QueueFunction {
+    const { queue, deadLetterQueue } = createQueueWithDeadLetter(name, options, parent);
 
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
         namePrefix: `/aws/lambda/${name}-`,

@@ -36,6 +36,7 @@ export const TYPES = {
     crawler: "aws:glue/crawler:Crawler",
     job: "aws:glue/job:Job",
     securityConfiguration: "aws:glue/securityConfiguration:SecurityConfiguration",
+    table: "aws:dynamodb/table:Table",
 } as const;
 
 /**
@@ -153,6 +154,12 @@ export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     }),
     rule("sqs-queue-encrypted", "Queues are encrypted (SSE-SQS or KMS).", [TYPES.queue], (p, report) => {
         if (p.sqsManagedSseEnabled !== true && !p.kmsMasterKeyId) report("Queue is not encrypted: set sqsManagedSseEnabled or kmsMasterKeyId.");
+    }),
+    rule("dynamodb-table-encrypted-with-cmk", "DynamoDB tables are encrypted with a customer managed key.", [TYPES.table], (p, report) => {
+        const sse = (p.serverSideEncryption ?? {}) as Record<string, unknown>;
+        if (sse.enabled !== true || !sse.kmsKeyArn) {
+            report("Table is encrypted with a key AWS owns: set serverSideEncryption to enabled with kmsKeyArn.");
+        }
     }),
     rule("kms-key-rotation", "Symmetric customer managed keys rotate.", [TYPES.key], (p, report) => {
         const symmetric = p.customerMasterKeySpec === undefined || p.customerMasterKeySpec === "SYMMETRIC_DEFAULT";

@@ -99,12 +99,12 @@ describe("alerts", () => {
     });
 
     it("alarms to the topic when a dead-letter queue holds a message", () => {
-        for (const role of ["start-crawler", "start-job"]) {
+        for (const [role, dlq] of [["start-crawler", "start-crawler-dlq"], ["start-job", "start-job-dlq"], ["crawler-events", "crawler-events-dlq"]]) {
             const alarm = r.one("aws:cloudwatch/metricAlarm:MetricAlarm", `ops-${role}-dlq-not-empty`).inputs;
             expect(alarm).to.deep.include({
                 namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", statistic: "Maximum",
                 comparisonOperator: "GreaterThanThreshold", threshold: 0, treatMissingData: "notBreaching",
-                alarmActions: [TOPIC], dimensions: { QueueName: r.one("aws:sqs/queue:Queue", `ops-${role}-dlq`).state.name },
+                alarmActions: [TOPIC], dimensions: { QueueName: r.one("aws:sqs/queue:Queue", `ops-${dlq}`).state.name },
             });
         }
     });
@@ -120,7 +120,7 @@ describe("alerts", () => {
                 });
             }
         }
-        expect(r.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")).to.have.length(6);
+        expect(r.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")).to.have.length(7); // and three dead-letter queues
     });
 });
 
@@ -140,7 +140,9 @@ describe("dashboard", () => {
         const flat = (title: string) => metricsOf(title).map((m) => m.filter((x) => typeof x === "string").join(" "));
         expect(flat("Messages waiting").join("\n")).to.contain(queue("dash-start-crawler-queue")).and.contain(queue("dash-start-job-queue"))
             .and.contain("ApproximateNumberOfMessagesVisible");
-        expect(flat("Dead-letter").join("\n")).to.contain(queue("dash-start-crawler-dlq")).and.contain(queue("dash-start-job-dlq"));
+        expect(flat("Dead-letter").join("\n")).to.contain(queue("dash-start-crawler-dlq")).and.contain(queue("dash-start-job-dlq"))
+            .and.contain(queue("dash-crawler-events-dlq"));
+        expect(flat("Messages waiting").join("\n")).to.contain(queue("dash-crawler-events-queue"));
         const errors = flat("Function errors").join("\n");
         for (const metric of ["Errors", "Throttles"]) {
             expect(errors).to.contain(`AWS/Lambda ${metric} FunctionName ${fn("dash-start-crawler-fn")}`)

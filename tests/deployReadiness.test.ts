@@ -61,9 +61,11 @@ describe("deploy readiness", () => {
         const { resources: r } = await build((opts) => new CsvToParquetPipeline("logs", {
             notificationTopicArn: TOPIC, logRetentionDays: 14, jobName: "logs-job",
         }, opts));
-        const role = r.one("aws:iam/role:Role", "logs-glue").state.name;
+        const jobRole = r.one("aws:iam/role:Role", "logs-glue").state.name;
+        const crawlerRole = r.one("aws:iam/role:Role", "logs-crawler-role").state.name;
         const config = r.one("aws:glue/securityConfiguration:SecurityConfiguration", "logs-security").inputs.name;
-        const names = glueLogGroupNames(role, config);
+        const names = { job: glueLogGroupNames(jobRole, config).job, crawler: glueLogGroupNames(crawlerRole, config).crawler };
+        expect(r.one("aws:glue/crawler:Crawler", "logs-crawler").inputs.role).to.equal(r.one("aws:iam/role:Role", "logs-crawler-role").state.arn);
         const key = r.one("aws:kms/key:Key", "logs-key").state.arn;
         const roles = ["job-error", "job-output", "crawler"];
         const groups = roles.map((g) => r.one("aws:cloudwatch/logGroup:LogGroup", `logs-${g}-logs`).inputs);

@@ -54,6 +54,10 @@ export interface StackPolicies {
     jobArn: string;
     uploadQueueArn: string;
     uploadQueuePolicy: Inputs;
+    uploadsTopicArn: string;
+    uploadsTopicPolicy: Inputs;
+    crawlerEventQueueArn: string;
+    crawlerEventQueuePolicy: Inputs;
     crawlQueueArn: string;
     crawlQueuePolicy: Inputs;
     crawlSucceededRuleArn: string;
@@ -65,8 +69,9 @@ export interface StackPolicies {
     topicKeyPolicy: Inputs;
     rulesetArn: string;
     curatedDatabase: string;
+    rawDatabase: string;
     uploadsTableArn: string;
-    roles: Record<"startCrawler" | "startJob" | "glue", { arn: string; policy: Inputs; logGroupArn?: string }>;
+    roles: Record<"startCrawler" | "startJob" | "glue" | "crawler", { arn: string; policy: Inputs; logGroupArn?: string }>;
 }
 
 /** Reads a stack's policies from what `buildStack` recorded (component name `csv-to-parquet`, topic `notifications`). */
@@ -85,7 +90,11 @@ export function stackPolicies(r: Resources, account: string): StackPolicies {
         crawlerArn: state("aws:glue/crawler:Crawler", "csv-to-parquet-crawler").arn,
         jobArn: state("aws:glue/job:Job", "csv-to-parquet-job").arn,
         uploadQueueArn: state("aws:sqs/queue:Queue", "csv-to-parquet-start-crawler-queue").arn,
-        uploadQueuePolicy: r.json("aws:sqs/queuePolicy:QueuePolicy", "csv-to-parquet-uploads"),
+        uploadQueuePolicy: r.json("aws:sqs/queuePolicy:QueuePolicy", "csv-to-parquet-uploads-to-start-crawler"),
+        uploadsTopicArn: state("aws:sns/topic:Topic", "csv-to-parquet-uploads").arn,
+        uploadsTopicPolicy: r.json("aws:sns/topicPolicy:TopicPolicy", "csv-to-parquet-uploads"),
+        crawlerEventQueueArn: state("aws:sqs/queue:Queue", "csv-to-parquet-crawler-events-queue").arn,
+        crawlerEventQueuePolicy: r.json("aws:sqs/queuePolicy:QueuePolicy", "csv-to-parquet-uploads-to-crawler"),
         crawlQueueArn: state("aws:sqs/queue:Queue", "csv-to-parquet-start-job-queue").arn,
         crawlQueuePolicy: r.json("aws:sqs/queuePolicy:QueuePolicy", "csv-to-parquet-crawl-completed"),
         crawlSucceededRuleArn: state("aws:cloudwatch/eventRule:EventRule", "csv-to-parquet-crawl-succeeded").arn,
@@ -97,11 +106,13 @@ export function stackPolicies(r: Resources, account: string): StackPolicies {
         topicKeyPolicy: r.json("aws:kms/keyPolicy:KeyPolicy", "notifications-key"),
         rulesetArn: state("aws:glue/dataQualityRuleset:DataQualityRuleset", "csv-to-parquet-ruleset").arn,
         curatedDatabase: r.one("aws:glue/catalogDatabase:CatalogDatabase", "csv-to-parquet-curated").inputs.name,
+        rawDatabase: r.one("aws:glue/catalogDatabase:CatalogDatabase", "csv-to-parquet-raw").inputs.name,
         uploadsTableArn: state("aws:dynamodb/table:Table", "csv-to-parquet-uploads").arn,
         roles: {
             startCrawler: role("csv-to-parquet-start-crawler-role", "csv-to-parquet-start-crawler-logs"),
             startJob: role("csv-to-parquet-start-job-role", "csv-to-parquet-start-job-logs"),
             glue: role("csv-to-parquet-glue"),
+            crawler: role("csv-to-parquet-crawler-role"),
         },
     };
 }

@@ -88,23 +88,47 @@ describe("CsvToParquetPipeline", () => {
         });
     });
 
-    describe("uploads to the start-crawler function", () => {
-        it("sends every ObjectCreated under the raw prefix to the upload queue (no case-sensitive suffix), after the queue policy exists", async () => {
-            const queueArn = physical(T.queue, "lake-start-crawler-queue").arn;
-            const queues: Inputs[] = r.one(T.notification, "lake-uploads").inputs.queues;
-            expect(queues).to.deep.equal([{ queueArn, events: ["s3:ObjectCreated:*"], filterPrefix: "csv_data/" }]);
+    describe("uploads to the start-crawler function and the crawler", () => {
+        it("publishes every ObjectCreated under the raw prefix (no case-sensitive suffix) to the uploads topic, after its policy and deliveries exist", async () => {
+            const topic = physical("aws:sns/topic:Topic", "lake-uploads");
+            const notification = r.one(T.notification, "lake-uploads").inputs;
+            expect(notification.queues).to.equal(undefined);
+            expect(notification.topics).to.deep.equal([{ topicArn: topic.arn, events: ["s3:ObjectCreated:*"], filterPrefix: "csv_data/" }]);
             const deps = await r.dependsOn(T.notification, "lake-uploads");
-            expect(deps.some((urn) => urn.endsWith("aws:sqs/queuePolicy:QueuePolicy::lake-uploads"))).to.equal(true);
+            for (const needed of ["aws:sns/topicPolicy:TopicPolicy::lake-uploads", "aws:sns/topicSubscription:TopicSubscription::lake-uploads-to-start-crawler",
+                "aws:sns/topicSubscription:TopicSubscription::lake-uploads-to-crawler"]) {
+                expect(deps.some((urn) => urn.endsWith(needed)), needed).to.equal(true);
+            }
         });
 
-        it("lets only S3, for this bucket and account, send to the upload queue", () => {
-            const queueArn = physical(T.queue, "lake-start-crawler-queue").arn;
-            const statement = r.json(T.queuePolicy, "lake-uploads").Statement;
-            expect(statement).to.deep.equal([{
+        it("delivers each notification as S3 wrote it (raw) to the start-crawler queue and the crawler's event queue", () => {
+            const topic = physical("aws:sns/topic:Topic", "lake-uploads");
+            for (const [role, queue] of [["start-crawler", "lake-start-crawler-queue"], ["crawler", "lake-crawler-events-queue"]]) {
+                expect(r.one("aws:sns/topicSubscription:TopicSubscription", `lake-uploads-to-${role}`).inputs).to.deep.include({
+                    topic: topic.arn, protocol: "sqs", endpoint: physical(T.queue, queue).arn, rawMessageDelivery: true,
+                });
+            }
+        });
+
+        it("lets only S3, for this bucket and account, publish to the uploads topic, and only that topic send to the queues", () => {
+            const topic = physical("aws:sns/topic:Topic", "lake-uploads");
+            expect(r.json("aws:sns/topicPolicy:TopicPolicy", "lake-uploads").Statement).to.deep.equal([{
                 Sid: "AllowUploadNotificationsFromTheDataBucket", Effect: "Allow",
-                Principal: { Service: "s3.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queueArn,
+                Principal: { Service: "s3.amazonaws.com" }, Action: "sns:Publish", Resource: topic.arn,
                 Condition: { ArnEquals: { "aws:SourceArn": physical(T.bucket, "lake-data").arn }, StringEquals: { "aws:SourceAccount": ACCOUNT } },
             }]);
+            for (const [role, queue] of [["start-crawler", "lake-start-crawler-queue"], ["crawler", "lake-crawler-events-queue"]]) {
+                expect(r.json(T.queuePolicy, `lake-uploads-to-${role}`).Statement).to.deep.equal([{
+                    Sid: "AllowTheUploadsTopic", Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage",
+                    Resource: physical(T.queue, queue).arn, Condition: { ArnEquals: { "aws:SourceArn": topic.arn } },
+                }]);
+            }
+        });
+
+        it("encrypts the uploads topic with the pipeline key, which S3 may use to publish to it", () => {
+            expect(r.one("aws:sns/topic:Topic", "lake-uploads").inputs.kmsMasterKeyId).to.equal(physical("aws:kms/key:Key", "lake-key").arn);
+            const statement = r.json("aws:kms/keyPolicy:KeyPolicy", "lake-key", "policy").Statement.find((x: Statement) => x.Sid === "LetS3PublishToTheEncryptedUploadsTopic");
+            expect(statement).to.deep.include({ Principal: { Service: "s3.amazonaws.com" }, Action: ["kms:GenerateDataKey", "kms:Decrypt"] });
         });
 
         it("dead-letters a message after bounded receives, with the retry interval as visibility timeout", () => {
@@ -149,7 +173,7 @@ describe("CsvToParquetPipeline", () => {
 
         it("never gets CallbackFunction's default role or its FullAccess managed policies", () => {
             expect(r.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")).to.have.length(0);
-            expect(r.ofType(T.role).map((role) => role.name).sort()).to.deep.equal(["lake-glue", "lake-start-crawler-role", "lake-start-job-role"]);
+            expect(r.ofType(T.role).map((role) => role.name).sort()).to.deep.equal(["lake-crawler-role", "lake-glue", "lake-start-crawler-role", "lake-start-job-role"]);
         });
 
         it("passes the names the handlers need through the environment", () => {
@@ -185,7 +209,7 @@ describe("CsvToParquetPipeline", () => {
             expect(s.flatMap((x) => list(x.Action))).to.not.include("glue:StartCrawler");
         });
 
-        it("Glue reads CSV and scripts, writes only Parquet, quarantine and temp files, claims uploads, keeps only its databases", () => {
+        it("the job reads CSV and scripts, writes only Parquet, quarantine and temp files, claims uploads, keeps only the curated catalog", () => {
             const s = statements(r, "lake-glue");
             const bucketArn = physical(T.bucket, "lake-data").arn;
             expect(allowed(s, "s3:GetObject")).to.include.members([`${bucketArn}/csv_data*`, `${bucketArn}/glue/scripts/*`]);
@@ -199,14 +223,30 @@ describe("CsvToParquetPipeline", () => {
             const db = physical("aws:glue/catalogDatabase:CatalogDatabase", "lake-raw");
             const curated = physical("aws:glue/catalogDatabase:CatalogDatabase", "lake-curated");
             expect(allowed(s, "glue:CreateTable")).to.deep.equal([
-                `arn:aws:glue:${REGION}:${ACCOUNT}:catalog`, db.arn, `arn:aws:glue:${REGION}:${ACCOUNT}:table/${db.name}/*`,
-                curated.arn, `arn:aws:glue:${REGION}:${ACCOUNT}:table/${curated.name}/*`,
+                `arn:aws:glue:${REGION}:${ACCOUNT}:catalog`, curated.arn, `arn:aws:glue:${REGION}:${ACCOUNT}:table/${curated.name}/*`,
             ]);
+            expect(s.flatMap((x) => list(x.Action)).some((a) => a.startsWith("sqs:"))).to.equal(false);
+            expect(allowed(s, "glue:CreateTable")).to.not.include(db.arn);
             expect(r.json(T.role, "lake-glue", "assumeRolePolicy").Statement[0].Principal).to.deep.equal({ Service: "glue.amazonaws.com" });
         });
 
+        it("the crawler reads the uploads, keeps only the raw catalog and consumes only its own event queues", () => {
+            const s = statements(r, "lake-crawler-role");
+            const bucketArn = physical(T.bucket, "lake-data").arn;
+            expect(allowed(s, "s3:GetObject")).to.deep.equal([`${bucketArn}/csv_data*`]);
+            expect(s.flatMap((x) => list(x.Action)).filter((a) => /^(s3:Put|s3:Delete|dynamodb:|sns:)/.test(a))).to.deep.equal([]);
+            const db = physical("aws:glue/catalogDatabase:CatalogDatabase", "lake-raw");
+            expect(allowed(s, "glue:CreateTable")).to.deep.equal([`arn:aws:glue:${REGION}:${ACCOUNT}:catalog`, db.arn, `arn:aws:glue:${REGION}:${ACCOUNT}:table/${db.name}/*`]);
+            const queues = [physical(T.queue, "lake-crawler-events-queue").arn, physical(T.queue, "lake-crawler-events-dlq").arn];
+            for (const action of ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:SetQueueAttributes",
+                "sqs:ListDeadLetterSourceQueues", "sqs:ListQueueTags", "sqs:PurgeQueue"]) {
+                expect(allowed(s, action), action).to.deep.equal(queues);
+            }
+            expect(r.json(T.role, "lake-crawler-role", "assumeRolePolicy").Statement[0].Principal).to.deep.equal({ Service: "glue.amazonaws.com" });
+        });
+
         it("has no wildcard action, and a * resource only for an action without resource-level permissions", () => {
-            for (const name of ["lake-glue", "lake-start-crawler-role", "lake-start-job-role"]) {
+            for (const name of ["lake-glue", "lake-crawler-role", "lake-start-crawler-role", "lake-start-job-role"]) {
                 for (const s of statements(r, name)) {
                     for (const action of list(s.Action)) {
                         expect(action, name).to.match(/^[a-z0-9]+:[A-Za-z]+$/);
@@ -221,12 +261,16 @@ describe("CsvToParquetPipeline", () => {
     });
 
     describe("Glue", () => {
-        it("crawls the raw prefix into one table per dataset, never dropping tables", () => {
+        it("crawls the raw prefix into one table per dataset, never dropping tables, from its S3 events (one target)", () => {
             const crawler = r.one(T.crawler, "lake-crawler").inputs;
             expect(crawler.name).to.equal("lake-crawler");
-            expect(crawler.s3Targets).to.deep.equal([{ path: `s3://${physical(T.bucket, "lake-data").bucket}/csv_data/` }]);
+            expect(crawler.s3Targets).to.deep.equal([{
+                path: `s3://${physical(T.bucket, "lake-data").bucket}/csv_data/`,
+                eventQueueArn: physical(T.queue, "lake-crawler-events-queue").arn, dlqEventQueueArn: physical(T.queue, "lake-crawler-events-dlq").arn,
+            }]);
+            expect(crawler.recrawlPolicy).to.deep.equal({ recrawlBehavior: "CRAWL_EVENT_MODE" });
             expect(crawler.schemaChangePolicy).to.deep.equal({ updateBehavior: "UPDATE_IN_DATABASE", deleteBehavior: "LOG" });
-            expect(crawler.role).to.equal(physical(T.role, "lake-glue").arn);
+            expect(crawler.role).to.equal(physical(T.role, "lake-crawler-role").arn);
             expect(crawler.databaseName).to.equal("lake_raw");
             const configuration = JSON.parse(crawler.configuration);
             expect(configuration.Grouping).to.deep.equal({ TableGroupingPolicy: "CombineCompatibleSchemas", TableLevelConfiguration: 3 });

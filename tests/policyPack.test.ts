@@ -118,6 +118,11 @@ const CASES: Record<string, { pass: PolicyResource[]; fail: PolicyResource[]; sa
         fail: [policyResource(TYPES.queue, "q", { sqsManagedSseEnabled: false })],
         says: "Queue is not encrypted",
     },
+    "dynamodb-table-encrypted-with-cmk": {
+        pass: [policyResource(TYPES.table, "t", { serverSideEncryption: { enabled: true, kmsKeyArn: "arn:aws:kms:eu-west-1:1:key/k" } })],
+        fail: [policyResource(TYPES.table, "t", {}), policyResource(TYPES.table, "t", { serverSideEncryption: { enabled: true } })],
+        says: "Table is encrypted with a key AWS owns",
+    },
     "kms-key-rotation": {
         pass: [policyResource(TYPES.key, "k", { enableKeyRotation: true }), policyResource(TYPES.key, "k", { customerMasterKeySpec: "RSA_2048" })],
         fail: [policyResource(TYPES.key, "k", {})],

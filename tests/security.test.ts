@@ -39,7 +39,7 @@ for (const stack of ["dev", "prod"]) {
 
             it("encrypts every queue and dead-letter queue", () => {
                 const queues = r.ofType("aws:sqs/queue:Queue");
-                expect(queues).to.have.length(4);
+                expect(queues).to.have.length(6); // upload, crawl-completed and crawler-event queues, each with a dead-letter queue
                 for (const q of queues) expect(q.inputs.sqsManagedSseEnabled, q.name).to.equal(true);
             });
 
@@ -78,6 +78,10 @@ for (const stack of ["dev", "prod"]) {
         describe("access", () => {
             it("disables ACLs on the bucket: the bucket owner owns every object", () => {
                 expect(inputs("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "csv-to-parquet-data").rule).to.deep.equal({ objectOwnership: "BucketOwnerEnforced" });
+            });
+
+            it("gives the uploads ledger no resource policy: only this account's roles, by their own policies, reach it", () => {
+                expect(r.ofType("aws:dynamodb/resourcePolicy:ResourcePolicy")).to.have.length(0);
             });
 
             it("gives no function a resource policy: only the event source mappings invoke them", () => {
@@ -130,6 +134,8 @@ for (const stack of ["dev", "prod"]) {
                 () => ({ principal, action, resource: at(resource()), context: resolve(context), identity: [], resourcePolicy: resourcePolicy() });
             const bucket = () => p.bucketPolicy;
             const uploads = () => p.uploadQueuePolicy;
+            const uploadsTopic = () => p.uploadsTopicPolicy;
+            const crawlerEvents = () => p.crawlerEventQueuePolicy;
             const crawls = () => p.crawlQueuePolicy;
             const topic = () => p.topicPolicy;
             const pipelineKey = () => p.pipelineKeyPolicy;
@@ -169,8 +175,18 @@ for (const stack of ["dev", "prod"]) {
                     ["Glue: encrypt reports with the topic key", role("glue", "kms:GenerateDataKey", () => p.topicKeyArn, topicKey)],
                     ["Glue: put its log group under the key", role("glue", "logs:AssociateKmsKey", () => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws-glue/jobs-x/output`)],
                     ["Glue: publish Glue metrics", role("glue", "cloudwatch:PutMetricData", () => "*", undefined, { "cloudwatch:namespace": "Glue" })],
-                    ["S3: this bucket notifies the upload queue", outsider("s3.amazonaws.com", "sqs:SendMessage", () => p.uploadQueueArn, uploads,
+                    ["S3: this bucket publishes to the uploads topic", outsider("s3.amazonaws.com", "sns:Publish", () => p.uploadsTopicArn, uploadsTopic,
                         () => ({ "aws:SourceArn": p.bucketArn, "aws:SourceAccount": ACCOUNT }))],
+                    ["SNS: the uploads topic delivers to the upload queue", outsider("sns.amazonaws.com", "sqs:SendMessage", () => p.uploadQueueArn, uploads,
+                        () => ({ "aws:SourceArn": p.uploadsTopicArn }))],
+                    ["SNS: the uploads topic delivers to the crawler's event queue", outsider("sns.amazonaws.com", "sqs:SendMessage", () => p.crawlerEventQueueArn, crawlerEvents,
+                        () => ({ "aws:SourceArn": p.uploadsTopicArn }))],
+                    ["S3: encrypt a notification with the pipeline key", outsider("s3.amazonaws.com", "kms:GenerateDataKey", () => p.pipelineKeyArn, pipelineKey)],
+                    ["crawler: receive its S3 events", role("crawler", "sqs:ReceiveMessage", () => p.crawlerEventQueueArn, crawlerEvents)],
+                    ["crawler: delete an S3 event it consumed", role("crawler", "sqs:DeleteMessage", () => p.crawlerEventQueueArn, crawlerEvents)],
+                    ["crawler: read an upload", role("crawler", "s3:GetObject", () => raw, bucket)],
+                    ["crawler: list a dataset folder", role("crawler", "s3:ListBucket", () => p.bucketArn, bucket, { "s3:prefix": "csv_data/sales/" })],
+                    ["crawler: update a raw table", role("crawler", "glue:UpdateTable", () => glueArn(`table/${p.rawDatabase}/sales`))],
                     ["EventBridge: the crawl-succeeded rule sends to its queue", outsider("events.amazonaws.com", "sqs:SendMessage", () => p.crawlQueueArn, crawls,
                         () => ({ "aws:SourceArn": p.crawlSucceededRuleArn }))],
                     ["EventBridge: a rule of this account publishes to the topic", outsider("events.amazonaws.com", "sns:Publish", () => p.topicArn, topic, thisAccountsRule)],
@@ -201,6 +217,10 @@ for (const stack of ["dev", "prod"]) {
                     ["Glue: query the ledger by dataset", role("glue", "dynamodb:Query", () => `${p.uploadsTableArn}/index/dataset`)],
                     ["Glue: write another table", role("glue", "dynamodb:UpdateItem", () => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/someone-elses-table`)],
                     ["Glue: ask about another job's runs", role("glue", "glue:GetJobRun", () => glueArn("job/someone-elses-job"))],
+                    // The table has no resource policy ("access" above): only this account's IAM policies can grant it.
+                    ["another account: write the uploads ledger", () => ({
+                        principal: `arn:aws:iam::${OTHER_ACCOUNT}:root`, action: "dynamodb:UpdateItem", resource: p.uploadsTableArn, identity: [],
+                    })],
                     ["another account: use the pipeline key through DynamoDB", outsider(`arn:aws:iam::${OTHER_ACCOUNT}:root`, "kms:Decrypt", () => p.pipelineKeyArn, pipelineKey, throughDynamoDb)],
                     ["start-job: start another job", role("startJob", "glue:StartJobRun", () => glueArn("job/someone-elses-job"))],
                     ["start-job: start the crawler", role("startJob", "glue:StartCrawler", () => p.crawlerArn)],
@@ -217,8 +237,19 @@ for (const stack of ["dev", "prod"]) {
                     ["another account: read an upload", outsider(`arn:aws:iam::${OTHER_ACCOUNT}:root`, "s3:GetObject", () => raw, bucket)],
                     ["another account: publish to the topic", outsider(`arn:aws:iam::${OTHER_ACCOUNT}:role/intruder`, "sns:Publish", () => p.topicArn, topic)],
                     ["EventBridge: a rule of another account publishes to the topic", outsider("events.amazonaws.com", "sns:Publish", () => p.topicArn, topic, { "aws:SourceAccount": OTHER_ACCOUNT })],
-                    ["S3: another bucket sends to the upload queue", outsider("s3.amazonaws.com", "sqs:SendMessage", () => p.uploadQueueArn, uploads,
+                    ["S3: another bucket publishes to the uploads topic", outsider("s3.amazonaws.com", "sns:Publish", () => p.uploadsTopicArn, uploadsTopic,
                         { "aws:SourceArn": "arn:aws:s3:::someone-elses-bucket", "aws:SourceAccount": ACCOUNT })],
+                    ["S3: this bucket sends to the upload queue directly", outsider("s3.amazonaws.com", "sqs:SendMessage", () => p.uploadQueueArn, uploads,
+                        () => ({ "aws:SourceArn": p.bucketArn, "aws:SourceAccount": ACCOUNT }))],
+                    ["SNS: another topic delivers to the crawler's event queue", outsider("sns.amazonaws.com", "sqs:SendMessage", () => p.crawlerEventQueueArn, crawlerEvents,
+                        { "aws:SourceArn": `arn:aws:sns:${REGION}:${ACCOUNT}:another-topic` })],
+                    ["crawler: write Parquet", role("crawler", "s3:PutObject", () => "arn:aws:s3:::BUCKET/parquet_data/sales/part-0.parquet", bucket)],
+                    ["crawler: delete an upload", role("crawler", "s3:DeleteObject", () => raw, bucket)],
+                    ["crawler: touch the uploads ledger", role("crawler", "dynamodb:UpdateItem", () => p.uploadsTableArn)],
+                    ["crawler: purge the upload queue", role("crawler", "sqs:PurgeQueue", () => p.uploadQueueArn, uploads)],
+                    ["crawler: create a curated table", role("crawler", "glue:CreateTable", () => glueArn(`table/${p.curatedDatabase}/sales`))],
+                    ["Glue job: create a raw table", role("glue", "glue:CreateTable", () => glueArn(`table/${p.rawDatabase}/sales`))],
+                    ["Glue job: receive the crawler's S3 events", role("glue", "sqs:ReceiveMessage", () => p.crawlerEventQueueArn, crawlerEvents)],
                     ["EventBridge: another rule sends to the crawl-completed queue", outsider("events.amazonaws.com", "sqs:SendMessage", () => p.crawlQueueArn, crawls,
                         { "aws:SourceArn": `arn:aws:events:${REGION}:${ACCOUNT}:rule/another-rule` })],
                     ["another account: decrypt with the pipeline key", outsider(`arn:aws:iam::${OTHER_ACCOUNT}:root`, "kms:Decrypt", () => p.pipelineKeyArn, pipelineKey)],

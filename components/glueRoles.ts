@@ -1,0 +1,184 @@
+import * as pulumi from "@pulumi/pulumi";
+import { arnParts, PolicyStatement } from "./policies";
+import { PipelinePrefixes } from "./prefixes";
+import { convertUploadsStatements } from "./uploadsTable";
+
+/** "csv_data/" -> "csv_data": matches the folder itself and its keys, as Spark and the crawler ask for both. */
+function stem(prefix: string): string {
+    return prefix.replace(/\/$/, "");
+}
+
+/** Glue ARNs of the account and region of a Glue ARN ("arn:aws:glue:eu-west-1:123456789012:database/x"). */
+function glueScope(anyGlueArn: pulumi.Input<string>) {
+    const scope = pulumi.output(anyGlueArn).apply(arnParts);
+    return {
+        glueArn: (kind: string) => pulumi.interpolate`arn:${scope.partition}:glue:${scope.region}:${scope.account}:${kind}`,
+        logsArn: pulumi.interpolate`arn:${scope.partition}:logs:${scope.region}:${scope.account}:log-group:/aws-glue/*`,
+    };
+}
+
+/** Glue writes its own log groups' streams (and associates them with the security configuration's key). */
+function glueLogsStatement(logsArn: pulumi.Output<string>): PolicyStatement {
+    return {
+        Sid: "WriteGlueLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
+        Resource: [logsArn, pulumi.interpolate`${logsArn}:*`],
+    };
+}
+
+function useKey(keyArn: pulumi.Input<string>): PolicyStatement {
+    return { Sid: "UseThePipelineKey", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"], Resource: keyArn };
+}
+
+/** What the job's role statements are about. */
+export interface JobRoleScope {
+    bucketArn: pulumi.Input<string>;
+    /** The curated database: the job keeps its tables. */
+    curatedDatabaseArn: pulumi.Input<string>;
+    curatedDatabaseName: pulumi.Input<string>;
+    rulesetName: pulumi.Input<string>;
+    topicArn: pulumi.Input<string>;
+    /** The pipeline's key (S3 objects under SSE-KMS, bookmarks, logs). */
+    keyArn: pulumi.Input<string>;
+    /** The topic's key, if the topic is encrypted with a customer managed key. */
+    topicKeyArn?: pulumi.Input<string>;
+    prefixes: PipelinePrefixes;
+    /** The uploads ledger. */
+    uploadsTableArn: pulumi.Input<string>;
+    /** The job: it asks Glue whether the run holding a claim has ended. */
+    jobName: pulumi.Input<string>;
+}
+
+/**
+ * The job's role: read CSV and its scripts, write Parquet, quarantine and temp files, claim uploads in the ledger,
+ * keep the curated catalog, read the ruleset and publish its results, tell the topic, write logs and metrics.
+ */
+export function jobRoleStatements(o: JobRoleScope): PolicyStatement[] {
+    const { bucketArn, prefixes } = o;
+    const object = (key: string) => pulumi.interpolate`${bucketArn}/${key}`;
+    const { glueArn, logsArn } = glueScope(o.curatedDatabaseArn);
+    const written = [prefixes.outputPrefix, prefixes.quarantinePrefix, `${prefixes.gluePrefix}temp/`];
+    return [
+        {
+            Sid: "ListPipelinePrefixes",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: bucketArn,
+            Condition: { StringLike: { "s3:prefix": [prefixes.rawPrefix, ...written].flatMap((p) => [stem(p), `${p}*`]) } },
+        },
+        { Sid: "LocateBucket", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: bucketArn },
+        {
+            Sid: "ReadCsvAndScripts",
+            Effect: "Allow",
+            Action: "s3:GetObject",
+            Resource: [object(`${stem(prefixes.rawPrefix)}*`), object(`${prefixes.gluePrefix}scripts/*`)],
+        },
+        {
+            Sid: "WriteParquetQuarantineAndTemp",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            Resource: written.map((p) => object(`${stem(p)}*`)),
+        },
+        {
+            Sid: "MaintainTheCuratedCatalog",
+            Effect: "Allow",
+            Action: [
+                "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable",
+                "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition", "glue:CreatePartition",
+                "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:BatchUpdatePartition",
+            ],
+            Resource: [glueArn("catalog"), o.curatedDatabaseArn, pulumi.interpolate`${glueArn("table")}/${o.curatedDatabaseName}/*`],
+        },
+        ...convertUploadsStatements(o.uploadsTableArn),
+        {
+            Sid: "SeeWhetherAClaimingRunEnded",
+            Effect: "Allow",
+            Action: "glue:GetJobRun",
+            Resource: pulumi.interpolate`${glueArn("job")}/${o.jobName}`,
+        },
+        {
+            Sid: "ReadRuleset",
+            Effect: "Allow",
+            Action: "glue:GetDataQualityRuleset",
+            Resource: pulumi.interpolate`${glueArn("dataQualityRuleset")}/${o.rulesetName}`,
+        },
+        {
+            Sid: "PublishDataQualityResults",
+            Effect: "Allow",
+            Action: "glue:PublishDataQuality",
+            Resource: pulumi.interpolate`${glueArn("dataQualityRuleset")}/*`,
+        },
+        { Sid: "ReportToOwners", Effect: "Allow", Action: "sns:Publish", Resource: o.topicArn },
+        ...(o.topicKeyArn === undefined ? [] : [{
+            Sid: "EncryptReportsWithTheTopicKey",
+            Effect: "Allow" as const,
+            Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+            Resource: o.topicKeyArn,
+        }]),
+        useKey(o.keyArn),
+        glueLogsStatement(logsArn),
+        {
+            Sid: "PublishGlueMetrics",
+            Effect: "Allow",
+            Action: "cloudwatch:PutMetricData",
+            Resource: "*",
+            Condition: { StringEquals: { "cloudwatch:namespace": ["Glue", "Glue Data Quality"] } },
+        },
+    ];
+}
+
+/** What the crawler's role statements are about. */
+export interface CrawlerRoleScope {
+    bucketArn: pulumi.Input<string>;
+    rawPrefix: string;
+    /** The raw database: the crawler keeps its tables. */
+    databaseArn: pulumi.Input<string>;
+    databaseName: pulumi.Input<string>;
+    /** The pipeline's key: uploads under SSE-KMS, the crawler's logs. */
+    keyArn: pulumi.Input<string>;
+    /** The queue of S3 events the crawler consumes, and its dead-letter queue. */
+    eventQueueArns: pulumi.Input<string>[];
+}
+
+/**
+ * The crawler's role: list and read the uploads, keep the raw catalog, consume its S3 event queue, write logs.
+ * The queue actions are those "Accelerating crawls using Amazon S3 event notifications" lists for the crawler's
+ * role (DeleteMessageBatch is authorized as sqs:DeleteMessage).
+ */
+export function crawlerRoleStatements(o: CrawlerRoleScope): PolicyStatement[] {
+    const { glueArn, logsArn } = glueScope(o.databaseArn);
+    return [
+        {
+            Sid: "ListUploads",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: o.bucketArn,
+            Condition: { StringLike: { "s3:prefix": [stem(o.rawPrefix), `${o.rawPrefix}*`] } },
+        },
+        { Sid: "LocateBucket", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: o.bucketArn },
+        { Sid: "ReadUploads", Effect: "Allow", Action: "s3:GetObject", Resource: pulumi.interpolate`${o.bucketArn}/${stem(o.rawPrefix)}*` },
+        {
+            Sid: "MaintainTheRawCatalog",
+            Effect: "Allow",
+            Action: [
+                "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable",
+                "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition", "glue:CreatePartition",
+                "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:BatchUpdatePartition",
+            ],
+            Resource: [glueArn("catalog"), o.databaseArn, pulumi.interpolate`${glueArn("table")}/${o.databaseName}/*`],
+        },
+        {
+            Sid: "ConsumeS3Events",
+            Effect: "Allow",
+            Action: [
+                "sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ListDeadLetterSourceQueues",
+                "sqs:ReceiveMessage", "sqs:GetQueueAttributes", "sqs:ListQueueTags", "sqs:SetQueueAttributes",
+                "sqs:PurgeQueue",
+            ],
+            Resource: o.eventQueueArns,
+        },
+        useKey(o.keyArn),
+        glueLogsStatement(logsArn),
+    ];
+}
