@@ -10,6 +10,7 @@ import { CRAWLER, plainHandlers, RAW_PREFIX, Report, runDirect, runQueued, Scena
 import { Clock, EventSourceMapping, SimQueue } from "./simulation/engine";
 import { SimGlue } from "./simulation/glue";
 import { SCENARIOS, table, uploads } from "./simulation/scenarios";
+import { FLAT_FOLDER_DESIGN, LAKE_SIZES, lakeGrowthRuns, lakeGrowthTable, LEDGER_DESIGN, LISTING_DESIGN, RunWork, work } from "./simulation/lakeGrowth";
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -149,5 +150,32 @@ describe("simulation model", () => {
         glue.startJobRun({ JobName: "j" });
         expect(glue.files.map((f) => f.readAt)).to.deep.equal([100, undefined]);
         expect(glue.jobRuns).to.equal(2);
+    });
+});
+
+describe("lake growth: one run's work as the lake grows, for the same small upload", () => {
+    const runs = lakeGrowthRuns();
+    const of = (design: string) => LAKE_SIZES.map((n) => work(runs.find((r) => r.design === design && r.existing === n) as RunWork));
+    before(() => console.log(`\n${lakeGrowthTable(runs)}\n`));
+
+    it("with the uploads ledger and the S3 event crawl, a run into a 10⁶-object lake costs within 1.1× of one into a 10² lake", () => {
+        const [small, , large] = of(LEDGER_DESIGN);
+        expect(large / small).to.be.at.most(1.1);
+    });
+
+    it("listing the lake and re-crawling it grows with the lake: over 1,000× from 10² to 10⁶ objects", () => {
+        const [small, , large] = of(LISTING_DESIGN);
+        expect(large / small).to.be.above(1000);
+    });
+
+    it("an upload into a flat dataset folder makes the crawl list that folder: the job's share stays flat", () => {
+        const flat = of(FLAT_FOLDER_DESIGN);
+        expect(flat[2]).to.be.above(flat[0] * 10);
+        expect(runs.filter((r) => r.design === FLAT_FOLDER_DESIGN).map((r) => r.ledgerEntries)).to.deep.equal([40, 40, 40]);
+    });
+
+    it("the README quotes the table as the model prints it", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+        expect(readme).to.contain(lakeGrowthTable(runs));
     });
 });

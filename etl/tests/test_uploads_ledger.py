@@ -170,3 +170,37 @@ def test_a_throttled_ledger_fails_the_run_before_anything_is_written(bucket):
     assert not (bucket.root / "parquet_data").exists()
     assert bucket.run("jr_2")["sales"]["status"] == "written"
     assert len(bucket.item("csv_data/sales/a.csv")["outputs"]) == 1 and ids(bucket) == [1]
+
+
+def requests_of_a_run_into_a_lake_of(bucket, existing: int, run_id: str) -> list[str]:
+    """The AWS requests one run makes for one new upload, after `existing` objects were uploaded and converted."""
+    for n in range(existing):
+        key = "csv_data/sales/2026-10-%02d/old-%05d.csv" % (1 + n % 28, n)
+        bucket.s3.put_object(Bucket="lake", Key=key, Body=b"Order ID,Region\n1,eu\n")
+        bucket.dynamodb.put_item(
+            TableName="uploads",
+            Item={"key": {"S": key}, "dataset": {"S": "sales"}, "status": {"S": "converted"}, "sequencer": {"S": "0"}},
+        )
+    bucket.put("csv_data/sales/2026-11-21/new-%s.csv" % run_id, "Order ID,Region\n%d,eu\n" % existing)
+    calls = []
+    for client in (bucket.s3, bucket.dynamodb, bucket.glue):
+        client.meta.events.register("before-call.*.*", lambda model, **_: calls.append(model.name))
+    bucket.run(run_id)
+    for client in (bucket.s3, bucket.dynamodb, bucket.glue):
+        client.meta.events.unregister("before-call.*.*")
+    return sorted(calls)
+
+
+def test_a_runs_requests_do_not_grow_with_the_lake(spark, tmp_path, monkeypatch):
+    """The real job on moto: one upload into a lake of 10 objects and into one of 1,000 makes the same requests."""
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    made = {}
+    for existing in (10, 1000):
+        with mock_aws():
+            made[existing] = requests_of_a_run_into_a_lake_of(
+                LedgerBucket(spark, tmp_path / str(existing), ARGS), existing, "jr_%d" % existing
+            )
+    assert made[10] == made[1000]
+    assert "ListObjectsV2" not in made[1000] and "Scan" not in made[1000]

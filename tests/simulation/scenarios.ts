@@ -67,8 +67,12 @@ const COLUMNS: [string, (r: Report) => string | number][] = [
 
 /** A Markdown table of the reports. */
 export function table(reports: Report[]): string {
-    const rows = [COLUMNS.map(([title]) => title), ...reports.map((r) => COLUMNS.map(([, value]) => String(value(r))))];
-    const widths = COLUMNS.map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+    return markdownTable([COLUMNS.map(([title]) => title), ...reports.map((r) => COLUMNS.map(([, value]) => String(value(r))))]);
+}
+
+/** A Markdown table, columns padded to their widest cell; the first row is the header. */
+export function markdownTable(rows: string[][]): string {
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
     const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(" | ")} |`;
     return [line(rows[0]), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.slice(1).map(line)].join("\n");
 }
