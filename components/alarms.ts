@@ -5,7 +5,28 @@ export interface AlarmTargets {
     deadLetterQueues: Record<string, aws.sqs.Queue>;
     functions: Record<string, aws.lambda.Function>;
     topicArn: pulumi.Input<string>;
+    ledger: {
+        table: aws.dynamodb.Table;
+        /** The `todo` index, whose write throttling holds back writes to the table. */
+        todoIndex: string;
+        jobName: pulumi.Input<string>;
+        /** An upload still pending this long after it was written means the pipeline is not keeping up. */
+        pendingAgeAlarmSeconds: number;
+    };
 }
+
+/** What every alarm of the pipeline shares. */
+interface AlarmCommon {
+    comparisonOperator: string;
+    threshold: number;
+    evaluationPeriods: number;
+    period?: number;
+    treatMissingData: string;
+    alarmActions: pulumi.Input<string>[];
+}
+
+/** Where the job publishes how many uploads still wait after a run and the oldest one's age (etl/glue_job.py). */
+export const PIPELINE_METRICS_NAMESPACE = "CsvToParquet";
 
 /** What EventBridge matches for an alarm of this list going from ALARM back to OK (and nothing else). */
 export function alarmRecoveredPattern(alarmArns: pulumi.Input<string>[]): pulumi.Input<object> {
@@ -26,7 +47,7 @@ export function alarmRecoveredPattern(alarmArns: pulumi.Input<string>[]): pulumi
  * to the OK state from any other state", PutMetricAlarm), which every new alarm goes through after a deploy.
  */
 export function createAlarms(name: string, targets: AlarmTargets, parent: pulumi.Resource): aws.cloudwatch.MetricAlarm[] {
-    const common = {
+    const common: AlarmCommon = {
         comparisonOperator: "GreaterThanThreshold",
         threshold: 0,
         evaluationPeriods: 1,
@@ -57,5 +78,38 @@ export function createAlarms(name: string, targets: AlarmTargets, parent: pulumi
             }, { parent }));
         }
     }
+    alarms.push(...ledgerAlarms(name, targets, common, parent));
     return alarms;
+}
+
+/**
+ * The uploads ledger: any throttled read or write (the table's, or its `todo` index's writes, which hold back the
+ * table's), and an upload the job reported still pending longer than a few job timeouts after it was written.
+ */
+function ledgerAlarms(name: string, t: AlarmTargets, common: AlarmCommon, parent: pulumi.Resource): aws.cloudwatch.MetricAlarm[] {
+    const { table, todoIndex, jobName, pendingAgeAlarmSeconds } = t.ledger;
+    const dynamo = (id: string, metricName: string, index?: string): aws.types.input.cloudwatch.MetricAlarmMetricQuery => {
+        const dimensions: Record<string, pulumi.Input<string>> = { TableName: table.name };
+        if (index !== undefined) dimensions.GlobalSecondaryIndexName = index;
+        return { id, metric: { namespace: "AWS/DynamoDB", metricName, stat: "Sum", period: 300, dimensions } };
+    };
+    // With metric queries the period is each query's own; the alarm may not name one (PutMetricAlarm, "Metrics").
+    const throttled = new aws.cloudwatch.MetricAlarm(`${name}-ledger-throttled`, {
+        ...common, period: undefined,
+        alarmDescription: pulumi.interpolate`Requests to the uploads ledger ${table.name} of pipeline ${name} were throttled: uploads are sent back and retried; see the dashboard`,
+        metricQueries: [
+            dynamo("reads", "ReadThrottleEvents"), dynamo("writes", "WriteThrottleEvents"), dynamo("todo", "WriteThrottleEvents", todoIndex),
+            { id: "throttled", expression: "reads + writes + todo", label: "throttled requests", returnData: true },
+        ],
+    }, { parent });
+    const waiting = new aws.cloudwatch.MetricAlarm(`${name}-uploads-waiting`, {
+        ...common,
+        alarmDescription: pulumi.interpolate`An upload of pipeline ${name} has waited over ${pendingAgeAlarmSeconds / 60} minutes for the job: see the README, "Find what happened to a file"`,
+        namespace: PIPELINE_METRICS_NAMESPACE,
+        metricName: "OldestPendingUploadAgeSeconds",
+        dimensions: { JobName: jobName },
+        statistic: "Maximum",
+        threshold: pendingAgeAlarmSeconds,
+    }, { parent });
+    return [throttled, waiting];
 }

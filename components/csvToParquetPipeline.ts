@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ENV, startCrawlerFactory, startJobFactory } from "../functions/callbacks";
+import { LEDGER } from "../functions/uploadsLedger";
 import { alarmRecoveredPattern, createAlarms } from "./alarms";
 import { createAthenaWorkgroup } from "./athena";
 import { createDashboard } from "./dashboard";
@@ -25,6 +26,8 @@ const FUNCTION_TIMEOUT_SECONDS = 30;
  */
 const CRAWLER_EVENT_VISIBILITY_SECONDS = 30;
 const CRAWLER_EVENT_MAX_RECEIVES = 10;
+/** An upload still waiting this many job timeouts after it was written raises the uploads-waiting alarm. */
+const PENDING_ALARM_JOB_TIMEOUTS = 3;
 
 
 /**
@@ -231,6 +234,10 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
             },
             functions: { "start-crawler": starter.function, "start-job": jobStarter.function },
             topicArn: this.topicArn,
+            ledger: {
+                table: this.uploadsTable, todoIndex: LEDGER.todoIndex, jobName: this.jobName,
+                pendingAgeAlarmSeconds: PENDING_ALARM_JOB_TIMEOUTS * jobTimeoutMinutes * 60,
+            },
         }, this);
 
         // Emails: EventBridge does not escape what it extracts into a template ("Transforming target input"), so a
@@ -268,7 +275,7 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
                 "uploads DLQ": starter.deadLetterQueue, "crawls completed DLQ": jobStarter.deadLetterQueue, "crawler events DLQ": crawlerEvents.deadLetterQueue,
             },
             functions: { "start-crawler": starter.function, "start-job": jobStarter.function },
-            jobName: this.jobName,
+            jobName: this.jobName, table: this.uploadsTable,
         }, this);
 
         this.registerOutputs({

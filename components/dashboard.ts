@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
+import { PIPELINE_METRICS_NAMESPACE } from "./alarms";
 import { arnParts } from "./policies";
 
 export interface DashboardTargets {
@@ -9,6 +10,8 @@ export interface DashboardTargets {
     deadLetterQueues: Record<string, aws.sqs.Queue>;
     functions: Record<string, aws.lambda.Function>;
     jobName: pulumi.Input<string>;
+    /** The uploads ledger. */
+    table: aws.dynamodb.Table;
 }
 
 const cw = awsx.classic.cloudwatch;
@@ -36,6 +39,12 @@ export function createDashboard(name: string, t: DashboardTargets, parent: pulum
         namespace: "Glue", name: metricName, statistic: "Sum", label,
         dimensions: { JobName: t.jobName, JobRunId: "ALL", Type: "count" },
     });
+    const pipelineMetric = (metricName: string, label: string) => new cw.Metric({
+        namespace: PIPELINE_METRICS_NAMESPACE, name: metricName, statistic: "Maximum", label, dimensions: { JobName: t.jobName },
+    });
+    const ledgerMetric = (metricName: string, label: string) => new cw.Metric({
+        namespace: "AWS/DynamoDB", name: metricName, statistic: "Sum", label, dimensions: { TableName: t.table.name },
+    });
     const region = Object.values(t.queues)[0].arn.apply((arn) => arnParts(arn).region as aws.Region);
     return new cw.Dashboard(`${name}-dashboard`, {
         // awsx names a dashboard after the resource unless told (dashboardName: args.name ?? name), and PutDashboard
@@ -51,6 +60,13 @@ export function createDashboard(name: string, t: DashboardTargets, parent: pulum
             new cw.LineGraphMetricWidget({ title: "Function duration (max, ms)", width: 12, metrics: perFunction(awsx.classic.lambda.metrics.duration, "Maximum") }),
             new cw.LineGraphMetricWidget({ title: "Glue job tasks completed / failed", width: 24, metrics: [
                 glueTasks("glue.driver.aggregate.numCompletedTasks", "completed"), glueTasks("glue.driver.aggregate.numFailedTasks", "failed"),
+            ] }),
+            new cw.LineGraphMetricWidget({ title: "Uploads still pending after each job run (count; oldest, seconds)", width: 12, metrics: [
+                pipelineMetric("PendingUploads", "pending uploads"), pipelineMetric("OldestPendingUploadAgeSeconds", "oldest pending, s"),
+            ] }),
+            new cw.LineGraphMetricWidget({ title: "Uploads ledger: consumed capacity and throttled requests", width: 12, metrics: [
+                ledgerMetric("ConsumedWriteCapacityUnits", "writes"), ledgerMetric("ConsumedReadCapacityUnits", "reads"),
+                ledgerMetric("WriteThrottleEvents", "throttled writes"), ledgerMetric("ReadThrottleEvents", "throttled reads"),
             ] }),
         ],
     }, { parent });

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { PIPELINE_METRICS_NAMESPACE } from "./alarms";
 import { arnParts, PolicyStatement } from "./policies";
 import { PipelinePrefixes } from "./prefixes";
 import { convertUploadsStatements } from "./uploadsTable";
@@ -123,7 +124,7 @@ export function jobRoleStatements(o: JobRoleScope): PolicyStatement[] {
             Effect: "Allow",
             Action: "cloudwatch:PutMetricData",
             Resource: "*",
-            Condition: { StringEquals: { "cloudwatch:namespace": ["Glue", "Glue Data Quality"] } },
+            Condition: { StringEquals: { "cloudwatch:namespace": ["Glue", "Glue Data Quality", PIPELINE_METRICS_NAMESPACE] } },
         },
     ];
 }

@@ -57,7 +57,7 @@ def settings_of(args: dict):
 
 
 def run_job(
-    spark, s3, glue, dynamodb, args: dict, run_id: str, quality=None, uri_of=None, sink=None, log=print
+    spark, s3, glue, dynamodb, args: dict, run_id: str, quality=None, uri_of=None, sink=None, log=print, cloudwatch=None
 ) -> list[dict]:
     """Converts the uploads the ledger holds for the job; returns one report per dataset that had any."""
     from lake.aws import GlueCatalog, S3Source
@@ -100,7 +100,30 @@ def run_job(
         log("%s: %s" % (dataset, json.dumps(report)))
         reports.append(report)
     sink.discard_staging(layout.staging + run_id)
+    if cloudwatch is not None:
+        report_waiting(ledger, cloudwatch, args["JOB_NAME"])
     return reports
+
+
+METRICS_NAMESPACE = "CsvToParquet"
+
+
+def report_waiting(ledger, cloudwatch, job_name: str) -> None:
+    """Publishes how many uploads still wait after the run and how long the oldest has waited (an alarm watches it)."""
+    count, oldest = ledger.still_waiting()
+    dimensions = [{"Name": "JobName", "Value": job_name}]
+    cloudwatch.put_metric_data(
+        Namespace=METRICS_NAMESPACE,
+        MetricData=[
+            {"MetricName": "PendingUploads", "Dimensions": dimensions, "Value": count, "Unit": "Count"},
+            {
+                "MetricName": "OldestPendingUploadAgeSeconds",
+                "Dimensions": dimensions,
+                "Value": oldest,
+                "Unit": "Seconds",
+            },
+        ],
+    )
 
 
 def failed_report(dataset: str, status: str, error: str) -> dict:
@@ -151,7 +174,7 @@ def main(argv: list[str]) -> None:
     s3, glue, dynamodb = boto3.client("s3"), boto3.client("glue"), boto3.client("dynamodb")
     ruleset = glue.get_data_quality_ruleset(Name=args["ruleset_name"])["Ruleset"]
     quality = GlueQuality(glue_context, ruleset, EvaluateDataQuality, DynamicFrame)
-    reports = run_job(spark, s3, glue, dynamodb, args, run_id, quality)
+    reports = run_job(spark, s3, glue, dynamodb, args, run_id, quality, cloudwatch=boto3.client("cloudwatch"))
     finish(reports, boto3.client("sns"), args, run_id)
 
 

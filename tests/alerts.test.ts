@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
 import { ACCOUNT, build, Inputs, REGION, Resources } from "./harness";
 import { CsvToParquetPipeline } from "../components";
 import { fixture, Json, matchesPattern } from "./events";
@@ -120,7 +122,31 @@ describe("alerts", () => {
                 });
             }
         }
-        expect(r.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")).to.have.length(7); // and three dead-letter queues
+        expect(r.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")).to.have.length(9); // three dead-letter queues, two for the ledger
+    });
+
+    it("alarms to the topic on any throttled read or write of the uploads ledger, its to-do index's writes included", () => {
+        const table = r.one("aws:dynamodb/table:Table", "ops-uploads").state.name;
+        const alarm = r.one("aws:cloudwatch/metricAlarm:MetricAlarm", "ops-ledger-throttled").inputs;
+        expect(alarm).to.deep.include({ comparisonOperator: "GreaterThanThreshold", threshold: 0, alarmActions: [TOPIC], treatMissingData: "notBreaching" });
+        expect(alarm.period).to.equal(undefined);
+        const queries = alarm.metricQueries.filter((q: Inputs) => q.metric).map((q: Inputs) => [q.metric.metricName, q.metric.dimensions]);
+        expect(queries).to.deep.equal([
+            ["ReadThrottleEvents", { TableName: table }], ["WriteThrottleEvents", { TableName: table }],
+            ["WriteThrottleEvents", { TableName: table, GlobalSecondaryIndexName: "todo" }],
+        ]);
+        expect(alarm.metricQueries.find((q: Inputs) => q.returnData)).to.deep.include({ expression: "reads + writes + todo" });
+    });
+
+    it("alarms when the job reports an upload pending for over three job timeouts", () => {
+        const alarm = r.one("aws:cloudwatch/metricAlarm:MetricAlarm", "ops-uploads-waiting").inputs;
+        const job = r.one("aws:glue/job:Job", "ops-job").inputs;
+        expect(alarm).to.deep.include({
+            namespace: "CsvToParquet", metricName: "OldestPendingUploadAgeSeconds", statistic: "Maximum", dimensions: { JobName: job.name },
+            threshold: 3 * job.timeout * 60, comparisonOperator: "GreaterThanThreshold", alarmActions: [TOPIC],
+        });
+        const script = fs.readFileSync(path.join(__dirname, "..", "etl", "glue_job.py"), "utf8");
+        expect(script).to.contain('METRICS_NAMESPACE = "CsvToParquet"').and.contain('"OldestPendingUploadAgeSeconds"');
     });
 });
 
@@ -150,6 +176,11 @@ describe("dashboard", () => {
         }
         expect(flat("Function duration").join("\n")).to.contain("Duration");
         expect(flat("Glue job").join("\n")).to.contain("glue.driver.aggregate.numFailedTasks").and.contain("dash-job");
+        expect(flat("Uploads still pending").join("\n")).to.contain("CsvToParquet OldestPendingUploadAgeSeconds JobName dash-job")
+            .and.contain("CsvToParquet PendingUploads JobName dash-job");
+        const table = r.one("aws:dynamodb/table:Table", "dash-uploads").state.name;
+        expect(flat("Uploads ledger").join("\n")).to.contain(`AWS/DynamoDB WriteThrottleEvents TableName ${table}`)
+            .and.contain(`AWS/DynamoDB ReadThrottleEvents TableName ${table}`);
         expect(body.widgets.every((w: Inputs) => w.properties.region === REGION)).to.equal(true);
     });
 });

@@ -253,7 +253,7 @@ describe("CsvToParquetPipeline", () => {
                     }
                     if (list(s.Resource).includes("*")) {
                         expect(s.Action, name).to.equal("cloudwatch:PutMetricData");
-                        expect(s.Condition).to.deep.equal({ StringEquals: { "cloudwatch:namespace": ["Glue", "Glue Data Quality"] } });
+                        expect(s.Condition).to.deep.equal({ StringEquals: { "cloudwatch:namespace": ["Glue", "Glue Data Quality", "CsvToParquet"] } });
                     }
                 }
             }

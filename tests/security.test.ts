@@ -175,6 +175,7 @@ for (const stack of ["dev", "prod"]) {
                     ["Glue: encrypt reports with the topic key", role("glue", "kms:GenerateDataKey", () => p.topicKeyArn, topicKey)],
                     ["Glue: put its log group under the key", role("glue", "logs:AssociateKmsKey", () => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws-glue/jobs-x/output`)],
                     ["Glue: publish Glue metrics", role("glue", "cloudwatch:PutMetricData", () => "*", undefined, { "cloudwatch:namespace": "Glue" })],
+                    ["Glue: publish how many uploads still wait", role("glue", "cloudwatch:PutMetricData", () => "*", undefined, { "cloudwatch:namespace": "CsvToParquet" })],
                     ["S3: this bucket publishes to the uploads topic", outsider("s3.amazonaws.com", "sns:Publish", () => p.uploadsTopicArn, uploadsTopic,
                         () => ({ "aws:SourceArn": p.bucketArn, "aws:SourceAccount": ACCOUNT }))],
                     ["SNS: the uploads topic delivers to the upload queue", outsider("sns.amazonaws.com", "sqs:SendMessage", () => p.uploadQueueArn, uploads,

@@ -12,6 +12,7 @@ gets the outputs just written, which the next run replaces. Nothing is listed an
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 
 from .ports import Converted, Upload
 
@@ -31,6 +32,11 @@ def run_has_ended(glue, job_name: str) -> Callable[[str], bool]:
         return state not in LIVE_RUN_STATES
 
     return ended
+
+
+def _epoch(iso: str) -> float:
+    """'2026-11-21T10:00:00.000Z' (as the function records event times) -> seconds since the epoch."""
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
 
 
 def _s(value) -> dict:
@@ -67,6 +73,14 @@ class UploadsTable:
             start = page.get("LastEvaluatedKey")
             if not start:
                 return items
+
+    def still_waiting(self) -> tuple[int, float]:
+        """How many uploads wait as pending (not rejected) after this run, and the age in seconds of the oldest
+        (0 when none): what the job reports so that an upload left waiting raises an alarm."""
+        now = self.now()
+        pending = [i for i in self.waiting() if i.get("status", {}).get("S") == "pending"]
+        times = [_epoch(i["eventTime"]["S"]) for i in pending if "eventTime" in i]
+        return len(pending), (max(0.0, now - min(times)) if times else 0.0)
 
     def claim(self, uri_of: Callable[[str], str]) -> dict[str, list[Upload]]:
         """Claims every waiting upload no live run holds; returns them by dataset, sorted by key."""

@@ -8,6 +8,7 @@ tests/fixtures/uploads-table.json, which the Node tests check against the compon
 """
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import boto3
@@ -64,6 +65,7 @@ class LedgerBucket:
     def __init__(self, spark, root: Path, args: dict):
         self.spark, self.root, self.args = spark, root, args
         self.s3, self.glue, self.dynamodb = boto3.client("s3"), boto3.client("glue"), boto3.client("dynamodb")
+        self.cloudwatch = boto3.client("cloudwatch")
         self.s3.create_bucket(Bucket="lake", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
         self.glue.create_database(DatabaseInput={"Name": "curated"})
         create_uploads_table(self.dynamodb, args["uploads_table"])
@@ -98,8 +100,20 @@ class LedgerBucket:
             uri_of=lambda key: str(self.root / key),
             sink=self.sink,
             log=lambda _: None,
+            cloudwatch=self.cloudwatch,
         )
         return {r["dataset"]: r for r in reports}
+
+    def metric(self, name: str) -> float:
+        """The last value the job published of one of its metrics."""
+        found = self.cloudwatch.list_metrics(Namespace="CsvToParquet", MetricName=name)["Metrics"]
+        assert found, "the job published no %s" % name
+        answer = self.cloudwatch.get_metric_data(
+            MetricDataQueries=[{"Id": "m", "MetricStat": {"Metric": found[0], "Period": 60, "Stat": "Maximum"}}],
+            StartTime=datetime.now(UTC) - timedelta(hours=1),
+            EndTime=datetime.now(UTC) + timedelta(hours=1),
+        )
+        return answer["MetricDataResults"][0]["Values"][0]
 
     def rows(self, dataset: str, order_by: str = "order_id") -> list[dict]:
         found = pads.dataset(str(self.root / "parquet_data" / dataset), format="parquet", partitioning="hive")

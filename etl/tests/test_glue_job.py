@@ -227,7 +227,7 @@ def test_main_starts_with_glues_arguments_and_hands_the_run_its_rules(bucket, sp
     monkeypatch.setattr(boto3, "client", lambda name, *a, **k: glue if name == "glue" else real_client(name, *a, **k))
     handed = {}
 
-    def run_job(spark_, s3, glue_, dynamodb, args, run_id, quality):
+    def run_job(spark_, s3, glue_, dynamodb, args, run_id, quality, cloudwatch):
         handed.update(args=args, run_id=run_id, quality=quality)
         return [
             {

@@ -49,6 +49,7 @@ def test_a_duplicate_notification_converts_the_upload_once(bucket):
     assert bucket.notify(event) is False, "redelivered after the conversion: nothing waits again"
     assert bucket.run("jr_2") == {}
     assert ids(bucket) == [1, 2] and bucket.item("csv_data/sales/a.csv")["status"] == "converted"
+    assert bucket.metric("PendingUploads") == 0 and bucket.metric("OldestPendingUploadAgeSeconds") == 0
 
 
 def test_versions_notified_out_of_order_leave_the_latest_versions_rows(bucket):
@@ -74,6 +75,7 @@ def test_a_new_version_during_a_run_stays_pending_and_the_next_run_replaces_the_
     item = bucket.item("csv_data/sales/a.csv")
     assert item["status"] == "pending" and item["todo"] == "todo" and "claimRun" not in item
     assert item["outputs"], "the first run's outputs are recorded for the next run to replace"
+    assert bucket.metric("PendingUploads") == 1 and bucket.metric("OldestPendingUploadAgeSeconds") > 0
     bucket.run("jr_2")
     assert ids(bucket) == [7]
     assert bucket.item("csv_data/sales/a.csv")["status"] == "converted"
