@@ -232,7 +232,7 @@ class DatasetConversion:
         if tally.reasons or error:
             self.report["quarantine"] = target
         if error:
-            self._reject(tally, uploads, error)
+            self._reject(tally, uploads, error, target)
             return
 
         if rows_read and updated != contract:
@@ -248,7 +248,9 @@ class DatasetConversion:
         for u in uploads:
             kept, put_aside = tally.per_key[u.key]
             status = "converted" if kept or not put_aside else "quarantined"
-            records[u.key] = Converted(u.version, status, self.run_id, [], kept, put_aside)
+            records[u.key] = Converted(
+                u.version, status, self.run_id, [], kept, put_aside, quarantine=target if put_aside else None
+            )
         publish_uploads(
             self.sink,
             self.ledger,
@@ -266,7 +268,7 @@ class DatasetConversion:
     def _register_partitions(self, outputs: list[str]) -> None:
         self.report["partitions_added"] = self.catalog.add_partitions(self.dataset, outputs)
 
-    def _reject(self, tally: Tally, uploads: list[Upload], error: str) -> None:
+    def _reject(self, tally: Tally, uploads: list[Upload], error: str, quarantine: str) -> None:
         """Nothing of the dataset is written: every row is in quarantine, the uploads are marked rejected (and
         converted again next run). An earlier version's rows stay; what a crashed run moved into place goes."""
         for key, (kept, _) in tally.per_key.items():
@@ -285,6 +287,7 @@ class DatasetConversion:
                     self.run_id,
                     earlier[u.key].outputs if u.key in earlier else [],
                     error=error,
+                    quarantine=quarantine,
                 )
                 for u in uploads
             },

@@ -52,6 +52,7 @@ class Converted:
     rows_written: int = 0
     rows_quarantined: int = 0
     error: str | None = None  # why it was rejected
+    quarantine: str | None = None  # where its put-aside rows are, relative to the output root
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from datetime import datetime
 from .ports import Converted, Upload
 
 TODO_INDEX = TODO = TODO_VALUE = "todo"
-DONE_STATUSES = ("converted", "quarantined", "empty")
 LIVE_RUN_STATES = ("STARTING", "RUNNING", "STOPPING", "WAITING")
 
 
@@ -161,9 +160,12 @@ class UploadsTable:
             if record.error:
                 sets += ", #error = :error"
                 values[":error"] = _s(record.error)
+            if record.quarantine:
+                sets += ", quarantine = :quarantine"
+                values[":quarantine"] = _s(record.quarantine)
             # A rejected upload stays in the to-do index: it is tried again each run until it passes.
             removed = "#planned, #claimRun, claimedAt" + ("" if record.status == "rejected" else ", #todo")
-            removed += "" if record.error else ", #error"
+            removed += ("" if record.error else ", #error") + ("" if record.quarantine else ", quarantine")
             claimed = self.claimed[key]["sequencer"]
             condition = "#sequencer = :claimed AND #claimRun = :me"
             try:

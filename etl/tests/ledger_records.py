@@ -52,6 +52,24 @@ def record(dynamodb, table: str, key: str, sequencer: str, size: int, etag: str,
         return False
 
 
+def mark_for_reprocessing(dynamodb, table: str, key: str) -> None:
+    """What `npm run reprocess` does to an upload's item (ops/uploads.ts, markForReprocessing)."""
+    dynamodb.update_item(
+        TableName=table,
+        Key={"key": {"S": key}},
+        UpdateExpression="SET #todo = :todo, #status = :pending REMOVE #error",
+        ConditionExpression="attribute_exists(#key) AND attribute_not_exists(#claimRun)",
+        ExpressionAttributeNames={
+            "#todo": "todo",
+            "#status": "status",
+            "#error": "error",
+            "#key": "key",
+            "#claimRun": "claimRun",
+        },
+        ExpressionAttributeValues={":todo": {"S": "todo"}, ":pending": {"S": "pending"}},
+    )
+
+
 def create_uploads_table(dynamodb, table: str) -> None:
     """The table as components/uploadsTable.ts declares it: tests/fixtures/uploads-table.json is the CreateTable
     request the Node tests derive from the component and compare with that file."""

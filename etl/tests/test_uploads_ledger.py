@@ -6,7 +6,7 @@ import pytest
 from conftest import crash_at_publish
 from lake.hadoopfs import HadoopSink
 from lake.uploads import UploadsTable
-from ledger_records import RECORDED_ITEM, LedgerBucket, padded, record
+from ledger_records import RECORDED_ITEM, LedgerBucket, mark_for_reprocessing, padded, record
 from moto import mock_aws
 from test_glue_job import ARGS
 
@@ -145,6 +145,28 @@ def test_a_rejected_dataset_is_tried_again_and_its_uploads_say_why(bucket):
     assert item["status"] == "rejected" and "maxQuarantinedPercent" in item["error"] and item["todo"] == "todo"
     assert bucket.run("jr_2")["sales"]["status"] == "written", "tried again with the next run"
     assert ids(bucket) == [1, 2]
+
+
+def test_reprocessing_replaces_each_uploads_rows_and_never_adds_them_twice(bucket):
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region,Amount\n1,eu,10\n2,eu,x\n")
+    bucket.put("csv_data/sales/b.csv", "Order ID,Region,Amount\n3,us,7\n")
+    args = {**ARGS, "key_columns": "[]"}
+    bucket.run("jr_1", args=args)
+    before = {k: bucket.item(k)["outputs"] for k in ("csv_data/sales/a.csv", "csv_data/sales/b.csv")}
+    for key in before:
+        mark_for_reprocessing(bucket.dynamodb, "uploads", key)
+    report = bucket.run("jr_2", args=args)["sales"]
+    assert sorted(report["files"]) == sorted(before)
+    assert ids(bucket) == [1, 2, 3], "each row once"
+    assert {k: bucket.item(k)["outputs"] for k in before} == before, "the same names, replaced in place"
+    assert {bucket.item(k)["runId"] for k in before} == {"jr_2"}
+
+
+def test_quarantined_rows_are_located_on_their_uploads_item(bucket):
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n,us\n")
+    bucket.run("jr_1")
+    item = bucket.item("csv_data/sales/a.csv")
+    assert item["rowsQuarantined"] == 1 and item["quarantine"] == "quarantine/sales/jr_1/"
 
 
 def test_a_new_dataset_whose_table_another_dataset_owns_is_rejected(bucket):
