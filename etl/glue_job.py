@@ -89,7 +89,7 @@ def run_job(
                 raise UnreadableUpload(
                     clashes.get(dataset) or "dataset folders %s and %s make the same table" % (owner, dataset)
                 )
-            headers = {u: header_of(source.open_text, u) for u in todo}
+            todo, headers = readable_headers(source, ledger, todo, header_of)
             conversion = DatasetConversion(spark, dataset, sink, ledger, catalog, settings, run_id, layout, quality)
             report = conversion.run(todo, headers)
         except UnreadableUpload as err:  # waits until the file or folder is fixed
@@ -106,6 +106,26 @@ def run_job(
 
 
 METRICS_NAMESPACE = "CsvToParquet"
+
+
+def readable_headers(source, ledger, todo: list, header_of) -> tuple[list, dict]:
+    """The uploads still in S3 and their headers; an upload whose object was deleted after it was recorded is marked
+    so in the ledger and left out (S3 answers its GET with NoSuchKey, or 403 to a role that may list only prefixes)."""
+    from botocore.exceptions import ClientError
+
+    kept, headers = [], {}
+    for upload in todo:
+        try:
+            headers[upload] = header_of(source.open_text, upload)
+        except ClientError as err:
+            if err.response.get("Error", {}).get("Code") not in ("NoSuchKey", "AccessDenied", "404", "403"):
+                raise
+            if not source.gone(upload):
+                raise
+            ledger.forget(upload.key, "the object was deleted from S3 before the job read it")
+            continue
+        kept.append(upload)
+    return kept, headers
 
 
 def report_waiting(ledger, cloudwatch, job_name: str) -> None:

@@ -22,7 +22,7 @@ export async function getUpload(dynamodb: Pick<DynamoDBClient, "send">, table: s
 
 /**
  * What happened to an upload, in words: pending (and since when, and which run holds it), converted with its
- * Parquet objects and row counts, quarantined with where, rejected with why.
+ * Parquet objects and row counts, quarantined with where, rejected with why, deleted before the job read it.
  */
 export function describeUpload(key: string, item: Item | undefined, bucket?: string): string {
     if (item === undefined) {
@@ -38,7 +38,9 @@ export function describeUpload(key: string, item: Item | undefined, bucket?: str
     } else {
         lines.push(`  by job run ${text(item, "runId")}: ${count(item, "rowsWritten")} rows written, ${count(item, "rowsQuarantined")} quarantined`);
     }
-    if (status === "rejected") lines.push(`  why: ${text(item, "error")}`, "  it is tried again with every job run until it passes");
+    const error = text(item, "error");
+    if (error) lines.push(`  why: ${error}`);
+    if (status === "rejected") lines.push("  it is tried again with every job run until it passes");
     const quarantine = text(item, "quarantine");
     if (quarantine) lines.push(`  quarantined rows: ${where(quarantine)}`);
     const outputs = (item.outputs?.L ?? []).map((o) => o.S as string);

@@ -30,6 +30,13 @@ class S3Source:
     def __init__(self, s3, bucket: str):
         self.s3, self.bucket = s3, bucket
 
+    def gone(self, upload: Upload) -> bool:
+        """Whether the object is no longer in S3 (deleted after its upload was recorded). Listed by its own key: S3
+        answers a GET of a missing key with 403, not 404, to a caller whose s3:ListBucket is limited to prefixes
+        (S3 API reference, GetObject, "Permissions"), as the job's is."""
+        found = self.s3.list_objects_v2(Bucket=self.bucket, Prefix=upload.key, MaxKeys=1).get("Contents", [])
+        return not (found and found[0]["Key"] == upload.key)
+
     def open_text(self, upload: Upload) -> IO[str]:
         if upload.size == 0:
             return io.StringIO("")

@@ -181,6 +181,21 @@ class UploadsTable:
                 )
             self.claimed.pop(key)
 
+    def forget(self, key: str, why: str) -> None:
+        """Marks a claimed upload whose object was deleted before the job read it: out of the to-do index, with why.
+        A newer version recorded meanwhile keeps the item pending for the next run. Rows an earlier version wrote
+        stay in the lake (deleting an upload does not delete its rows)."""
+        try:
+            self._update(
+                key,
+                "SET #status = :deleted, #error = :why, runId = :me REMOVE #todo, #claimRun, claimedAt",
+                "#sequencer = :claimed AND #claimRun = :me",
+                {":deleted": _s("deleted"), ":why": _s(why), ":claimed": self.claimed[key]["sequencer"]},
+            )
+        except self.db.exceptions.ConditionalCheckFailedException:
+            self._update(key, "REMOVE #claimRun, claimedAt", "#claimRun = :me", {})
+        self.claimed.pop(key)
+
     def reject(self, dataset: str, error: str) -> None:
         """Marks the dataset's claimed uploads rejected with why, before the core ran (a file or folder to fix):
         they stay in the to-do index, and whatever outputs or plans they had stay recorded for the run that

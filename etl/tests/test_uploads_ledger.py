@@ -169,6 +169,18 @@ def test_quarantined_rows_are_located_on_their_uploads_item(bucket):
     assert item["rowsQuarantined"] == 1 and item["quarantine"] == "quarantine/sales/jr_1/"
 
 
+def test_an_upload_deleted_before_the_run_is_marked_and_holds_nothing_back(bucket):
+    bucket.put("csv_data/sales/gone.csv", "Order ID,Region\n9,eu\n")
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n")
+    bucket.s3.delete_object(Bucket="lake", Key="csv_data/sales/gone.csv")
+    (bucket.root / "csv_data/sales/gone.csv").unlink()
+    report = bucket.run("jr_1")["sales"]
+    assert report["status"] == "written" and report["files"] == ["csv_data/sales/a.csv"] and ids(bucket) == [1]
+    item = bucket.item("csv_data/sales/gone.csv")
+    assert item["status"] == "deleted" and "deleted from S3" in item["error"] and "todo" not in item
+    assert bucket.run("jr_2") == {}, "nothing waits any more"
+
+
 def test_a_new_dataset_whose_table_another_dataset_owns_is_rejected(bucket):
     bucket.put("csv_data/sales-eu/a.csv", "Order ID\n1\n")
     bucket.run("jr_1")
