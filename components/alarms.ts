@@ -110,6 +110,9 @@ function ledgerAlarms(name: string, t: AlarmTargets, common: AlarmCommon, parent
         dimensions: { JobName: jobName },
         statistic: "Maximum",
         threshold: pendingAgeAlarmSeconds,
+        // Published once per run: between runs there is no data, which must neither raise the alarm nor clear it
+        // ("missing": the state stays as the last run left it, until a run reports no upload waiting that long).
+        treatMissingData: "missing",
     }, { parent });
     return [throttled, waiting];
 }

@@ -176,6 +176,8 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
             "--quarantine_prefix": o.prefixes.quarantinePrefix,
             "--uploads_table": o.uploadsTable.name,
             "--claim_timeout_minutes": String(o.jobTimeoutMinutes),
+            // Where versions before the uploads ledger kept what they converted; the first run imports it.
+            "--legacy_state_prefix": `${o.prefixes.gluePrefix}state/`,
             "--staging_prefix": `${o.prefixes.gluePrefix}temp/staging/`,
             "--curated_database_name": curatedDatabase.name,
             "--ruleset_name": ruleset.name,

@@ -18,6 +18,13 @@ function glueScope(anyGlueArn: pulumi.Input<string>) {
     };
 }
 
+/** What keeping a catalog database's tables and partitions takes (the crawler's raw one, the job's curated one). */
+const CATALOG_ACTIONS = [
+    "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable",
+    "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition", "glue:CreatePartition",
+    "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:BatchUpdatePartition",
+];
+
 /** Glue writes its own log groups' streams (and associates them with the security configuration's key). */
 function glueLogsStatement(logsArn: pulumi.Output<string>): PolicyStatement {
     return {
@@ -60,15 +67,22 @@ export function jobRoleStatements(o: JobRoleScope): PolicyStatement[] {
     const object = (key: string) => pulumi.interpolate`${bucketArn}/${key}`;
     const { glueArn, logsArn } = glueScope(o.curatedDatabaseArn);
     const written = [prefixes.outputPrefix, prefixes.quarantinePrefix, `${prefixes.gluePrefix}temp/`];
+    const legacyState = `${prefixes.gluePrefix}state/`;
     return [
         {
             Sid: "ListPipelinePrefixes",
             Effect: "Allow",
             Action: "s3:ListBucket",
             Resource: bucketArn,
-            Condition: { StringLike: { "s3:prefix": [prefixes.rawPrefix, ...written].flatMap((p) => [stem(p), `${p}*`]) } },
+            Condition: { StringLike: { "s3:prefix": [prefixes.rawPrefix, ...written, legacyState].flatMap((p) => [stem(p), `${p}*`]) } },
         },
         { Sid: "LocateBucket", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: bucketArn },
+        {
+            Sid: "ImportAndRemoveTheEarlierLedgerFiles",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:DeleteObject"],
+            Resource: object(`${legacyState}*`),
+        },
         {
             Sid: "ReadCsvAndScripts",
             Effect: "Allow",
@@ -84,11 +98,7 @@ export function jobRoleStatements(o: JobRoleScope): PolicyStatement[] {
         {
             Sid: "MaintainTheCuratedCatalog",
             Effect: "Allow",
-            Action: [
-                "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable",
-                "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition", "glue:CreatePartition",
-                "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:BatchUpdatePartition",
-            ],
+            Action: CATALOG_ACTIONS,
             Resource: [glueArn("catalog"), o.curatedDatabaseArn, pulumi.interpolate`${glueArn("table")}/${o.curatedDatabaseName}/*`],
         },
         ...convertUploadsStatements(o.uploadsTableArn),
@@ -162,11 +172,7 @@ export function crawlerRoleStatements(o: CrawlerRoleScope): PolicyStatement[] {
         {
             Sid: "MaintainTheRawCatalog",
             Effect: "Allow",
-            Action: [
-                "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable",
-                "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition", "glue:CreatePartition",
-                "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:BatchUpdatePartition",
-            ],
+            Action: CATALOG_ACTIONS,
             Resource: [glueArn("catalog"), o.databaseArn, pulumi.interpolate`${glueArn("table")}/${o.databaseName}/*`],
         },
         {

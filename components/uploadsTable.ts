@@ -70,7 +70,7 @@ export function convertUploadsStatements(tableArn: pulumi.Input<string>): Policy
         {
             Sid: "ClaimAndCompleteUploads",
             Effect: "Allow",
-            Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+            Action: "dynamodb:UpdateItem",
             Resource: tableArn,
         },
         {

@@ -23,6 +23,7 @@ ARGS = [
     "quarantine_prefix",
     "uploads_table",
     "claim_timeout_minutes",
+    "legacy_state_prefix",
     "staging_prefix",
     "curated_database_name",
     "ruleset_name",
@@ -64,6 +65,7 @@ def run_job(
     from lake.convert import DatasetConversion, Layout
     from lake.csvread import UnreadableUpload, header_of
     from lake.hadoopfs import HadoopSink
+    from lake.legacy import import_legacy_ledger
     from lake.names import table_clashes
     from lake.uploads import UploadsTable, run_has_ended
 
@@ -80,6 +82,9 @@ def run_job(
     sink = sink or HadoopSink(spark, "s3://%s/" % bucket)
     layout = Layout(args["output_prefix"], args["quarantine_prefix"], args["staging_prefix"])
     reports = []
+    import_legacy_ledger(
+        s3, dynamodb, bucket, args["legacy_state_prefix"], args["raw_prefix"], args["uploads_table"], log
+    )
     datasets = ledger.claim(uri_of or (lambda key: "s3://%s/%s" % (bucket, key)))
     clashes = table_clashes(list(datasets))
     for dataset, todo in datasets.items():
@@ -89,7 +94,7 @@ def run_job(
                 raise UnreadableUpload(
                     clashes.get(dataset) or "dataset folders %s and %s make the same table" % (owner, dataset)
                 )
-            todo, headers = readable_headers(source, ledger, todo, header_of)
+            todo, headers = readable_headers(source, ledger, sink, todo, header_of)
             conversion = DatasetConversion(spark, dataset, sink, ledger, catalog, settings, run_id, layout, quality)
             report = conversion.run(todo, headers)
         except UnreadableUpload as err:  # waits until the file or folder is fixed
@@ -108,9 +113,10 @@ def run_job(
 METRICS_NAMESPACE = "CsvToParquet"
 
 
-def readable_headers(source, ledger, todo: list, header_of) -> tuple[list, dict]:
-    """The uploads still in S3 and their headers; an upload whose object was deleted after it was recorded is marked
-    so in the ledger and left out (S3 answers its GET with NoSuchKey, or 403 to a role that may list only prefixes)."""
+def readable_headers(source, ledger, sink, todo: list, header_of) -> tuple[list, dict]:
+    """The uploads still in S3 and their headers. An upload whose object was deleted after it was recorded (S3
+    answers its GET with NoSuchKey, or 403 to a role that may list only prefixes) is left out and marked so in the
+    ledger, after deleting what a crashed run had planned for it beyond its recorded outputs."""
     from botocore.exceptions import ClientError
 
     kept, headers = [], {}
@@ -122,6 +128,10 @@ def readable_headers(source, ledger, todo: list, header_of) -> tuple[list, dict]
                 raise
             if not source.gone(upload):
                 raise
+            recorded = ledger.converted(upload.dataset).get(upload.key)
+            planned = ledger.planned(upload.dataset).get(upload.key, [])
+            for stale in sorted(set(planned) - set(recorded.outputs if recorded else [])):
+                sink.delete(stale)
             ledger.forget(upload.key, "the object was deleted from S3 before the job read it")
             continue
         kept.append(upload)

@@ -2,6 +2,7 @@
  * What an operator asks of the uploads ledger, with their own AWS credentials: what happened to an upload, and
  * "convert these again". The clients are passed in (moto's server in the tests).
  */
+import * as zlib from "zlib";
 import { AttributeValue, DynamoDBClient, GetItemCommand, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetJobRunsCommand, GlueClient } from "@aws-sdk/client-glue";
 import { LEDGER } from "../functions/uploadsLedger";
@@ -13,6 +14,12 @@ const LIVE_RUN_STATES = ["STARTING", "RUNNING", "STOPPING", "WAITING"];
 
 const text = (item: Item, name: string) => item[name]?.S;
 const count = (item: Item, name: string) => Number(item[name]?.N ?? 0);
+
+/** An item's list of object paths: strings, or gzipped JSON when long (etl/lake/uploads.py, `_paths`). */
+export function objectPaths(attribute: AttributeValue | undefined): string[] {
+    if (attribute?.B !== undefined) return JSON.parse(zlib.gunzipSync(attribute.B).toString("utf8")) as string[];
+    return (attribute?.L ?? []).map((o) => o.S as string);
+}
 
 /** The ledger's item of an object key, or undefined when the ledger never saw it. */
 export async function getUpload(dynamodb: Pick<DynamoDBClient, "send">, table: string, key: string): Promise<Item | undefined> {
@@ -43,7 +50,7 @@ export function describeUpload(key: string, item: Item | undefined, bucket?: str
     if (status === "rejected") lines.push("  it is tried again with every job run until it passes");
     const quarantine = text(item, "quarantine");
     if (quarantine) lines.push(`  quarantined rows: ${where(quarantine)}`);
-    const outputs = (item.outputs?.L ?? []).map((o) => o.S as string);
+    const outputs = objectPaths(item.outputs);
     if (outputs.length > 0) {
         lines.push(status === "pending" || status === "rejected" ? "  Parquet objects of an earlier version, replaced once it converts:" : "  Parquet objects:");
         lines.push(...outputs.map((o) => `    ${where(o)}`));

@@ -138,12 +138,12 @@ describe("alerts", () => {
         expect(alarm.metricQueries.find((q: Inputs) => q.returnData)).to.deep.include({ expression: "reads + writes + todo" });
     });
 
-    it("alarms when the job reports an upload pending for over three job timeouts", () => {
+    it("alarms when the job reports an upload pending for over three job timeouts, and stays so between runs", () => {
         const alarm = r.one("aws:cloudwatch/metricAlarm:MetricAlarm", "ops-uploads-waiting").inputs;
         const job = r.one("aws:glue/job:Job", "ops-job").inputs;
         expect(alarm).to.deep.include({
             namespace: "CsvToParquet", metricName: "OldestPendingUploadAgeSeconds", statistic: "Maximum", dimensions: { JobName: job.name },
-            threshold: 3 * job.timeout * 60, comparisonOperator: "GreaterThanThreshold", alarmActions: [TOPIC],
+            threshold: 3 * job.timeout * 60, comparisonOperator: "GreaterThanThreshold", alarmActions: [TOPIC], treatMissingData: "missing",
         });
         const script = fs.readFileSync(path.join(__dirname, "..", "etl", "glue_job.py"), "utf8");
         expect(script).to.contain('METRICS_NAMESPACE = "CsvToParquet"').and.contain('"OldestPendingUploadAgeSeconds"');

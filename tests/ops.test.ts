@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import * as zlib from "zlib";
 import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetJobRunsCommand, GlueClient, StartJobRunCommand } from "@aws-sdk/client-glue";
 import { build, Inputs } from "./harness";
@@ -58,6 +59,18 @@ describe("operator commands: npm run status and npm run reprocess", function () 
         expect(said).to.contain("csv_data/sales/a.csv: converted (dataset sales")
             .and.contain("by job run jr_1: 3 rows written, 0 quarantined")
             .and.contain("s3://lake-data/parquet_data/sales/a-1-2-00000.snappy.parquet");
+    });
+
+    it("status: the Parquet objects of an upload written into thousands of folders (stored gzipped)", async () => {
+        await record("csv_data/sales/a.csv", "01");
+        const paths = Array.from({ length: 3000 }, (_, n) => `parquet_data/sales/day=${n}/a-${n}.snappy.parquet`);
+        await dynamodb.send(new UpdateItemCommand({
+            TableName: TABLE, Key: { key: { S: "csv_data/sales/a.csv" } }, UpdateExpression: "SET #s = :c, outputs = :o",
+            ExpressionAttributeNames: { "#s": "status" },
+            ExpressionAttributeValues: { ":c": { S: "converted" }, ":o": { B: zlib.gzipSync(JSON.stringify(paths)) } },
+        }));
+        const said = await status(["csv_data/sales/a.csv", ...flags], clients());
+        expect(said).to.contain("s3://lake-data/parquet_data/sales/day=0/a-0.snappy.parquet").and.contain("day=2999/a-2999.snappy.parquet");
     });
 
     it("status: pending, rejected with why, quarantined with where, and a key the ledger never saw", async () => {

@@ -10,6 +10,8 @@ A newer version recorded meanwhile makes that last condition fail: the item keep
 gets the outputs just written, which the next run replaces. Nothing is listed and no other item is read.
 """
 
+import gzip
+import json
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -42,8 +44,22 @@ def _s(value) -> dict:
     return {"S": value}
 
 
-def _strings(values: list[str]) -> dict:
-    return {"L": [_s(v) for v in values]}
+# A DynamoDB item holds at most 400 KB. Object lists longer than this (an upload written into thousands of partition
+# folders) are stored gzipped as one binary value; shorter ones as a list of strings, readable in the console.
+LIST_LIMIT_BYTES = 64 * 1024
+
+
+def _paths(values: list[str]) -> dict:
+    """An item attribute holding object paths: a list of strings, or gzipped JSON when the list is long."""
+    if sum(len(v) + 3 for v in values) <= LIST_LIMIT_BYTES:
+        return {"L": [_s(v) for v in values]}
+    return {"B": gzip.compress(json.dumps(values).encode("utf-8"))}
+
+
+def _read_paths(attribute: dict) -> list[str]:
+    if "B" in attribute:
+        return json.loads(gzip.decompress(attribute["B"]).decode("utf-8"))
+    return [v["S"] for v in attribute["L"]]
 
 
 class UploadsTable:
@@ -89,7 +105,9 @@ class UploadsTable:
             holder = item.get("claimRun", {}).get("S")
             if holder and holder != self.run_id:
                 stale = float(item.get("claimedAt", {}).get("N", "0")) < now - self.stale_after
-                if not stale and not ended.setdefault(holder, self.run_ended(holder)):
+                if holder not in ended:
+                    ended[holder] = stale or self.run_ended(holder)
+                if not stale and not ended[holder]:
                     continue  # a live run is converting it
             condition = "#sequencer = :sequencer AND " + (
                 "#claimRun = :holder" if holder else "attribute_not_exists(#claimRun)"
@@ -127,7 +145,7 @@ class UploadsTable:
                 item.get("convertedEtag", {}).get("S", ""),
                 item.get("status", {}).get("S", "pending"),
                 item.get("runId", {}).get("S", ""),
-                [o["S"] for o in item["outputs"]["L"]],
+                _read_paths(item["outputs"]),
             )
             for key, item in self._mine(dataset).items()
             if "outputs" in item
@@ -135,19 +153,19 @@ class UploadsTable:
 
     def planned(self, dataset: str) -> dict[str, list[str]]:
         mine = self._mine(dataset)
-        return {key: [o["S"] for o in item["planned"]["L"]] for key, item in mine.items() if "planned" in item}
+        return {key: _read_paths(item["planned"]) for key, item in mine.items() if "planned" in item}
 
     def plan(self, dataset: str, planned: dict[str, list[str]]) -> None:
         for key, outputs in planned.items():
-            self._update(key, "SET #planned = :planned", "#claimRun = :me", {":planned": _strings(outputs)})
-            self.claimed[key]["planned"] = _strings(outputs)
+            self._update(key, "SET #planned = :planned", "#claimRun = :me", {":planned": _paths(outputs)})
+            self.claimed[key]["planned"] = _paths(outputs)
 
     def done(self, dataset: str, records: dict[str, Converted]) -> None:
         for key, record in records.items():
             values = {
                 ":status": _s(record.status),
                 ":run": _s(record.run_id),
-                ":outputs": _strings(record.outputs),
+                ":outputs": _paths(record.outputs),
                 ":written": {"N": str(record.rows_written)},
                 ":quarantined": {"N": str(record.rows_quarantined)},
                 ":etag": _s(record.version),
@@ -182,32 +200,38 @@ class UploadsTable:
             self.claimed.pop(key)
 
     def forget(self, key: str, why: str) -> None:
-        """Marks a claimed upload whose object was deleted before the job read it: out of the to-do index, with why.
-        A newer version recorded meanwhile keeps the item pending for the next run. Rows an earlier version wrote
-        stay in the lake (deleting an upload does not delete its rows)."""
-        try:
-            self._update(
-                key,
-                "SET #status = :deleted, #error = :why, runId = :me REMOVE #todo, #claimRun, claimedAt",
-                "#sequencer = :claimed AND #claimRun = :me",
-                {":deleted": _s("deleted"), ":why": _s(why), ":claimed": self.claimed[key]["sequencer"]},
-            )
-        except self.db.exceptions.ConditionalCheckFailedException:
-            self._update(key, "REMOVE #claimRun, claimedAt", "#claimRun = :me", {})
-        self.claimed.pop(key)
+        """Marks a claimed upload whose object was deleted before the job read it: out of the to-do index, with why
+        (the caller has deleted what a crashed run had planned for it). A newer version recorded meanwhile keeps the
+        item pending for the next run. Rows an earlier version wrote stay in the lake."""
+        self._finish_claim(
+            key,
+            "SET #status = :deleted, #error = :why, runId = :me REMOVE #todo, #planned, #claimRun, claimedAt",
+            {":deleted": _s("deleted"), ":why": _s(why)},
+        )
 
     def reject(self, dataset: str, error: str) -> None:
         """Marks the dataset's claimed uploads rejected with why, before the core ran (a file or folder to fix):
         they stay in the to-do index, and whatever outputs or plans they had stay recorded for the run that
-        converts them."""
+        converts them. A newer version recorded meanwhile keeps its own status."""
         for key in list(self._mine(dataset)):
-            self._update(
+            self._finish_claim(
                 key,
                 "SET #status = :rejected, #error = :error, runId = :me REMOVE #claimRun, claimedAt",
-                "#claimRun = :me",
                 {":rejected": _s("rejected"), ":error": _s(error)},
             )
-            self.claimed.pop(key)
+
+    def _finish_claim(self, key: str, expression: str, values: dict) -> None:
+        """Applies `expression` if the item still holds the version this run claimed; else only lets go of it."""
+        try:
+            self._update(
+                key,
+                expression,
+                "#sequencer = :claimed AND #claimRun = :me",
+                {**values, ":claimed": self.claimed[key]["sequencer"]},
+            )
+        except self.db.exceptions.ConditionalCheckFailedException:
+            self._update(key, "REMOVE #claimRun, claimedAt", "#claimRun = :me", {})
+        self.claimed.pop(key)
 
     def _update(self, key: str, expression: str, condition: str, values: dict) -> None:
         names = {

@@ -10,6 +10,8 @@ from lake.hadoopfs import HadoopSink
 from lake.local import convert_folder
 from lake.ports import Settings
 from lake.session import local_session
+from ledger_records import JOB_ARGS, LedgerBucket
+from moto import mock_aws
 
 
 @pytest.fixture(scope="session")
@@ -105,3 +107,13 @@ def crash_at_publish(monkeypatch, run, fail_at: int, raises: bool = True):
             run()
     finally:
         monkeypatch.setattr(HadoopSink, "publish", real)
+
+
+@pytest.fixture
+def bucket(spark, tmp_path, monkeypatch):
+    """The Glue shell's AWS on moto (S3, the uploads ledger, Glue, CloudWatch), with a local copy for Spark."""
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    with mock_aws():
+        yield LedgerBucket(spark, tmp_path / "lake", JOB_ARGS)

@@ -18,6 +18,23 @@ from boto3.dynamodb.types import TypeDeserializer
 from lake.hadoopfs import HadoopSink
 
 ROOT = Path(__file__).resolve().parents[2]
+JOB_ARGS = {  # the job's arguments as the component passes them, for a bucket "lake"
+    "JOB_NAME": "csv-to-parquet-dev-job",
+    "bucket": "lake",
+    "raw_prefix": "csv_data/",
+    "output_prefix": "parquet_data/",
+    "quarantine_prefix": "quarantine/",
+    "uploads_table": "uploads",
+    "claim_timeout_minutes": "60",
+    "legacy_state_prefix": "glue/state/",
+    "staging_prefix": "glue/temp/staging/",
+    "curated_database_name": "curated",
+    "ruleset_name": "rules",
+    "key_columns": '["Order ID"]',
+    "max_quarantined_percent": "50",
+    "partition_columns": '{"sales": "region"}',
+    "topic_arn": "",
+}
 RECORDED_ITEM = json.loads((ROOT / "tests" / "fixtures" / "ledger-recorded-item.json").read_text())
 UPLOADS_TABLE = json.loads((ROOT / "tests" / "fixtures" / "uploads-table.json").read_text())
 

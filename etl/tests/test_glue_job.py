@@ -13,25 +13,7 @@ from awsglue.utils import getResolvedOptions
 from conftest import crash_at_publish
 from glue_stand_ins import DynamicFrame, EvaluateDataQuality
 from lake.aws import GlueQuality
-from ledger_records import LedgerBucket
-from moto import mock_aws
-
-ARGS = {
-    "JOB_NAME": "csv-to-parquet-dev-job",
-    "bucket": "lake",
-    "raw_prefix": "csv_data/",
-    "output_prefix": "parquet_data/",
-    "quarantine_prefix": "quarantine/",
-    "uploads_table": "uploads",
-    "claim_timeout_minutes": "60",
-    "staging_prefix": "glue/temp/staging/",
-    "curated_database_name": "curated",
-    "ruleset_name": "rules",
-    "key_columns": '["Order ID"]',
-    "max_quarantined_percent": "50",
-    "partition_columns": '{"sales": "region"}',
-    "topic_arn": "",
-}
+from ledger_records import JOB_ARGS as ARGS
 
 
 def argv(**overrides) -> list[str]:
@@ -58,15 +40,6 @@ def test_bad_rule_arguments_are_named():
         glue_job.settings_of({**ARGS, "max_quarantined_percent": "150"})
     with pytest.raises(glue_job.JobArgumentError, match="--key_columns"):
         glue_job.settings_of({**ARGS, "key_columns": '{"a": 1}'})
-
-
-@pytest.fixture
-def bucket(spark, tmp_path, monkeypatch):
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(name, "testing")
-    with mock_aws():
-        yield LedgerBucket(spark, tmp_path / "lake", ARGS)
 
 
 def test_a_run_converts_new_uploads_keeps_the_curated_table_and_registers_partitions(bucket):

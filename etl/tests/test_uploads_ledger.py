@@ -2,22 +2,16 @@
 by the Glue shell on moto's DynamoDB, converted by the real core on real Spark. Every fault ends with each upload's
 latest version converted once: its rows present, none twice."""
 
+import json
+
 import pytest
 from conftest import crash_at_publish
 from lake.hadoopfs import HadoopSink
+from lake.ports import Converted
 from lake.uploads import UploadsTable
+from ledger_records import JOB_ARGS as ARGS
 from ledger_records import RECORDED_ITEM, LedgerBucket, mark_for_reprocessing, padded, record
 from moto import mock_aws
-from test_glue_job import ARGS
-
-
-@pytest.fixture
-def bucket(spark, tmp_path, monkeypatch):
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(name, "testing")
-    with mock_aws():
-        yield LedgerBucket(spark, tmp_path / "lake", ARGS)
 
 
 def ids(bucket) -> list[int]:
@@ -36,10 +30,14 @@ def test_a_run_reads_only_the_ledger_and_the_claimed_objects_never_a_listing(buc
     bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n")
     bucket.put("csv_data/sales/old.csv", "Order ID,Region\n9,eu\n", notify=False)  # in the lake, not waiting
     calls = []
-    bucket.s3.meta.events.register("before-call.s3.*", lambda model, **_: calls.append(model.name))
+    bucket.s3.meta.events.register(
+        "before-parameter-build.s3.*", lambda model, params, **_: calls.append((model.name, params.get("Prefix")))
+    )
     reports = bucket.run("jr_1")
     assert reports["sales"]["files"] == ["csv_data/sales/a.csv"] and ids(bucket) == [1]
-    assert set(calls) == {"GetObject"}, "only the claimed upload's header is read from S3"
+    assert sorted(calls) == [("GetObject", None), ("ListObjectsV2", "glue/state/")], (
+        "one header, no listing of the lake"
+    )
 
 
 def test_a_duplicate_notification_converts_the_upload_once(bucket):
@@ -120,10 +118,12 @@ def test_a_live_runs_claim_is_left_alone_until_it_is_older_than_the_job_timeout(
 
 def test_a_claim_of_a_run_glue_reports_ended_is_taken_over_at_once(bucket):
     bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n")
+    bucket.put("csv_data/sales/b.csv", "Order ID,Region\n2,eu\n")
     UploadsTable(bucket.dynamodb, "uploads", "jr_1", 3600, run_ended=lambda run: False).claim(str)
     asked = []
     retry = UploadsTable(bucket.dynamodb, "uploads", "jr_2", 3600, run_ended=lambda run: asked.append(run) or True)
-    assert list(retry.claim(str)) == ["sales"] and asked == ["jr_1"]
+    assert list(retry.claim(str)) == ["sales"] and len(retry.claimed) == 2
+    assert asked == ["jr_1"], "Glue is asked once per run holding claims"
 
 
 def test_an_unreadable_upload_is_rejected_with_why_and_converted_once_fixed(bucket):
@@ -181,6 +181,55 @@ def test_an_upload_deleted_before_the_run_is_marked_and_holds_nothing_back(bucke
     assert bucket.run("jr_2") == {}, "nothing waits any more"
 
 
+def test_a_deleted_upload_that_a_crashed_run_half_published_leaves_none_of_its_rows(bucket, monkeypatch):
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n2,us\n")
+    bucket.put("csv_data/sales/b.csv", "Order ID,Region\n3,eu\n")
+    crash_at_publish(monkeypatch, lambda: bucket.run("jr_1"), 2, raises=False)
+    planned = bucket.item("csv_data/sales/a.csv")["planned"]
+    assert any((bucket.root / p).exists() for p in planned), "the crash moved some of a.csv's objects into place"
+    bucket.s3.delete_object(Bucket="lake", Key="csv_data/sales/a.csv")
+    (bucket.root / "csv_data/sales/a.csv").unlink()
+    bucket.run("jr_2")
+    assert ids(bucket) == [3], "nothing of the deleted upload stays"
+    item = bucket.item("csv_data/sales/a.csv")
+    assert item["status"] == "deleted" and "planned" not in item
+
+
+def test_a_rejection_does_not_overwrite_a_newer_version_recorded_during_the_run(bucket, monkeypatch):
+    bucket.put("csv_data/sales/a.csv", "caf\xe9\n1\n".encode("latin-1"))
+    real = UploadsTable.reject
+
+    def newer_version_lands_first(self, dataset, error):
+        bucket.put("csv_data/sales/a.csv", "Order ID,Region\n5,eu\n")
+        real(self, dataset, error)
+
+    monkeypatch.setattr(UploadsTable, "reject", newer_version_lands_first)
+    assert bucket.run("jr_1")["sales"]["status"] == "rejected"
+    item = bucket.item("csv_data/sales/a.csv")
+    assert item["status"] == "pending" and "error" not in item and "claimRun" not in item
+    monkeypatch.undo()
+    bucket.run("jr_2")
+    assert ids(bucket) == [5]
+
+
+def test_an_upload_written_into_thousands_of_folders_fits_in_its_item(bucket):
+    """A DynamoDB item holds 400 KB (moto checks it too): 6,000 object paths of ~90 bytes, planned then done."""
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n")
+    ledger = UploadsTable(bucket.dynamodb, "uploads", "jr_1", 3600, run_ended=lambda run: True)
+    ledger.claim(str)
+    paths = [
+        "parquet_data/sales/day=2010-01-01+%05d/a-40b51b8a4a-4db65052e2-%05d.snappy.parquet" % (n, n)
+        for n in range(6000)
+    ]
+    ledger.plan("sales", {"csv_data/sales/a.csv": paths})
+    assert ledger.planned("sales") == {"csv_data/sales/a.csv": paths}
+    ledger.done("sales", {"csv_data/sales/a.csv": Converted("e", "converted", "jr_1", paths, 6000)})
+    again = UploadsTable(bucket.dynamodb, "uploads", "jr_2", 3600, run_ended=lambda run: True)
+    bucket.notify({**bucket.put("csv_data/sales/a.csv", "Order ID,Region\n2,eu\n", notify=False)})
+    again.claim(str)
+    assert again.converted("sales")["csv_data/sales/a.csv"].outputs == paths
+
+
 def test_a_new_dataset_whose_table_another_dataset_owns_is_rejected(bucket):
     bucket.put("csv_data/sales-eu/a.csv", "Order ID\n1\n")
     bucket.run("jr_1")
@@ -219,11 +268,15 @@ def requests_of_a_run_into_a_lake_of(bucket, existing: int, run_id: str) -> list
         )
     bucket.put("csv_data/sales/2026-11-21/new-%s.csv" % run_id, "Order ID,Region\n%d,eu\n" % existing)
     calls = []
+
+    def note(model, params, **_):
+        calls.append(model.name + (" " + params["Prefix"] if "Prefix" in params else ""))
+
     for client in (bucket.s3, bucket.dynamodb, bucket.glue):
-        client.meta.events.register("before-call.*.*", lambda model, **_: calls.append(model.name))
+        client.meta.events.register("before-parameter-build.*.*", note)
     bucket.run(run_id)
     for client in (bucket.s3, bucket.dynamodb, bucket.glue):
-        client.meta.events.unregister("before-call.*.*")
+        client.meta.events.unregister("before-parameter-build.*.*", note)
     return sorted(calls)
 
 
@@ -239,4 +292,35 @@ def test_a_runs_requests_do_not_grow_with_the_lake(spark, tmp_path, monkeypatch)
                 LedgerBucket(spark, tmp_path / str(existing), ARGS), existing, "jr_%d" % existing
             )
     assert made[10] == made[1000]
-    assert "ListObjectsV2" not in made[1000] and "Scan" not in made[1000]
+    listings = [c for c in made[1000] if c.startswith("ListObjects")]
+    assert listings == ["ListObjectsV2 glue/state/"], "only the (empty) prefix of the earlier ledger files"
+    assert "Scan" not in made[1000]
+
+
+def test_the_first_run_after_an_upgrade_imports_the_earlier_ledger_and_never_duplicates(bucket):
+    """A lake the earlier version converted (its JSON ledger, its Parquet), then upgraded: a.csv converted, b.csv
+    half-published by a crash, c.csv uploaded but not converted yet. No notification reached the new ledger."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    old = "parquet_data/sales/region=eu/a-old-00000.snappy.parquet"
+    crashed = "parquet_data/sales/region=eu/b-new-00000.snappy.parquet"
+    for path, order_id in ((old, 1), (crashed, 2)):
+        (bucket.root / path).parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.table({"order_id": [order_id]}), bucket.root / path)
+    for key in ("a", "b", "c"):
+        bucket.put("csv_data/sales/%s.csv" % key, "Order ID,Region\n%d,eu\n" % " abc".index(key), notify=False)
+    state = {
+        "converted": {"csv_data/sales/a.csv": {"version": "v1", "status": "converted", "run_id": "jr_0",
+                                               "outputs": [old], "rows_written": 1, "rows_quarantined": 0}},
+        "planned": {"csv_data/sales/b.csv": [crashed]},
+    }  # fmt: skip
+    bucket.s3.put_object(Bucket="lake", Key="glue/state/sales.json", Body=json.dumps(state).encode())
+    report = bucket.run("jr_1")["sales"]
+    assert sorted(report["files"]) == ["csv_data/sales/b.csv", "csv_data/sales/c.csv"], "a.csv was converted before"
+    assert ids(bucket) == [1, 2, 3] and not (bucket.root / crashed).exists()
+    assert "Contents" not in bucket.s3.list_objects_v2(Bucket="lake", Prefix="glue/state/")
+    assert bucket.item("csv_data/sales/a.csv")["outputs"] == [old]
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n4,eu\n")
+    bucket.run("jr_2")
+    assert ids(bucket) == [2, 3, 4], "the new version of a.csv replaced the rows the earlier version wrote"
