@@ -68,17 +68,26 @@ writeHandlers(${JSON.stringify(OUT)}).then((sizes) => console.log(JSON.stringify
         fs.writeFileSync(file, `const t0 = performance.now();
 const glue = require("@aws-sdk/client-glue");
 glue.GlueClient.prototype.send = async () => ({ Crawler: { State: "READY" }, JobRunId: "jr_1" });
-process.env.CRAWLER_NAME = "c"; process.env.JOB_NAME = "j"; process.env.RAW_PREFIX = "csv_data/";
+require("@aws-sdk/client-dynamodb").DynamoDBClient.prototype.send = async () => ({});
+process.env.CRAWLER_NAME = "c"; process.env.JOB_NAME = "j"; process.env.RAW_PREFIX = "csv_data/"; process.env.UPLOADS_TABLE = "u";
+process.env.AWS_REGION = "us-east-1";
 console.info = () => undefined;
 const { handler } = require(${JSON.stringify(handlerFile)});
-const body = JSON.stringify({ Records: [{ eventSource: "aws:s3", eventName: "ObjectCreated:Put", eventTime: "2026-11-21T10:00:00Z", s3: { object: { key: "csv_data/a/1.csv" } } }] });
+const body = JSON.stringify({ Records: [{ eventSource: "aws:s3", eventName: "ObjectCreated:Put", eventTime: "2026-11-21T10:00:00Z", s3: { object: { key: "csv_data/a/1.csv", size: 1, eTag: "e", sequencer: "0A" } } }] });
 handler({ Records: [{ messageId: "1", body }] }, {}).then(() => process.stdout.write(String(performance.now() - t0)));`);
         return timeChild(file);
     };
     const minimal = path.join(OUT, "minimal.js");
+    // The same work written by hand: one ledger write for the upload, then StartCrawler.
     fs.writeFileSync(minimal, `const { GlueClient, StartCrawlerCommand } = require("@aws-sdk/client-glue");
+const { DynamoDBClient, UpdateItemCommand } = require("@aws-sdk/client-dynamodb");
 const glue = new GlueClient({});
-exports.handler = async () => { await glue.send(new StartCrawlerCommand({ Name: process.env.CRAWLER_NAME })); return { batchItemFailures: [] }; };`);
+const db = new DynamoDBClient({});
+exports.handler = async () => {
+    await db.send(new UpdateItemCommand({ TableName: process.env.UPLOADS_TABLE, Key: { key: { S: "csv_data/a/1.csv" } }, UpdateExpression: "SET s = :s", ExpressionAttributeValues: { ":s": { S: "0A" } } }));
+    await glue.send(new StartCrawlerCommand({ Name: process.env.CRAWLER_NAME }));
+    return { batchItemFailures: [] };
+};`);
 
     const program = path.join(OUT, "program.js");
     fs.writeFileSync(program, `const t0 = performance.now();
