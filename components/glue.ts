@@ -1,23 +1,23 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy, PolicyStatement, policyJson } from "./policies";
-import { PipelinePrefixes, prefixDepth } from "./prefixes";
-import { BucketEncryption } from "./defaults";
+import { createServiceRole } from "./policies";
+import { prefixDepth } from "./prefixes";
+import { PipelineSettings } from "./pipelineSettings";
 import { createEtlObjects } from "./etlAssets";
 import { createGlueLogGroups } from "./glueLogs";
 import { crawlerRoleStatements, jobRoleStatements } from "./glueRoles";
 import { QueueWithDeadLetter } from "./queueFunction";
 
 export interface GlueOptions {
+    /** The pipeline's settings: prefixes, job size and timeout, data quality, partitions, log retention. */
+    settings: PipelineSettings;
     bucket: aws.s3.Bucket;
     /** The pipeline's key: S3 output (when the bucket uses SSE-KMS), job bookmarks and Glue's CloudWatch logs. */
     key: aws.kms.Key;
     /** Glue starts using the key only once its policy lets CloudWatch Logs use it. */
     keyPolicy: aws.kms.KeyPolicy;
-    bucketEncryption: BucketEncryption;
     /** The notification topic's key, when the topic is encrypted with one. */
     topicKeyArn?: pulumi.Input<string>;
-    prefixes: PipelinePrefixes;
     /** The uploads ledger the job claims its work from. */
     uploadsTable: aws.dynamodb.Table;
     /** The queue S3's events reach the crawler by (S3 event mode), with its dead-letter queue. */
@@ -27,18 +27,6 @@ export interface GlueOptions {
     databaseName: pulumi.Input<string>;
     curatedDatabaseName: pulumi.Input<string>;
     topicArn: pulumi.Input<string>;
-    dataQualityRules: string;
-    keyColumns: string[];
-    maxQuarantinedPercent: number;
-    partitionColumns: Record<string, string>;
-    autoScaling: boolean;
-    jobMaxRetries: number;
-    glueVersion: string;
-    workerType: string;
-    numberOfWorkers: number;
-    executionClass: string;
-    jobTimeoutMinutes: number;
-    logRetentionDays: number;
 }
 
 export interface GlueResources {
@@ -57,10 +45,6 @@ export interface GlueResources {
     securityConfiguration: aws.glue.SecurityConfiguration;
 }
 
-function rolePolicyDocument(statements: PolicyStatement[]): pulumi.Output<string> {
-    return policyJson({ Version: "2012-10-17", Statement: statements });
-}
-
 /** Crawler configuration: one table per dataset folder under the raw prefix, compatible schemas combined. */
 export function crawlerConfiguration(rawPrefix: string): string {
     return JSON.stringify({
@@ -76,6 +60,7 @@ export function crawlerConfiguration(rawPrefix: string): string {
 
 /** Role, catalog database, CSV classifier, crawler, script object and job of one pipeline. */
 export function createGlueResources(name: string, o: GlueOptions, parent: pulumi.Resource): GlueResources {
+    const s = o.settings;
     const s3Uri = (key: string) => pulumi.interpolate`s3://${o.bucket.bucket}/${key}`;
     const database = new aws.glue.CatalogDatabase(`${name}-raw`, {
         name: o.databaseName,
@@ -83,40 +68,28 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
     }, { parent });
     const curatedDatabase = new aws.glue.CatalogDatabase(`${name}-curated`, {
         name: o.curatedDatabaseName,
-        description: `Parquet tables the job keeps, one per dataset, under ${o.prefixes.outputPrefix}: query them with Athena`,
+        description: `Parquet tables the job keeps, one per dataset, under ${s.prefixes.outputPrefix}: query them with Athena`,
     }, { parent });
     const ruleset = new aws.glue.DataQualityRuleset(`${name}-ruleset`, {
         description: "Rules every dataset must pass, evaluated by the job on its typed rows (key columns are checked before)",
-        ruleset: o.dataQualityRules,
+        ruleset: s.dataQuality.rules,
     }, { parent });
-    const role = new aws.iam.Role(`${name}-glue`, {
-        assumeRolePolicy: policyJson(assumeRolePolicy("glue.amazonaws.com")),
-    }, { parent });
-    const rolePolicy = new aws.iam.RolePolicy(`${name}-glue`, {
-        role: role.id,
-        policy: rolePolicyDocument(jobRoleStatements({
-            bucketArn: o.bucket.arn, curatedDatabaseArn: curatedDatabase.arn, curatedDatabaseName: curatedDatabase.name,
-            rulesetName: ruleset.name, topicArn: o.topicArn, keyArn: o.key.arn, topicKeyArn: o.topicKeyArn,
-            prefixes: o.prefixes, uploadsTableArn: o.uploadsTable.arn, jobName: o.jobName,
-        })),
-    }, { parent });
+    const { role, policy: rolePolicy } = createServiceRole(`${name}-glue`, "glue.amazonaws.com", jobRoleStatements({
+        bucketArn: o.bucket.arn, curatedDatabaseArn: curatedDatabase.arn, curatedDatabaseName: curatedDatabase.name,
+        rulesetName: ruleset.name, topicArn: o.topicArn, keyArn: o.key.arn, topicKeyArn: o.topicKeyArn,
+        prefixes: s.prefixes, uploadsTableArn: o.uploadsTable.arn, jobName: o.jobName,
+    }), parent);
     // The crawler has a role of its own: the job needs none of its catalog or queue rights, nor it the job's.
-    const crawlerRole = new aws.iam.Role(`${name}-crawler-role`, {
-        assumeRolePolicy: policyJson(assumeRolePolicy("glue.amazonaws.com")),
-    }, { parent });
-    const crawlerRolePolicy = new aws.iam.RolePolicy(`${name}-crawler-role`, {
-        role: crawlerRole.id,
-        policy: rolePolicyDocument(crawlerRoleStatements({
-            bucketArn: o.bucket.arn, rawPrefix: o.prefixes.rawPrefix, databaseArn: database.arn, databaseName: database.name,
-            keyArn: o.key.arn, eventQueueArns: [o.crawlerEvents.queue.arn, o.crawlerEvents.deadLetterQueue.arn],
-        })),
-    }, { parent });
+    const { role: crawlerRole, policy: crawlerRolePolicy } = createServiceRole(`${name}-crawler-role`, "glue.amazonaws.com", crawlerRoleStatements({
+        bucketArn: o.bucket.arn, rawPrefix: s.prefixes.rawPrefix, databaseArn: database.arn, databaseName: database.name,
+        keyArn: o.key.arn, eventQueueArns: [o.crawlerEvents.queue.arn, o.crawlerEvents.deadLetterQueue.arn],
+    }), parent);
 
     // Encrypts what Glue writes: S3 output as the bucket does, bookmarks and CloudWatch logs with the pipeline key.
     const securityConfiguration = new aws.glue.SecurityConfiguration(`${name}-security`, {
         name: pulumi.interpolate`${o.jobName}-security`,
         encryptionConfiguration: {
-            s3Encryption: o.bucketEncryption === "SSE-KMS"
+            s3Encryption: s.bucketEncryption === "SSE-KMS"
                 ? { s3EncryptionMode: "SSE-KMS", kmsKeyArn: o.key.arn }
                 : { s3EncryptionMode: "SSE-S3" },
             cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: o.key.arn },
@@ -125,7 +98,7 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
     }, { parent, dependsOn: [o.keyPolicy] });
 
     const logGroups = createGlueLogGroups(name, {
-        jobRole: role, crawlerRole, securityConfiguration, key: o.key, keyPolicy: o.keyPolicy, retentionInDays: o.logRetentionDays,
+        jobRole: role, crawlerRole, securityConfiguration, key: o.key, keyPolicy: o.keyPolicy, retentionInDays: s.logRetentionDays,
     }, parent);
 
     const classifier = new aws.glue.Classifier(`${name}-csv`, {
@@ -133,33 +106,33 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
     }, { parent });
     const crawler = new aws.glue.Crawler(`${name}-crawler`, {
         name: o.crawlerName,
-        description: `Catalogues s3://…/${o.prefixes.rawPrefix}: one table per dataset folder`,
+        description: `Catalogues s3://…/${s.prefixes.rawPrefix}: one table per dataset folder`,
         role: crawlerRole.arn,
         databaseName: database.name,
         classifiers: [classifier.name],
         // S3 event mode: after a first full crawl, a crawl reads only the folders its queue's events name.
         s3Targets: [{
-            path: s3Uri(o.prefixes.rawPrefix),
+            path: s3Uri(s.prefixes.rawPrefix),
             eventQueueArn: o.crawlerEvents.queue.arn,
             dlqEventQueueArn: o.crawlerEvents.deadLetterQueue.arn,
         }],
         schemaChangePolicy: { updateBehavior: "UPDATE_IN_DATABASE", deleteBehavior: "LOG" },
         recrawlPolicy: { recrawlBehavior: "CRAWL_EVENT_MODE" },
-        configuration: crawlerConfiguration(o.prefixes.rawPrefix),
+        configuration: crawlerConfiguration(s.prefixes.rawPrefix),
         securityConfiguration: securityConfiguration.name,
     }, { parent, dependsOn: [crawlerRolePolicy, ...logGroups] });
 
-    const { script, core, scriptKey, coreKey } = createEtlObjects(name, o.bucket, o.prefixes.gluePrefix, parent);
+    const { script, core, scriptKey, coreKey } = createEtlObjects(name, o.bucket, s.prefixes.gluePrefix, parent);
     const job = new aws.glue.Job(`${name}-job`, {
         name: o.jobName,
-        description: `Converts new CSV uploads under ${o.prefixes.rawPrefix} to snappy Parquet under ${o.prefixes.outputPrefix}`,
+        description: `Converts new CSV uploads under ${s.prefixes.rawPrefix} to snappy Parquet under ${s.prefixes.outputPrefix}`,
         roleArn: role.arn,
-        glueVersion: o.glueVersion,
-        workerType: o.workerType,
-        numberOfWorkers: o.numberOfWorkers,
-        executionClass: o.executionClass,
-        timeout: o.jobTimeoutMinutes,
-        maxRetries: o.jobMaxRetries,
+        glueVersion: s.glueVersion,
+        workerType: s.workerType,
+        numberOfWorkers: s.numberOfWorkers,
+        executionClass: s.executionClass,
+        timeout: s.jobTimeoutMinutes,
+        maxRetries: s.jobMaxRetries,
         executionProperty: { maxConcurrentRuns: 1 },
         securityConfiguration: securityConfiguration.name,
         command: { name: "glueetl", pythonVersion: "3", scriptLocation: s3Uri(scriptKey) },
@@ -167,25 +140,25 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
             "--job-language": "python",
             "--job-bookmark-option": "job-bookmark-disable",
             "--extra-py-files": s3Uri(coreKey),
-            "--TempDir": s3Uri(`${o.prefixes.gluePrefix}temp/`),
+            "--TempDir": s3Uri(`${s.prefixes.gluePrefix}temp/`),
             "--enable-metrics": "true",
             // Glue 5.0 always logs, to the groups above (continuous logging arguments are for 4.0 and earlier).
             "--bucket": o.bucket.bucket,
-            "--raw_prefix": o.prefixes.rawPrefix,
-            "--output_prefix": o.prefixes.outputPrefix,
-            "--quarantine_prefix": o.prefixes.quarantinePrefix,
+            "--raw_prefix": s.prefixes.rawPrefix,
+            "--output_prefix": s.prefixes.outputPrefix,
+            "--quarantine_prefix": s.prefixes.quarantinePrefix,
             "--uploads_table": o.uploadsTable.name,
-            "--claim_timeout_minutes": String(o.jobTimeoutMinutes),
+            "--claim_timeout_minutes": String(s.jobTimeoutMinutes),
             // Where versions before the uploads ledger kept what they converted; the first run imports it.
-            "--legacy_state_prefix": `${o.prefixes.gluePrefix}state/`,
-            "--staging_prefix": `${o.prefixes.gluePrefix}temp/staging/`,
+            "--legacy_state_prefix": `${s.prefixes.gluePrefix}state/`,
+            "--staging_prefix": `${s.prefixes.gluePrefix}temp/staging/`,
             "--curated_database_name": curatedDatabase.name,
             "--ruleset_name": ruleset.name,
-            "--key_columns": JSON.stringify(o.keyColumns),
-            "--max_quarantined_percent": String(o.maxQuarantinedPercent),
-            "--partition_columns": JSON.stringify(o.partitionColumns),
+            "--key_columns": JSON.stringify(s.dataQuality.keyColumns),
+            "--max_quarantined_percent": String(s.dataQuality.maxQuarantinedPercent),
+            "--partition_columns": JSON.stringify(s.partitionColumns),
             "--topic_arn": o.topicArn,
-            ...(o.autoScaling ? { "--enable-auto-scaling": "true" } : {}),
+            ...(s.autoScaling ? { "--enable-auto-scaling": "true" } : {}),
         },
     }, { parent, dependsOn: [rolePolicy, script, core, ...logGroups] });
 

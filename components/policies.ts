@@ -52,3 +52,21 @@ export function serviceMaySendTo(
         }],
     });
 }
+
+export interface ServiceRole {
+    role: aws.iam.Role;
+    /** Depend on this before the service uses the role: its permissions are in place only then. */
+    policy: aws.iam.RolePolicy;
+}
+
+/** A role an AWS service assumes ("lambda.amazonaws.com", "glue.amazonaws.com"), with one inline policy of these statements; both named `name`. */
+export function createServiceRole(
+    name: string, service: string, statements: pulumi.Input<PolicyStatement>[], parent: pulumi.Resource,
+): ServiceRole {
+    const role = new aws.iam.Role(name, { assumeRolePolicy: policyJson(assumeRolePolicy(service)) }, { parent });
+    const policy = new aws.iam.RolePolicy(name, {
+        role: role.id,
+        policy: policyJson({ Version: "2012-10-17", Statement: statements }),
+    }, { parent });
+    return { role, policy };
+}

@@ -4,7 +4,7 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import * as fs from "fs";
 import * as path from "path";
 import { QUEUE_DEFAULTS } from "./defaults";
-import { assumeRolePolicy, PolicyStatement, policyJson } from "./policies";
+import { createServiceRole, PolicyStatement } from "./policies";
 
 /**
  * The `@aws-sdk/*` packages this project depends on. The Lambda Node.js runtime ships SDK v3, so every one of
@@ -85,30 +85,11 @@ export function createQueueFunction(name: string, options: QueueFunctionOptions,
         retentionInDays: options.logRetentionDays,
         kmsKeyId: options.logKey.key.arn,
     }, { parent, dependsOn: [options.logKey.keyPolicy] });
-    const role = new aws.iam.Role(`${name}-role`, {
-        assumeRolePolicy: policyJson(assumeRolePolicy("lambda.amazonaws.com")),
-    }, { parent });
-    const rolePolicy = new aws.iam.RolePolicy(`${name}-role`, {
-        role: role.id,
-        policy: policyJson({
-            Version: "2012-10-17",
-            Statement: [
-                {
-                    Sid: "ReadQueue",
-                    Effect: "Allow",
-                    Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
-                    Resource: queue.arn,
-                },
-                {
-                    Sid: "WriteLogs",
-                    Effect: "Allow",
-                    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                    Resource: pulumi.interpolate`${logGroup.arn}:*`,
-                },
-                ...options.statements(queue),
-            ],
-        }),
-    }, { parent });
+    const { role, policy: rolePolicy } = createServiceRole(`${name}-role`, "lambda.amazonaws.com", [
+        { Sid: "ReadQueue", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: queue.arn },
+        { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+        ...options.statements(queue),
+    ], parent);
 
     const fn = new aws.lambda.CallbackFunction<SQSEvent, SQSBatchResponse>(`${name}-fn`, {
         description: options.description,

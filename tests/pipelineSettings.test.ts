@@ -1,0 +1,39 @@
+import { expect } from "chai";
+import { PIPELINE_DEFAULTS, QUEUE_DEFAULTS } from "../components/defaults";
+import { CsvToParquetPipelineArgs } from "../components/pipelineArgs";
+import { PipelineArgError, resolvePipelineSettings } from "../components/pipelineSettings";
+
+const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
+
+/* The pipeline's validator on its own, without Pulumi: the component wraps its errors in a ResourceError. */
+describe("pipeline settings", () => {
+    it("applies every default once", () => {
+        const s = resolvePipelineSettings("lake", { notificationTopicArn: TOPIC });
+        expect(s).to.deep.include({
+            workerType: PIPELINE_DEFAULTS.workerType, numberOfWorkers: PIPELINE_DEFAULTS.numberOfWorkers,
+            executionClass: PIPELINE_DEFAULTS.executionClass, glueVersion: PIPELINE_DEFAULTS.glueVersion,
+            jobTimeoutMinutes: PIPELINE_DEFAULTS.jobTimeoutMinutes, retryIntervalSeconds: QUEUE_DEFAULTS.retryIntervalSeconds,
+            crawlerMaxReceives: QUEUE_DEFAULTS.crawlerMaxReceives, bucketEncryption: "SSE-KMS", protectData: false, partitionColumns: {},
+        });
+        expect(s.prefixes).to.deep.equal({
+            rawPrefix: "csv_data/", outputPrefix: "parquet_data/", gluePrefix: "glue/", quarantinePrefix: "quarantine/", athenaPrefix: "athena_results/",
+        });
+        expect(s.dataQuality).to.deep.equal({ rules: PIPELINE_DEFAULTS.dataQualityRules, keyColumns: [], maxQuarantinedPercent: 10 });
+    });
+
+    it("names the field of the first bad value", () => {
+        const problem = (args: Partial<CsvToParquetPipelineArgs>, name = "lake") => {
+            try {
+                resolvePipelineSettings(name, { notificationTopicArn: TOPIC, ...args });
+            } catch (err) {
+                return err instanceof PipelineArgError ? [err.field, err.problem] : ["not a PipelineArgError", String(err)];
+            }
+            return undefined;
+        };
+        expect(problem({}, "Lake")).to.deep.equal(["name", '"Lake" must be 1-40 lower-case letters, digits or "-" (it prefixes S3 bucket names)']);
+        expect(problem({ executionClass: "FLEX", workerType: "G.4X" })).to.deep.equal(["workerType", "G.4X cannot run the FLEX execution class"]);
+        expect(problem({ dataQuality: { maxQuarantinedPercent: 101 } })).to.deep.equal(["dataQuality.maxQuarantinedPercent", "must be 0-100, not 101"]);
+        expect(problem({ retryIntervalSeconds: 179 })).to.deep.equal(["retryIntervalSeconds", "must be 180-43200, not 179"]);
+        expect(problem({ workerType: "G.1X", numberOfWorkers: 2 })).to.equal(undefined);
+    });
+});
