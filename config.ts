@@ -1,13 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import {
-    BUCKET_ENCRYPTIONS, BucketEncryption, DQDL_RULES, EMAIL_PATTERN, EXECUTION_CLASSES, ExecutionClass, FLEX_WORKER_TYPES, GLUE_VERSIONS, GlueVersion, PIPELINE_DEFAULTS, WORKER_TYPES, WorkerType,
-} from "./components/defaults";
-import { validatePrefixes } from "./components/prefixes";
+import { BucketEncryption, EMAIL_PATTERN, ExecutionClass, GlueVersion, PIPELINE_DEFAULTS, WorkerType } from "./components/defaults";
+import { CsvToParquetPipelineArgs } from "./components/pipelineArgs";
+import { PipelineArgError, resolvePipelineSettings } from "./components/pipelineSettings";
 
-/** The retention periods CloudWatch Logs accepts, in days. */
-export const LOG_RETENTION_DAYS = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export { LOG_RETENTION_DAYS } from "./components/pipelineSettings";
+
+/** The name the stack gives its pipeline component. */
+export const PIPELINE_NAME = "csv-to-parquet";
 
 /** Validated stack configuration, every optional key resolved to its default. */
 export interface DataLakeConfig {
@@ -59,9 +58,6 @@ export class ConfigError extends Error {
     }
 }
 
-const GLUE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
-const DATABASE_NAME = /^[a-z0-9_]{1,255}$/;
-
 function required(raw: RawConfig, key: string, hint: string): string {
     const value = raw[key]?.trim();
     if (!value) {
@@ -70,15 +66,7 @@ function required(raw: RawConfig, key: string, hint: string): string {
     return value;
 }
 
-function oneOf<T extends string>(raw: RawConfig, key: string, allowed: readonly T[], fallback: T): T {
-    const value = raw[key]?.trim() || fallback;
-    if (!(allowed as readonly string[]).includes(value)) {
-        throw new ConfigError(key, `"${value}" is not one of ${allowed.join(", ")}`);
-    }
-    return value as T;
-}
-
-function integer(raw: RawConfig, key: string, fallback: number, min: number, max: number): number {
+function integer(raw: RawConfig, key: string, fallback: number): number {
     const text = raw[key]?.trim();
     if (text === undefined || text === "") {
         return fallback;
@@ -86,11 +74,7 @@ function integer(raw: RawConfig, key: string, fallback: number, min: number, max
     if (!/^-?\d+$/.test(text)) {
         throw new ConfigError(key, `"${text}" is not a whole number`);
     }
-    const value = Number(text);
-    if (value < min || value > max) {
-        throw new ConfigError(key, `${value} is outside ${min}..${max}`);
-    }
-    return value;
+    return Number(text);
 }
 
 function boolean(raw: RawConfig, key: string, fallback: boolean): boolean {
@@ -137,74 +121,56 @@ export function parsePartitionColumns(text: string, key = "partitionColumns"): R
     return result;
 }
 
-/** Validates raw config values and applies the defaults. Pure: no Pulumi runtime needed. */
+/** The config key of a pipeline argument, for naming it in an error ("dataQuality.rules" is `dataQualityRules`). */
+function configKey(field: string): string {
+    const inDataQuality: Record<string, string> = { rules: "dataQualityRules" };
+    return field.startsWith("dataQuality.") ? inDataQuality[field.slice(12)] ?? field.slice(12) : field;
+}
+
+/** Turns raw config strings into values, applies the defaults, and checks them with the pipeline's own validator. */
 export function parseConfig(raw: RawConfig): DataLakeConfig {
-    const notificationEmails = parseEmails(required(raw, "notificationEmail", "team@example.com"));
-    const crawlerName = required(raw, "crawlerName", "my-csv-crawler");
-    if (!GLUE_NAME.test(crawlerName)) {
-        throw new ConfigError("crawlerName", `"${crawlerName}" must be 1-255 letters, digits, "_", "." or "-"`);
-    }
-    const jobName = required(raw, "jobName", "my-csv-to-parquet-job");
-    if (!GLUE_NAME.test(jobName)) {
-        throw new ConfigError("jobName", `"${jobName}" must be 1-255 letters, digits, "_", "." or "-"`);
-    }
-    if (jobName.length > 246) {
-        // The job's security configuration is named "<jobName>-security", and Glue names are at most 255 characters.
-        throw new ConfigError("jobName", `"${jobName.slice(0, 20)}…" has ${jobName.length} characters; at most 246, since its security configuration is named "<jobName>-security"`);
-    }
-    const databaseName = required(raw, "databaseName", "my_raw_csv");
-    if (!DATABASE_NAME.test(databaseName)) {
-        throw new ConfigError("databaseName", `"${databaseName}" must be lower-case letters, digits and "_" (Athena's rule)`);
-    }
-
-    const curatedDatabaseName = required(raw, "curatedDatabaseName", "my_curated");
-    if (!DATABASE_NAME.test(curatedDatabaseName) || curatedDatabaseName === databaseName) {
-        throw new ConfigError("curatedDatabaseName", `"${curatedDatabaseName}" must be lower-case letters, digits and "_", and differ from databaseName`);
-    }
-
-    const prefix = (key: "rawPrefix" | "outputPrefix" | "gluePrefix" | "quarantinePrefix" | "athenaPrefix") => raw[key]?.trim() || CONFIG_DEFAULTS[key];
-    const prefixes = {
-        rawPrefix: prefix("rawPrefix"), outputPrefix: prefix("outputPrefix"), gluePrefix: prefix("gluePrefix"),
-        quarantinePrefix: prefix("quarantinePrefix"), athenaPrefix: prefix("athenaPrefix"),
+    const text = (key: keyof typeof CONFIG_DEFAULTS) => raw[key]?.trim() || String(CONFIG_DEFAULTS[key]);
+    const config: DataLakeConfig = {
+        notificationEmails: parseEmails(required(raw, "notificationEmail", "team@example.com")),
+        crawlerName: required(raw, "crawlerName", "my-csv-crawler"),
+        jobName: required(raw, "jobName", "my-csv-to-parquet-job"),
+        databaseName: required(raw, "databaseName", "my_raw_csv"),
+        curatedDatabaseName: required(raw, "curatedDatabaseName", "my_curated"),
+        rawPrefix: text("rawPrefix"), outputPrefix: text("outputPrefix"), gluePrefix: text("gluePrefix"),
+        quarantinePrefix: text("quarantinePrefix"), athenaPrefix: text("athenaPrefix"),
+        // The unions are checked by the validator below; until then these are the strings as given.
+        glueVersion: text("glueVersion") as GlueVersion,
+        workerType: text("workerType") as WorkerType,
+        executionClass: text("executionClass") as ExecutionClass,
+        bucketEncryption: text("bucketEncryption") as BucketEncryption,
+        numberOfWorkers: integer(raw, "numberOfWorkers", CONFIG_DEFAULTS.numberOfWorkers),
+        jobTimeoutMinutes: integer(raw, "jobTimeoutMinutes", CONFIG_DEFAULTS.jobTimeoutMinutes),
+        logRetentionDays: integer(raw, "logRetentionDays", CONFIG_DEFAULTS.logRetentionDays),
+        batchWindowSeconds: integer(raw, "batchWindowSeconds", CONFIG_DEFAULTS.batchWindowSeconds),
+        protectData: boolean(raw, "protectData", CONFIG_DEFAULTS.protectData),
+        athenaBytesScannedCutoffMb: integer(raw, "athenaBytesScannedCutoffMb", CONFIG_DEFAULTS.athenaBytesScannedCutoffMb),
+        dataQualityRules: text("dataQualityRules"),
+        keyColumns: (raw.keyColumns ?? CONFIG_DEFAULTS.keyColumns).split(",").map((c) => c.trim()).filter((c) => c !== ""),
+        maxQuarantinedPercent: integer(raw, "maxQuarantinedPercent", CONFIG_DEFAULTS.maxQuarantinedPercent),
+        partitionColumns: parsePartitionColumns(raw.partitionColumns ?? CONFIG_DEFAULTS.partitionColumns),
+        autoScaling: boolean(raw, "autoScaling", CONFIG_DEFAULTS.autoScaling),
+        jobMaxRetries: integer(raw, "jobMaxRetries", CONFIG_DEFAULTS.jobMaxRetries),
+        noncurrentVersionExpirationDays: integer(raw, "noncurrentVersionExpirationDays", CONFIG_DEFAULTS.noncurrentVersionExpirationDays),
     };
-    const prefixProblem = validatePrefixes(prefixes);
-    if (prefixProblem) {
-        throw new ConfigError(prefixProblem.field, prefixProblem.message);
+    try {
+        resolvePipelineSettings(PIPELINE_NAME, { notificationTopicArn: "", ...pipelineArgs(config) });
+    } catch (err) {
+        if (err instanceof PipelineArgError) throw new ConfigError(configKey(err.field), err.problem);
+        throw err;
     }
+    return config;
+}
 
-    const glueVersion = oneOf(raw, "glueVersion", GLUE_VERSIONS, CONFIG_DEFAULTS.glueVersion);
-    const workerType = oneOf(raw, "workerType", WORKER_TYPES, CONFIG_DEFAULTS.workerType);
-    const executionClass = oneOf(raw, "executionClass", EXECUTION_CLASSES, CONFIG_DEFAULTS.executionClass);
-    if (executionClass === "FLEX" && !FLEX_WORKER_TYPES.includes(workerType)) {
-        throw new ConfigError("workerType", `${workerType} cannot run the FLEX execution class; use ${FLEX_WORKER_TYPES.join(" or ")}`);
-    }
-    const numberOfWorkers = integer(raw, "numberOfWorkers", CONFIG_DEFAULTS.numberOfWorkers, 2, 1000);
-    const jobTimeoutMinutes = integer(raw, "jobTimeoutMinutes", CONFIG_DEFAULTS.jobTimeoutMinutes, 1, 2880);
-    const logRetentionDays = integer(raw, "logRetentionDays", CONFIG_DEFAULTS.logRetentionDays, 1, 3653);
-    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
-        throw new ConfigError("logRetentionDays", `${logRetentionDays} is not a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")})`);
-    }
-    const batchWindowSeconds = integer(raw, "batchWindowSeconds", CONFIG_DEFAULTS.batchWindowSeconds, 1, 300);
-    const protectData = boolean(raw, "protectData", CONFIG_DEFAULTS.protectData);
-    const athenaBytesScannedCutoffMb = integer(raw, "athenaBytesScannedCutoffMb", CONFIG_DEFAULTS.athenaBytesScannedCutoffMb, 10, 1_000_000_000);
-    const dataQualityRules = raw.dataQualityRules?.trim() || CONFIG_DEFAULTS.dataQualityRules;
-    if (!DQDL_RULES.test(dataQualityRules)) {
-        throw new ConfigError("dataQualityRules", `must be a DQDL list such as "Rules = [ RowCount > 0 ]", not "${dataQualityRules}"`);
-    }
-    const keyColumns = (raw.keyColumns ?? CONFIG_DEFAULTS.keyColumns).split(",").map((c) => c.trim()).filter((c) => c !== "");
-    const maxQuarantinedPercent = integer(raw, "maxQuarantinedPercent", CONFIG_DEFAULTS.maxQuarantinedPercent, 0, 100);
-    const partitionColumns = parsePartitionColumns(raw.partitionColumns ?? CONFIG_DEFAULTS.partitionColumns);
-    const autoScaling = boolean(raw, "autoScaling", CONFIG_DEFAULTS.autoScaling);
-    const jobMaxRetries = integer(raw, "jobMaxRetries", CONFIG_DEFAULTS.jobMaxRetries, 0, 10);
-    const bucketEncryption = oneOf(raw, "bucketEncryption", BUCKET_ENCRYPTIONS, CONFIG_DEFAULTS.bucketEncryption);
-    const noncurrentVersionExpirationDays = integer(raw, "noncurrentVersionExpirationDays", CONFIG_DEFAULTS.noncurrentVersionExpirationDays, 1, 36500);
-
-    return {
-        notificationEmails, crawlerName, jobName, databaseName, curatedDatabaseName, ...prefixes,
-        glueVersion, workerType, numberOfWorkers, executionClass, jobTimeoutMinutes, logRetentionDays,
-        protectData, batchWindowSeconds, athenaBytesScannedCutoffMb, dataQualityRules, keyColumns,
-        maxQuarantinedPercent, partitionColumns, autoScaling, jobMaxRetries, bucketEncryption, noncurrentVersionExpirationDays,
-    };
+/** The pipeline's arguments from the stack config (the topic is the stack's own, so it is added there). */
+export function pipelineArgs(config: DataLakeConfig): Omit<CsvToParquetPipelineArgs, "notificationTopicArn"> {
+    const { notificationEmails, dataQualityRules, keyColumns, maxQuarantinedPercent, ...args } = config;
+    void notificationEmails; // the notification topic's, not the pipeline's
+    return { ...args, dataQuality: { rules: dataQualityRules, keyColumns, maxQuarantinedPercent } };
 }
 
 /** Reads this project's stack config (`pulumi config set <key> <value>`) and validates it. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CsvToParquetPipeline, NotificationTopic } from "./components";
-import { DataLakeConfig } from "./config";
+import { DataLakeConfig, PIPELINE_NAME, pipelineArgs } from "./config";
 
 export interface DataLake {
     notifications: NotificationTopic;
@@ -14,37 +14,10 @@ export function createDataLake(config: DataLakeConfig, opts?: pulumi.ComponentRe
         displayName: "CSV to Parquet pipeline",
         protectKey: config.protectData,
     }, opts);
-    const pipeline = new CsvToParquetPipeline("csv-to-parquet", {
+    const pipeline = new CsvToParquetPipeline(PIPELINE_NAME, {
         notificationTopicArn: notifications.topicArn,
         notificationTopicKeyArn: notifications.keyArn,
-        bucketEncryption: config.bucketEncryption,
-        noncurrentVersionExpirationDays: config.noncurrentVersionExpirationDays,
-        crawlerName: config.crawlerName,
-        jobName: config.jobName,
-        databaseName: config.databaseName,
-        curatedDatabaseName: config.curatedDatabaseName,
-        rawPrefix: config.rawPrefix,
-        outputPrefix: config.outputPrefix,
-        gluePrefix: config.gluePrefix,
-        quarantinePrefix: config.quarantinePrefix,
-        athenaPrefix: config.athenaPrefix,
-        athenaBytesScannedCutoffMb: config.athenaBytesScannedCutoffMb,
-        dataQuality: {
-            rules: config.dataQualityRules,
-            keyColumns: config.keyColumns,
-            maxQuarantinedPercent: config.maxQuarantinedPercent,
-        },
-        partitionColumns: config.partitionColumns,
-        autoScaling: config.autoScaling,
-        jobMaxRetries: config.jobMaxRetries,
-        glueVersion: config.glueVersion,
-        workerType: config.workerType,
-        numberOfWorkers: config.numberOfWorkers,
-        executionClass: config.executionClass,
-        jobTimeoutMinutes: config.jobTimeoutMinutes,
-        logRetentionDays: config.logRetentionDays,
-        protectData: config.protectData,
-        batchWindowSeconds: config.batchWindowSeconds,
+        ...pipelineArgs(config),
     }, opts);
     return { notifications, pipeline };
 }

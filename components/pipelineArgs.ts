@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 
-/** The arguments of `CsvToParquetPipeline`; each optional one states its default. */
+/**
+ * The arguments of `CsvToParquetPipeline`; each optional one states its default. `resolvePipelineSettings`
+ * (pipelineSettings.ts) applies the defaults and checks every value, for the component and the stack config alike.
+ */
 export interface CsvToParquetPipelineArgs {
     /** ARN of the SNS topic told of every job outcome and crawler failure (e.g. `NotificationTopic.topicArn`). Required. */
     notificationTopicArn: pulumi.Input<string>;
@@ -8,7 +11,7 @@ export interface CsvToParquetPipelineArgs {
     notificationTopicKeyArn?: pulumi.Input<string>;
     /** `SSE-KMS` (the pipeline's customer managed key, bucket key on) or `SSE-S3` for the data bucket. Default: `SSE-KMS`. */
     bucketEncryption?: string;
-    /** With `protectData`: days before a replaced or deleted version of what the pipeline wrote expires. Default: `90`. */
+    /** With `protectData`: days before a replaced or deleted version of what the pipeline wrote expires (1-36500). Default: `90`. */
     noncurrentVersionExpirationDays?: number;
     /** Glue crawler name. Default: `<name>-crawler`. */
     crawlerName?: pulumi.Input<string>;
@@ -28,7 +31,7 @@ export interface CsvToParquetPipelineArgs {
     quarantinePrefix?: string;
     /** Where the Athena workgroup writes query results (kept 30 days). Default: `athena_results/`. */
     athenaPrefix?: string;
-    /** Athena cancels a query of the workgroup that would scan more than this, in MiB (at least 10). Default: `10240`. */
+    /** Athena cancels a query of the workgroup that would scan more than this, in MiB (10-1,000,000,000). Default: `10240`. */
     athenaBytesScannedCutoffMb?: number;
     /** Data quality of each run. */
     dataQuality?: {
@@ -45,17 +48,17 @@ export interface CsvToParquetPipelineArgs {
     autoScaling?: boolean;
     /** Times Glue retries a failed job run (0-10). Default: `0`. */
     jobMaxRetries?: number;
-    /** Glue version of the job. Default: `5.0`. */
+    /** Glue version of the job: `5.0` (the conversion runs on Glue 5.0's Spark and Python). Default: `5.0`. */
     glueVersion?: string;
     /** Glue worker type. Default: `G.1X`. */
     workerType?: string;
-    /** Number of workers, at least 2. Default: `2`. */
+    /** Number of workers, 2-1000. Default: `2`. */
     numberOfWorkers?: number;
     /** `STANDARD` or `FLEX` (cheaper, may start later; G.1X/G.2X only). Default: `STANDARD`. */
     executionClass?: string;
     /** Job run timeout in minutes; also sizes the retries of a waiting job start. Default: `60`. */
     jobTimeoutMinutes?: number;
-    /** Retention of the functions' and job's log groups, in days. Default: `30`. */
+    /** Retention of the functions' and job's log groups, in days: one of CloudWatch Logs' periods (1, 3, 5, 7, 14, 30, …). Default: `30`. */
     logRetentionDays?: number;
     /** Versioning on, no `forceDestroy`, bucket protected and retained by Pulumi. Default: `false`. */
     protectData?: boolean;

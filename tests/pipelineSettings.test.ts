@@ -31,9 +31,26 @@ describe("pipeline settings", () => {
             return undefined;
         };
         expect(problem({}, "Lake")).to.deep.equal(["name", '"Lake" must be 1-40 lower-case letters, digits or "-" (it prefixes S3 bucket names)']);
-        expect(problem({ executionClass: "FLEX", workerType: "G.4X" })).to.deep.equal(["workerType", "G.4X cannot run the FLEX execution class"]);
-        expect(problem({ dataQuality: { maxQuarantinedPercent: 101 } })).to.deep.equal(["dataQuality.maxQuarantinedPercent", "must be 0-100, not 101"]);
-        expect(problem({ retryIntervalSeconds: 179 })).to.deep.equal(["retryIntervalSeconds", "must be 180-43200, not 179"]);
+        expect(problem({ executionClass: "FLEX", workerType: "G.4X" })).to.deep.equal(["workerType", "G.4X cannot run the FLEX execution class; use G.1X or G.2X"]);
+        expect(problem({ dataQuality: { maxQuarantinedPercent: 101 } })).to.deep.equal(["dataQuality.maxQuarantinedPercent", "101 is outside 0..100"]);
+        expect(problem({ retryIntervalSeconds: 179 })).to.deep.equal(["retryIntervalSeconds", "179 is outside 180..43200"]);
         expect(problem({ workerType: "G.1X", numberOfWorkers: 2 })).to.equal(undefined);
+    });
+
+    it("holds the rules the stack config and the component once checked apart", () => {
+        const field = (args: Partial<CsvToParquetPipelineArgs>) => {
+            try {
+                resolvePipelineSettings("lake", { notificationTopicArn: TOPIC, ...args });
+            } catch (err) {
+                return (err as PipelineArgError).field;
+            }
+            return undefined;
+        };
+        expect(field({ glueVersion: "4.0" })).to.equal("glueVersion");
+        expect(field({ logRetentionDays: 10 })).to.equal("logRetentionDays");
+        expect(field({ numberOfWorkers: 1001 })).to.equal("numberOfWorkers");
+        expect(field({ noncurrentVersionExpirationDays: 36501 })).to.equal("noncurrentVersionExpirationDays");
+        expect(field({ jobName: "j".repeat(247) })).to.equal("jobName");
+        expect(field({ databaseName: "lake_raw", curatedDatabaseName: "lake_raw" })).to.equal("curatedDatabaseName");
     });
 });
