@@ -21,6 +21,17 @@ export interface Progress {
     lastSuccessStartedAt?: number;
 }
 
+/**
+ * When a message counts as done, so that SQS may delete it:
+ * - "once started": as soon as Glue accepts a start (or one is already running, for a busy error's retry);
+ * - "once covered": only once a run that started after the message's event time has succeeded. Until then it goes
+ *   back to the queue: a failed or cancelled run is started again on a later delivery, and a message no run ever
+ *   covers reaches the dead-letter queue. `progress` says what Glue reports of its runs.
+ */
+export type DonePolicy =
+    | { when: "once started" }
+    | { when: "once covered"; progress(): Promise<Progress> };
+
 export interface BatchOptions {
     /** Decides what a message body asks for. */
     classify(body: string): Classification;
@@ -28,12 +39,7 @@ export interface BatchOptions {
     start(): Promise<string | undefined>;
     /** The Glue error that means "already running": the messages go back to the queue for a later try. */
     busyError: string;
-    /**
-     * When given, a message is done only once a run that started after its event time has succeeded: until then
-     * it goes back to the queue (a failed or cancelled run is started again on a later delivery, and a message
-     * no run ever covers reaches the dead-letter queue). Without it, a message is done once Glue accepts a start.
-     */
-    progress?(): Promise<Progress>;
+    done: DonePolicy;
     /** What is started, for the logs ("crawler my-crawler"). */
     target: string;
     log: Logger;
@@ -59,7 +65,7 @@ export function describeError(err: unknown): { name: string; status?: number; me
 
 /**
  * Handles one SQS batch: every message is classified; when at least one asks for a start, Glue is asked to
- * start at most once (after one progress query when `progress` is given). A busy crawler or job, throttling and 5xx answers return those messages as batch item failures,
+ * start at most once (after one progress query when the policy is "once covered"). A busy crawler or job, throttling and 5xx answers return those messages as batch item failures,
  * so SQS delivers them again after the visibility timeout (and dead-letters them after maxReceiveCount).
  * Malformed messages are failures too: they alone go back, never holding up the rest of the batch.
  * Any other Glue error (unknown crawler/job, access denied) fails the invocation so the Lambda error alarm fires.
@@ -83,8 +89,9 @@ export async function processBatch(event: SQSEvent, options: BatchOptions): Prom
     }
     const ids = () => pending.map((p) => p.messageId);
     try {
-        if (options.progress) {
-            const { running, lastSuccessStartedAt: since } = await options.progress();
+        const { done } = options;
+        if (done.when === "once covered") {
+            const { running, lastSuccessStartedAt: since } = await done.progress();
             const covered = pending.filter((p) => since !== undefined && p.eventTime !== undefined && p.eventTime < since);
             if (covered.length > 0) {
                 options.log.info(`Done: a successful run of ${options.target} began after these events`, {
@@ -100,7 +107,7 @@ export async function processBatch(event: SQSEvent, options: BatchOptions): Prom
         if (pending.length > 0) {
             const runId = await options.start();
             options.log.info(`Started ${options.target}`, { runId, messages: pending.length, details: pending.map((p) => p.detail) });
-            if (options.progress) {
+            if (done.when === "once covered") {
                 // Kept until a later delivery sees this run succeed.
                 failed.push(...ids());
             }

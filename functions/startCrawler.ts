@@ -31,13 +31,16 @@ export async function startCrawlerForBatch(event: SQSEvent, deps: StartCrawlerDe
             await deps.glue.send(new glueSdk.StartCrawlerCommand({ Name: deps.crawlerName }));
             return undefined;
         },
-        progress: async () => {
-            const { Crawler: crawler } = await deps.glue.send(new glueSdk.GetCrawlerCommand({ Name: deps.crawlerName }));
-            const last = crawler?.LastCrawl;
-            return {
-                running: crawler?.State !== "READY",
-                lastSuccessStartedAt: last?.Status === "SUCCEEDED" && last.StartTime ? new Date(last.StartTime).getTime() : undefined,
-            };
+        done: {
+            when: "once covered",
+            progress: async () => {
+                const { Crawler: crawler } = await deps.glue.send(new glueSdk.GetCrawlerCommand({ Name: deps.crawlerName }));
+                const last = crawler?.LastCrawl;
+                return {
+                    running: crawler?.State !== "READY",
+                    lastSuccessStartedAt: last?.Status === "SUCCEEDED" && last.StartTime ? new Date(last.StartTime).getTime() : undefined,
+                };
+            },
         },
         busyError: "CrawlerRunningException",
         target: `crawler ${deps.crawlerName}`,

@@ -45,6 +45,8 @@ export async function startJobForBatch(event: SQSEvent, deps: StartJobDeps): Pro
             return result.JobRunId;
         },
         busyError: "ConcurrentRunsExceededException",
+        // Done once Glue accepts the run: a run that fails is emailed and left to Glue's retries.
+        done: { when: "once started" },
         target: `job ${deps.jobName}`,
         log: deps.log ?? console,
     });

@@ -20,7 +20,7 @@ const withoutCrawlCheck = (glue: Pick<GlueClient, "send">, sim: SimGlue) => ({
     startCrawler: (event: SQSEvent) => processBatch(event, {
         classify: (body) => classifyS3Message(body, RAW_PREFIX),
         start: async () => { await glue.send(new StartCrawlerCommand({ Name: CRAWLER })); return undefined; },
-        busyError: "CrawlerRunningException", target: `crawler ${CRAWLER}`, log: silent,
+        busyError: "CrawlerRunningException", done: { when: "once started" }, target: `crawler ${CRAWLER}`, log: silent,
     }),
 });
 
