@@ -3,7 +3,7 @@ import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
 import { PIPELINE_METRICS_NAMESPACE } from "./alarms";
-import { arnParts } from "./policies";
+import { arnParts } from "./iam";
 
 export interface DashboardTargets {
     queues: Record<string, aws.sqs.Queue>;

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { denyInsecureTransport, policyJson } from "./policies";
+import { denyInsecureTransport, policyJson } from "./iam";
 import { PipelinePrefixes } from "./prefixes";
 
 export interface DataBucketOptions {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createServiceRole } from "./policies";
+import { createServiceRole } from "./iam";
 import { prefixDepth } from "./prefixes";
 import { PipelineSettings } from "./pipelineSettings";
 import { createEtlObjects } from "./etlAssets";

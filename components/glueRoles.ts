@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PIPELINE_METRICS_NAMESPACE } from "./alarms";
-import { arnParts, PolicyStatement } from "./policies";
+import { arnParts, PolicyStatement } from "./iam";
 import { PipelinePrefixes } from "./prefixes";
 import { convertUploadsStatements } from "./uploadsTable";
 

@@ -3,4 +3,4 @@ export * from "./pipelineArgs";
 export * from "./notificationTopic";
 export * from "./eventPatterns";
 export * from "./prefixes";
-export * from "./policies";
+export * from "./iam";

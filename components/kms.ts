@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArnParts, arnParts, PolicyDocument, PolicyStatement, policyJson } from "./policies";
+import { ArnParts, arnParts, PolicyDocument, PolicyStatement, policyJson } from "./iam";
 
 /** The KMS actions a service needs to encrypt and decrypt with a key on a caller's behalf. */
 export const KMS_USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"];

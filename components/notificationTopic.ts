@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
 import { EMAIL_PATTERN } from "./defaults";
 import { createCustomerKey } from "./kms";
-import { arnParts, policyJson } from "./policies";
+import { arnParts, policyJson } from "./iam";
 
 export interface NotificationTopicArgs {
     /**

@@ -6,7 +6,7 @@ import { ENV, startCrawlerFactory, startJobFactory } from "../functions/callback
 import { alarmRecoveredPattern } from "./alarms";
 import { jobMaxReceives, QUEUE_DEFAULTS as Q } from "./defaults";
 import { crawlerStatePattern, jobStatePattern } from "./eventPatterns";
-import { serviceMaySendTo } from "./policies";
+import { serviceMaySendTo } from "./iam";
 import { PipelineSettings, FUNCTION_TIMEOUT_SECONDS } from "./pipelineSettings";
 import { createQueueFunction, QueueFunction, QueueWithDeadLetter } from "./queueFunction";
 import { createUploadEvents, UploadEvents } from "./uploadEvents";

@@ -4,7 +4,7 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import * as fs from "fs";
 import * as path from "path";
 import { QUEUE_DEFAULTS } from "./defaults";
-import { createServiceRole, PolicyStatement } from "./policies";
+import { createServiceRole, PolicyStatement } from "./iam";
 
 /**
  * The `@aws-sdk/*` packages this project depends on. The Lambda Node.js runtime ships SDK v3, so every one of

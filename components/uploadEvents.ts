@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyStatement, policyJson, serviceMaySendTo } from "./policies";
+import { PolicyStatement, policyJson, serviceMaySendTo } from "./iam";
 
 export interface UploadEventsOptions {
     bucket: aws.s3.Bucket;

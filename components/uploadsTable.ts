@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LEDGER } from "../functions/uploadsLedger";
-import { PolicyStatement } from "./policies";
+import { PolicyStatement } from "./iam";
 
 export interface UploadsTableOptions {
     /** The pipeline's key: the table is encrypted with it. */

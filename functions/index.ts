@@ -1,5 +1,5 @@
 export * from "./batch";
-export * from "./s3Messages";
+export * from "./messages";
 export * from "./startCrawler";
 export * from "./startJob";
 export * from "./callbacks";

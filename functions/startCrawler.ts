@@ -1,7 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { GlueClient } from "@aws-sdk/client-glue";
 import { Logger, processBatch } from "./batch";
-import { classifyS3Message } from "./s3Messages";
+import { classifyS3Message } from "./messages";
 import { recordUploads, UploadsLedger } from "./uploadsLedger";
 
 export interface StartCrawlerDeps {

@@ -1,7 +1,7 @@
 import type { S3Event } from "aws-lambda";
 import type { AttributeValue, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { describeError, Logger } from "./batch";
-import { decodeS3Key, isCsvName } from "./s3Messages";
+import { decodeS3Key, isCsvName } from "./messages";
 
 /**
  * The uploads ledger's item names, shared by the function that records uploads, the Glue job that claims them

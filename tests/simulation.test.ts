@@ -4,7 +4,7 @@ import * as path from "path";
 import type { SQSEvent } from "aws-lambda";
 import { CrawlerRunningException, GlueClient, StartCrawlerCommand } from "@aws-sdk/client-glue";
 import { processBatch } from "../functions";
-import { classifyS3Message } from "../functions/s3Messages";
+import { classifyS3Message } from "../functions/messages";
 import { QUEUE_DEFAULTS } from "../components/defaults";
 import { CRAWLER, plainHandlers, RAW_PREFIX, Report, runDirect, runQueued, Scenario } from "./simulation/designs";
 import { Clock, EventSourceMapping, SimQueue } from "./simulation/engine";

@@ -1,4 +1,5 @@
-import type { S3Event } from "aws-lambda";
+/* What the two queues' messages say: S3's upload notifications and EventBridge's crawler state changes. */
+import type { EventBridgeEvent, S3Event } from "aws-lambda";
 import type { Classification } from "./batch";
 
 /** S3 event keys are URL-encoded with "+" for a space ("my+file%2B1.csv" is "my file+1.csv"). */
@@ -58,4 +59,30 @@ export function classifyS3Message(body: string, rawPrefix: string): Classificati
         return { action: "skip", reason: `no CSV object under ${rawPrefix}` };
     }
     return { action: "start", detail: keys.join(", "), eventTime };
+}
+
+/** The fields of AWS's "Glue Crawler State Change" event this pipeline reads. */
+export interface CrawlerStateChangeDetail {
+    crawlerName: string;
+    state: string;
+    message?: string;
+}
+
+export type CrawlerStateChangeEvent = EventBridgeEvent<"Glue Crawler State Change", CrawlerStateChangeDetail>;
+
+/** Accepts only the "Succeeded" state change of this pipeline's crawler (the EventBridge rule already filters). */
+export function classifyCrawlerEvent(body: string, crawlerName: string): Classification {
+    let event: Partial<CrawlerStateChangeEvent>;
+    try {
+        event = JSON.parse(body);
+    } catch {
+        return { action: "reject", reason: "body is not JSON" };
+    }
+    if (event === null || typeof event !== "object" || event.source !== "aws.glue" || event["detail-type"] !== "Glue Crawler State Change" || !event.detail) {
+        return { action: "reject", reason: "body is not a Glue Crawler State Change event" };
+    }
+    if (event.detail.crawlerName !== crawlerName || event.detail.state !== "Succeeded") {
+        return { action: "skip", reason: `crawler ${event.detail.crawlerName} ${event.detail.state}` };
+    }
+    return { action: "start", detail: `crawl of ${crawlerName} succeeded at ${event.time}` };
 }

@@ -1,3 +1,5 @@
+/* IAM documents as typed values: trust and resource policies, the role-plus-policy pair a service assumes. (The
+   CrossGuard policy pack is policy/.) */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
