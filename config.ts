@@ -1,5 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { BucketEncryption, EMAIL_PATTERN, ExecutionClass, GlueVersion, PIPELINE_DEFAULTS, WorkerType } from "./components/defaults";
+import {
+    BucketEncryption,
+    EMAIL_PATTERN,
+    ExecutionClass,
+    GlueVersion,
+    PIPELINE_DEFAULTS,
+    WorkerType,
+} from "./components/defaults";
 import { CsvToParquetPipelineArgs } from "./components/pipelineArgs";
 import { PipelineArgError, resolvePipelineSettings } from "./components/pipelineSettings";
 
@@ -44,7 +51,12 @@ export const CONFIG_DEFAULTS = PIPELINE_DEFAULTS;
 
 /** Every key this program reads, as `pulumi config set` names it. */
 export const CONFIG_KEYS = [
-    "notificationEmail", "crawlerName", "jobName", "databaseName", "curatedDatabaseName", ...Object.keys(CONFIG_DEFAULTS),
+    "notificationEmail",
+    "crawlerName",
+    "jobName",
+    "databaseName",
+    "curatedDatabaseName",
+    ...Object.keys(CONFIG_DEFAULTS),
 ] as const;
 
 /** Raw values as the Pulumi config holds them: strings, or absent. */
@@ -52,7 +64,10 @@ export type RawConfig = Partial<Record<string, string>>;
 
 /** A configuration problem, naming the key at fault. */
 export class ConfigError extends Error {
-    constructor(public readonly key: string, problem: string) {
+    constructor(
+        public readonly key: string,
+        problem: string,
+    ) {
         super(`Invalid stack config "${key}": ${problem}`);
         this.name = "ConfigError";
     }
@@ -91,7 +106,10 @@ function boolean(raw: RawConfig, key: string, fallback: boolean): boolean {
 /** Splits a comma- or semicolon-separated list of addresses, validates and de-duplicates them. */
 export function parseEmails(text: string, key = "notificationEmail"): string[] {
     const seen = new Map<string, string>();
-    for (const part of text.split(/[,;]/).map((s) => s.trim()).filter((s) => s !== "")) {
+    for (const part of text
+        .split(/[,;]/)
+        .map((s) => s.trim())
+        .filter((s) => s !== "")) {
         if (!EMAIL_PATTERN.test(part)) {
             throw new ConfigError(key, `"${part}" is not an email address`);
         }
@@ -108,7 +126,10 @@ export function parseEmails(text: string, key = "notificationEmail"): string[] {
 /** "sales=order_date; events=day" -> { sales: "order_date", events: "day" }. */
 export function parsePartitionColumns(text: string, key = "partitionColumns"): Record<string, string> {
     const result: Record<string, string> = {};
-    for (const part of text.split(/[;,]/).map((s) => s.trim()).filter((s) => s !== "")) {
+    for (const part of text
+        .split(/[;,]/)
+        .map((s) => s.trim())
+        .filter((s) => s !== "")) {
         const match = /^([^=\s/]+)\s*=\s*(\S.*)$/.exec(part);
         if (!match) {
             throw new ConfigError(key, `"${part}" is not "<dataset folder>=<column>"`);
@@ -124,7 +145,7 @@ export function parsePartitionColumns(text: string, key = "partitionColumns"): R
 /** The config key of a pipeline argument, for naming it in an error ("dataQuality.rules" is `dataQualityRules`). */
 function configKey(field: string): string {
     const inDataQuality: Record<string, string> = { rules: "dataQualityRules" };
-    return field.startsWith("dataQuality.") ? inDataQuality[field.slice(12)] ?? field.slice(12) : field;
+    return field.startsWith("dataQuality.") ? (inDataQuality[field.slice(12)] ?? field.slice(12)) : field;
 }
 
 /** Turns raw config strings into values, applies the defaults, and checks them with the pipeline's own validator. */
@@ -136,8 +157,11 @@ export function parseConfig(raw: RawConfig): DataLakeConfig {
         jobName: required(raw, "jobName", "my-csv-to-parquet-job"),
         databaseName: required(raw, "databaseName", "my_raw_csv"),
         curatedDatabaseName: required(raw, "curatedDatabaseName", "my_curated"),
-        rawPrefix: text("rawPrefix"), outputPrefix: text("outputPrefix"), gluePrefix: text("gluePrefix"),
-        quarantinePrefix: text("quarantinePrefix"), athenaPrefix: text("athenaPrefix"),
+        rawPrefix: text("rawPrefix"),
+        outputPrefix: text("outputPrefix"),
+        gluePrefix: text("gluePrefix"),
+        quarantinePrefix: text("quarantinePrefix"),
+        athenaPrefix: text("athenaPrefix"),
         // The unions are checked by the validator below; until then these are the strings as given.
         glueVersion: text("glueVersion") as GlueVersion,
         workerType: text("workerType") as WorkerType,
@@ -148,14 +172,25 @@ export function parseConfig(raw: RawConfig): DataLakeConfig {
         logRetentionDays: integer(raw, "logRetentionDays", CONFIG_DEFAULTS.logRetentionDays),
         batchWindowSeconds: integer(raw, "batchWindowSeconds", CONFIG_DEFAULTS.batchWindowSeconds),
         protectData: boolean(raw, "protectData", CONFIG_DEFAULTS.protectData),
-        athenaBytesScannedCutoffMb: integer(raw, "athenaBytesScannedCutoffMb", CONFIG_DEFAULTS.athenaBytesScannedCutoffMb),
+        athenaBytesScannedCutoffMb: integer(
+            raw,
+            "athenaBytesScannedCutoffMb",
+            CONFIG_DEFAULTS.athenaBytesScannedCutoffMb,
+        ),
         dataQualityRules: text("dataQualityRules"),
-        keyColumns: (raw.keyColumns ?? CONFIG_DEFAULTS.keyColumns).split(",").map((c) => c.trim()).filter((c) => c !== ""),
+        keyColumns: (raw.keyColumns ?? CONFIG_DEFAULTS.keyColumns)
+            .split(",")
+            .map((c) => c.trim())
+            .filter((c) => c !== ""),
         maxQuarantinedPercent: integer(raw, "maxQuarantinedPercent", CONFIG_DEFAULTS.maxQuarantinedPercent),
         partitionColumns: parsePartitionColumns(raw.partitionColumns ?? CONFIG_DEFAULTS.partitionColumns),
         autoScaling: boolean(raw, "autoScaling", CONFIG_DEFAULTS.autoScaling),
         jobMaxRetries: integer(raw, "jobMaxRetries", CONFIG_DEFAULTS.jobMaxRetries),
-        noncurrentVersionExpirationDays: integer(raw, "noncurrentVersionExpirationDays", CONFIG_DEFAULTS.noncurrentVersionExpirationDays),
+        noncurrentVersionExpirationDays: integer(
+            raw,
+            "noncurrentVersionExpirationDays",
+            CONFIG_DEFAULTS.noncurrentVersionExpirationDays,
+        ),
     };
     try {
         resolvePipelineSettings(PIPELINE_NAME, { notificationTopicArn: "", ...pipelineArgs(config) });

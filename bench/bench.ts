@@ -29,7 +29,11 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 function timeChild(file: string, env: Record<string, string> = {}): number {
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-        const result = spawnSync(process.execPath, [file], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
+        const result = spawnSync(process.execPath, [file], {
+            cwd: ROOT,
+            encoding: "utf8",
+            env: { ...process.env, ...env },
+        });
         if (result.status !== 0) throw new Error(`${file} failed: ${result.stderr}`);
         times.push(Number(result.stdout.trim().split("\n").pop()));
     }
@@ -52,9 +56,12 @@ async function main(): Promise<void> {
     const ts = `require("ts-node").register({ transpileOnly: true, compilerOptions: { module: "commonjs" } });`;
 
     // Serialize the deployed handlers once (under mocks) into bench/.out.
-    fs.writeFileSync(path.join(OUT, "serialize.js"), `${ts}
+    fs.writeFileSync(
+        path.join(OUT, "serialize.js"),
+        `${ts}
 const { writeHandlers } = require(${JSON.stringify(path.join(ROOT, "bench", "handlers.ts"))});
-writeHandlers(${JSON.stringify(OUT)}).then((sizes) => console.log(JSON.stringify(sizes)));`);
+writeHandlers(${JSON.stringify(OUT)}).then((sizes) => console.log(JSON.stringify(sizes)));`,
+    );
     const serialized = spawnSync(process.execPath, [path.join(OUT, "serialize.js")], { cwd: ROOT, encoding: "utf8" });
     if (serialized.status !== 0) throw new Error(serialized.stderr);
     const sizes = JSON.parse(serialized.stdout.trim().split("\n").pop() as string) as Record<string, number>;
@@ -65,7 +72,9 @@ writeHandlers(${JSON.stringify(OUT)}).then((sizes) => console.log(JSON.stringify
     // Cold start: a fresh process loads a handler and serves one event with Glue's `send` stubbed.
     const cold = (handlerFile: string) => {
         const file = path.join(OUT, `cold-${path.basename(handlerFile)}`);
-        fs.writeFileSync(file, `const t0 = performance.now();
+        fs.writeFileSync(
+            file,
+            `const t0 = performance.now();
 const glue = require("@aws-sdk/client-glue");
 glue.GlueClient.prototype.send = async () => ({ Crawler: { State: "READY" }, JobRunId: "jr_1" });
 require("@aws-sdk/client-dynamodb").DynamoDBClient.prototype.send = async () => ({});
@@ -74,12 +83,15 @@ process.env.AWS_REGION = "us-east-1";
 console.info = () => undefined;
 const { handler } = require(${JSON.stringify(handlerFile)});
 const body = JSON.stringify({ Records: [{ eventSource: "aws:s3", eventName: "ObjectCreated:Put", eventTime: "2026-11-21T10:00:00Z", s3: { object: { key: "csv_data/a/1.csv", size: 1, eTag: "e", sequencer: "0A" } } }] });
-handler({ Records: [{ messageId: "1", body }] }, {}).then(() => process.stdout.write(String(performance.now() - t0)));`);
+handler({ Records: [{ messageId: "1", body }] }, {}).then(() => process.stdout.write(String(performance.now() - t0)));`,
+        );
         return timeChild(file);
     };
     const minimal = path.join(OUT, "minimal.js");
     // The same work written by hand: one ledger write for the upload, then StartCrawler.
-    fs.writeFileSync(minimal, `const { GlueClient, StartCrawlerCommand } = require("@aws-sdk/client-glue");
+    fs.writeFileSync(
+        minimal,
+        `const { GlueClient, StartCrawlerCommand } = require("@aws-sdk/client-glue");
 const { DynamoDBClient, UpdateItemCommand } = require("@aws-sdk/client-dynamodb");
 const glue = new GlueClient({});
 const db = new DynamoDBClient({});
@@ -87,39 +99,72 @@ exports.handler = async () => {
     await db.send(new UpdateItemCommand({ TableName: process.env.UPLOADS_TABLE, Key: { key: { S: "csv_data/a/1.csv" } }, UpdateExpression: "SET s = :s", ExpressionAttributeValues: { ":s": { S: "0A" } } }));
     await glue.send(new StartCrawlerCommand({ Name: process.env.CRAWLER_NAME }));
     return { batchItemFailures: [] };
-};`);
+};`,
+    );
 
     const program = path.join(OUT, "program.js");
-    fs.writeFileSync(program, `const t0 = performance.now();
+    fs.writeFileSync(
+        program,
+        `const t0 = performance.now();
 ${ts}
 const { evaluate } = require(${JSON.stringify(path.join(ROOT, "bench", "handlers.ts"))});
-evaluate(process.env.STACK).then(() => process.stdout.write(String(performance.now() - t0)));`);
+evaluate(process.env.STACK).then(() => process.stdout.write(String(performance.now() - t0)));`,
+    );
     const floor = path.join(OUT, "floor.js");
-    fs.writeFileSync(floor, `const t0 = performance.now(); require("@pulumi/aws"); process.stdout.write(String(performance.now() - t0));`);
+    fs.writeFileSync(
+        floor,
+        `const t0 = performance.now(); require("@pulumi/aws"); process.stdout.write(String(performance.now() - t0));`,
+    );
 
     const rows: [string, string, string, string][] = [];
     const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
     for (const name of ["start-crawler", "start-job"]) {
-        rows.push([`${name} archive`, kb(sizes[name] + excluded), `${kb(sizes[name] + unexcluded)} without exclusions`, `${Math.round((sizes[name] + unexcluded) / (sizes[name] + excluded))}× smaller`]);
+        rows.push([
+            `${name} archive`,
+            kb(sizes[name] + excluded),
+            `${kb(sizes[name] + unexcluded)} without exclusions`,
+            `${Math.round((sizes[name] + unexcluded) / (sizes[name] + excluded))}× smaller`,
+        ]);
     }
     for (const name of ["start-crawler", "start-job"]) {
         const deployed = cold(path.join(OUT, `${name}.js`));
         const hand = cold(minimal);
-        rows.push([`${name} cold start`, `${deployed.toFixed(0)} ms`, `${hand.toFixed(0)} ms hand-written`, ratio(deployed, hand)]);
+        rows.push([
+            `${name} cold start`,
+            `${deployed.toFixed(0)} ms`,
+            `${hand.toFixed(0)} ms hand-written`,
+            ratio(deployed, hand),
+        ]);
     }
     const floorMs = timeChild(floor);
     for (const stack of ["dev", "prod"]) {
         const ms = timeChild(program, { STACK: stack });
-        rows.push([`${stack} program evaluation`, `${ms.toFixed(0)} ms`, `${floorMs.toFixed(0)} ms loading @pulumi/aws`, ratio(ms, floorMs)]);
+        rows.push([
+            `${stack} program evaluation`,
+            `${ms.toFixed(0)} ms`,
+            `${floorMs.toFixed(0)} ms loading @pulumi/aws`,
+            ratio(ms, floorMs),
+        ]);
     }
     const { burstFigures } = await import("./handlers");
     for (const r of await burstFigures()) {
-        rows.push([`burst: ${r.scenario}`, `${r.crawls} crawls, ${r.jobRuns} job runs`, `${r.directCrawls} crawls, ${r.directJobRuns} job runs direct`, `${r.directLost} lost direct`]);
+        rows.push([
+            `burst: ${r.scenario}`,
+            `${r.crawls} crawls, ${r.jobRuns} job runs`,
+            `${r.directCrawls} crawls, ${r.directJobRuns} job runs direct`,
+            `${r.directLost} lost direct`,
+        ]);
     }
     // The conversion on local Spark: the core (every check) against the seed job's read-and-write, same input.
-    const conversion = spawnSync("sh", [path.join(ROOT, "etl", "venv.sh"), "python", path.join(ROOT, "bench", "conversion.py")], {
-        cwd: ROOT, encoding: "utf8", env: { ...process.env, BENCH_RUNS: String(Math.min(RUNS, 3)) },
-    });
+    const conversion = spawnSync(
+        "sh",
+        [path.join(ROOT, "etl", "venv.sh"), "python", path.join(ROOT, "bench", "conversion.py")],
+        {
+            cwd: ROOT,
+            encoding: "utf8",
+            env: { ...process.env, BENCH_RUNS: String(Math.min(RUNS, 3)) },
+        },
+    );
     if (conversion.status !== 0) throw new Error(`bench/conversion.py failed: ${conversion.stderr}`);
     const c = JSON.parse(conversion.stdout.trim().split("\n").pop() as string) as ConversionFigures;
     const mb = (c.input_bytes / 1e6).toFixed(0);
@@ -133,7 +178,9 @@ evaluate(process.env.STACK).then(() => process.stdout.write(String(performance.n
     const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i].length)));
     const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
     console.log([line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n"));
-    console.log(`\nmedians of ${RUNS} runs (the conversion: ${c.runs}, one SparkSession, alternating), Node ${process.versions.node}`);
+    console.log(
+        `\nmedians of ${RUNS} runs (the conversion: ${c.runs}, one SparkSession, alternating), Node ${process.versions.node}`,
+    );
 }
 
 main().catch((err) => {

@@ -30,8 +30,12 @@ export async function burstFigures() {
         const queued = await runQueued(scenario, plainHandlers);
         const direct = await runDirect(scenario, false);
         rows.push({
-            scenario: scenario.name, crawls: queued.crawls, jobRuns: queued.jobRuns,
-            directCrawls: direct.crawls, directJobRuns: direct.jobRuns, directLost: direct.lost,
+            scenario: scenario.name,
+            crawls: queued.crawls,
+            jobRuns: queued.jobRuns,
+            directCrawls: direct.crawls,
+            directJobRuns: direct.jobRuns,
+            directLost: direct.lost,
         });
     }
     return rows;

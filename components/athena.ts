@@ -26,21 +26,25 @@ export interface AthenaOptions {
  * pipeline bucket, encrypted; a per-query scan limit), and it publishes query metrics to CloudWatch.
  */
 export function createAthenaWorkgroup(name: string, o: AthenaOptions, parent: pulumi.Resource): aws.athena.Workgroup {
-    return new aws.athena.Workgroup(`${name}-athena`, {
-        description: "Queries of the pipeline's curated Parquet tables",
-        state: "ENABLED",
-        forceDestroy: !o.protectData,
-        configuration: {
-            enforceWorkgroupConfiguration: true,
-            publishCloudwatchMetricsEnabled: true,
-            bytesScannedCutoffPerQuery: o.bytesScannedCutoffMb * MIB,
-            engineVersion: { selectedEngineVersion: "AUTO" },
-            resultConfiguration: {
-                outputLocation: pulumi.interpolate`s3://${o.bucket.bucket}/${o.resultsPrefix}`,
-                encryptionConfiguration: o.key
-                    ? { encryptionOption: "SSE_KMS", kmsKeyArn: o.key.arn }
-                    : { encryptionOption: "SSE_S3" },
+    return new aws.athena.Workgroup(
+        `${name}-athena`,
+        {
+            description: "Queries of the pipeline's curated Parquet tables",
+            state: "ENABLED",
+            forceDestroy: !o.protectData,
+            configuration: {
+                enforceWorkgroupConfiguration: true,
+                publishCloudwatchMetricsEnabled: true,
+                bytesScannedCutoffPerQuery: o.bytesScannedCutoffMb * MIB,
+                engineVersion: { selectedEngineVersion: "AUTO" },
+                resultConfiguration: {
+                    outputLocation: pulumi.interpolate`s3://${o.bucket.bucket}/${o.resultsPrefix}`,
+                    encryptionConfiguration: o.key
+                        ? { encryptionOption: "SSE_KMS", kmsKeyArn: o.key.arn }
+                        : { encryptionOption: "SSE_S3" },
+                },
             },
         },
-    }, { parent });
+        { parent },
+    );
 }

@@ -70,73 +70,183 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
         const s = this.resolve(name, args);
         const { prefixes, protectData, bucketEncryption } = s;
         this.topicArn = pulumi.output(args.notificationTopicArn);
-        const key = createCustomerKey(`${name}-key`, {
-            description: `Encrypts the data, uploads ledger, job bookmarks and logs of the ${name} pipeline`,
-            protect: protectData,
-            serviceStatements: (scope) => [logsMayUse(scope), s3MayPublishToEncryptedTopics()],
-        }, this);
+        const key = createCustomerKey(
+            `${name}-key`,
+            {
+                description: `Encrypts the data, uploads ledger, job bookmarks and logs of the ${name} pipeline`,
+                protect: protectData,
+                serviceStatements: (scope) => [logsMayUse(scope), s3MayPublishToEncryptedTopics()],
+            },
+            this,
+        );
         this.key = key.key;
-        this.bucket = createDataBucket(name, {
-            prefixes, protectData, tempExpirationDays: 7, athenaResultsExpirationDays: 30,
-            encryption: bucketEncryption === "SSE-KMS" ? { algorithm: "SSE-KMS", key: key.key } : { algorithm: "SSE-S3" },
-            noncurrentVersionExpirationDays: s.noncurrentVersionExpirationDays,
-        }, this).bucket;
+        this.bucket = createDataBucket(
+            name,
+            {
+                prefixes,
+                protectData,
+                tempExpirationDays: 7,
+                athenaResultsExpirationDays: 30,
+                encryption:
+                    bucketEncryption === "SSE-KMS" ? { algorithm: "SSE-KMS", key: key.key } : { algorithm: "SSE-S3" },
+                noncurrentVersionExpirationDays: s.noncurrentVersionExpirationDays,
+            },
+            this,
+        ).bucket;
         this.bucketName = this.bucket.bucket;
         const at = (prefix: string) => pulumi.interpolate`s3://${this.bucketName}/${prefix}`;
-        [this.uploadLocation, this.outputLocation, this.quarantineLocation] = [prefixes.rawPrefix, prefixes.outputPrefix, prefixes.quarantinePrefix].map(at);
+        [this.uploadLocation, this.outputLocation, this.quarantineLocation] = [
+            prefixes.rawPrefix,
+            prefixes.outputPrefix,
+            prefixes.quarantinePrefix,
+        ].map(at);
 
         this.uploadsTable = createUploadsTable(name, { key: key.key, protectData }, this);
         // The crawler's own copy of the upload events (S3 event mode); kept long enough for the next crawl to see.
-        const crawlerEvents = createQueueWithDeadLetter(`${name}-crawler-events`, {
-            visibilityTimeoutSeconds: CRAWLER_EVENT_VISIBILITY_SECONDS, maxReceiveCount: CRAWLER_EVENT_MAX_RECEIVES,
-        }, this);
-        [this.crawlerEventQueue, this.crawlerEventDeadLetterQueue] = [crawlerEvents.queue, crawlerEvents.deadLetterQueue];
-        const glue = createGlueResources(name, {
-            settings: s, uploadsTable: this.uploadsTable, crawlerEvents, bucket: this.bucket, key: key.key, keyPolicy: key.keyPolicy,
-            topicArn: this.topicArn, topicKeyArn: args.notificationTopicKeyArn,
-            crawlerName: args.crawlerName ?? `${name}-crawler`, jobName: args.jobName ?? `${name}-job`,
-            databaseName: args.databaseName ?? `${name.replace(/-/g, "_")}_raw`,
-            curatedDatabaseName: args.curatedDatabaseName ?? `${name.replace(/-/g, "_")}_curated`,
-        }, this);
-        [this.database, this.curatedDatabase, this.dataQualityRuleset] = [glue.database, glue.curatedDatabase, glue.ruleset];
-        [this.crawler, this.crawlerName, this.job, this.jobName, this.glueRole] = [glue.crawler, glue.crawler.name, glue.job, glue.job.name, glue.role];
-        this.athenaWorkgroup = createAthenaWorkgroup(name, {
-            bucket: this.bucket, resultsPrefix: prefixes.athenaPrefix, bytesScannedCutoffMb: s.athenaBytesScannedCutoffMb, protectData,
-            key: bucketEncryption === "SSE-KMS" ? key.key : undefined,
-        }, this);
+        const crawlerEvents = createQueueWithDeadLetter(
+            `${name}-crawler-events`,
+            {
+                visibilityTimeoutSeconds: CRAWLER_EVENT_VISIBILITY_SECONDS,
+                maxReceiveCount: CRAWLER_EVENT_MAX_RECEIVES,
+            },
+            this,
+        );
+        [this.crawlerEventQueue, this.crawlerEventDeadLetterQueue] = [
+            crawlerEvents.queue,
+            crawlerEvents.deadLetterQueue,
+        ];
+        const glue = createGlueResources(
+            name,
+            {
+                settings: s,
+                uploadsTable: this.uploadsTable,
+                crawlerEvents,
+                bucket: this.bucket,
+                key: key.key,
+                keyPolicy: key.keyPolicy,
+                topicArn: this.topicArn,
+                topicKeyArn: args.notificationTopicKeyArn,
+                crawlerName: args.crawlerName ?? `${name}-crawler`,
+                jobName: args.jobName ?? `${name}-job`,
+                databaseName: args.databaseName ?? `${name.replace(/-/g, "_")}_raw`,
+                curatedDatabaseName: args.curatedDatabaseName ?? `${name.replace(/-/g, "_")}_curated`,
+            },
+            this,
+        );
+        [this.database, this.curatedDatabase, this.dataQualityRuleset] = [
+            glue.database,
+            glue.curatedDatabase,
+            glue.ruleset,
+        ];
+        [this.crawler, this.crawlerName, this.job, this.jobName, this.glueRole] = [
+            glue.crawler,
+            glue.crawler.name,
+            glue.job,
+            glue.job.name,
+            glue.role,
+        ];
+        this.athenaWorkgroup = createAthenaWorkgroup(
+            name,
+            {
+                bucket: this.bucket,
+                resultsPrefix: prefixes.athenaPrefix,
+                bytesScannedCutoffMb: s.athenaBytesScannedCutoffMb,
+                protectData,
+                key: bucketEncryption === "SSE-KMS" ? key.key : undefined,
+            },
+            this,
+        );
 
-        const { starter, events } = createUploadPath(name, {
-            settings: s, bucket: this.bucket, key, crawler: glue.crawler, uploadsTable: this.uploadsTable, crawlerEvents,
-        }, this);
-        [this.uploadQueue, this.uploadDeadLetterQueue, this.startCrawlerFunction, this.uploadsTopic] = [starter.queue, starter.deadLetterQueue, starter.function, events.topic];
-        const jobStarter = createCrawlTrigger(name, { settings: s, key, crawlerName: this.crawlerName, job: glue.job }, this);
-        [this.crawlCompletedQueue, this.crawlCompletedDeadLetterQueue, this.startJobFunction] = [jobStarter.queue, jobStarter.deadLetterQueue, jobStarter.function];
+        const { starter, events } = createUploadPath(
+            name,
+            {
+                settings: s,
+                bucket: this.bucket,
+                key,
+                crawler: glue.crawler,
+                uploadsTable: this.uploadsTable,
+                crawlerEvents,
+            },
+            this,
+        );
+        [this.uploadQueue, this.uploadDeadLetterQueue, this.startCrawlerFunction, this.uploadsTopic] = [
+            starter.queue,
+            starter.deadLetterQueue,
+            starter.function,
+            events.topic,
+        ];
+        const jobStarter = createCrawlTrigger(
+            name,
+            { settings: s, key, crawlerName: this.crawlerName, job: glue.job },
+            this,
+        );
+        [this.crawlCompletedQueue, this.crawlCompletedDeadLetterQueue, this.startJobFunction] = [
+            jobStarter.queue,
+            jobStarter.deadLetterQueue,
+            jobStarter.function,
+        ];
 
         const functions = { "start-crawler": starter.function, "start-job": jobStarter.function };
-        const alarms = createAlarms(name, {
-            deadLetterQueues: { "start-crawler": starter.deadLetterQueue, "start-job": jobStarter.deadLetterQueue, "crawler-events": crawlerEvents.deadLetterQueue },
-            functions, topicArn: this.topicArn,
-            ledger: {
-                table: this.uploadsTable, todoIndex: LEDGER.todoIndex, jobName: this.jobName,
-                pendingAgeAlarmSeconds: PENDING_ALARM_JOB_TIMEOUTS * s.jobTimeoutMinutes * 60,
+        const alarms = createAlarms(
+            name,
+            {
+                deadLetterQueues: {
+                    "start-crawler": starter.deadLetterQueue,
+                    "start-job": jobStarter.deadLetterQueue,
+                    "crawler-events": crawlerEvents.deadLetterQueue,
+                },
+                functions,
+                topicArn: this.topicArn,
+                ledger: {
+                    table: this.uploadsTable,
+                    todoIndex: LEDGER.todoIndex,
+                    jobName: this.jobName,
+                    pendingAgeAlarmSeconds: PENDING_ALARM_JOB_TIMEOUTS * s.jobTimeoutMinutes * 60,
+                },
             },
-        }, this);
-        createNotificationRules(name, {
-            topicArn: this.topicArn, jobName: this.jobName, crawlerName: this.crawlerName, outputLocation: this.outputLocation,
-            uploadLocation: this.uploadLocation, alarms,
-        }, this);
-        this.dashboard = createDashboard(name, {
-            queues: { "uploads": starter.queue, "crawls completed": jobStarter.queue, "crawler events": crawlerEvents.queue },
-            deadLetterQueues: {
-                "uploads DLQ": starter.deadLetterQueue, "crawls completed DLQ": jobStarter.deadLetterQueue, "crawler events DLQ": crawlerEvents.deadLetterQueue,
+            this,
+        );
+        createNotificationRules(
+            name,
+            {
+                topicArn: this.topicArn,
+                jobName: this.jobName,
+                crawlerName: this.crawlerName,
+                outputLocation: this.outputLocation,
+                uploadLocation: this.uploadLocation,
+                alarms,
             },
-            functions, jobName: this.jobName, table: this.uploadsTable,
-        }, this);
+            this,
+        );
+        this.dashboard = createDashboard(
+            name,
+            {
+                queues: {
+                    uploads: starter.queue,
+                    "crawls completed": jobStarter.queue,
+                    "crawler events": crawlerEvents.queue,
+                },
+                deadLetterQueues: {
+                    "uploads DLQ": starter.deadLetterQueue,
+                    "crawls completed DLQ": jobStarter.deadLetterQueue,
+                    "crawler events DLQ": crawlerEvents.deadLetterQueue,
+                },
+                functions,
+                jobName: this.jobName,
+                table: this.uploadsTable,
+            },
+            this,
+        );
 
         this.registerOutputs({
-            bucketName: this.bucketName, uploadLocation: this.uploadLocation, outputLocation: this.outputLocation,
-            crawlerName: this.crawlerName, jobName: this.jobName, topicArn: this.topicArn,
-            quarantineLocation: this.quarantineLocation, athenaWorkgroupName: this.athenaWorkgroup.name,
+            bucketName: this.bucketName,
+            uploadLocation: this.uploadLocation,
+            outputLocation: this.outputLocation,
+            crawlerName: this.crawlerName,
+            jobName: this.jobName,
+            topicArn: this.topicArn,
+            quarantineLocation: this.quarantineLocation,
+            athenaWorkgroupName: this.athenaWorkgroup.name,
             curatedDatabaseName: this.curatedDatabase.name,
         });
     }
@@ -146,7 +256,8 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
         try {
             return resolvePipelineSettings(name, args);
         } catch (err) {
-            if (err instanceof PipelineArgError) throw new pulumi.ResourceError(`CsvToParquetPipeline ${name}: ${err.message}`, this);
+            if (err instanceof PipelineArgError)
+                throw new pulumi.ResourceError(`CsvToParquetPipeline ${name}: ${err.message}`, this);
             throw err;
         }
     }

@@ -26,41 +26,75 @@ export interface DataBucket {
 /** The pipeline's one bucket: private, encrypted, TLS-only, versioned when its data is protected. */
 export function createDataBucket(name: string, options: DataBucketOptions, parent: pulumi.Resource): DataBucket {
     const { prefixes, protectData } = options;
-    const bucket = new aws.s3.Bucket(`${name}-data`, { forceDestroy: !protectData }, {
-        parent, protect: protectData, retainOnDelete: protectData,
-    });
-    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(`${name}-data`, {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-    }, { parent });
-    new aws.s3.BucketOwnershipControls(`${name}-data`, {
-        bucket: bucket.id,
-        rule: { objectOwnership: "BucketOwnerEnforced" },
-    }, { parent });
-    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-data`, {
-        bucket: bucket.id,
-        rules: [{
-            // An S3 Bucket Key cuts KMS requests; with SSE-S3 there is no KMS request to cut, so it is not sent.
-            ...(options.encryption.algorithm === "SSE-KMS"
-                ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: options.encryption.key.arn }, bucketKeyEnabled: true }
-                : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }),
-        }],
-    }, { parent });
-    const policy = new aws.s3.BucketPolicy(`${name}-data`, {
-        bucket: bucket.id,
-        policy: policyJson({
-            Version: "2012-10-17",
-            Statement: [denyInsecureTransport("s3:*", [bucket.arn, pulumi.interpolate`${bucket.arn}/*`])],
-        }),
-    }, { parent, dependsOn: [publicAccessBlock] });
-    if (protectData) {
-        new aws.s3.BucketVersioning(`${name}-data`, {
+    const bucket = new aws.s3.Bucket(
+        `${name}-data`,
+        { forceDestroy: !protectData },
+        {
+            parent,
+            protect: protectData,
+            retainOnDelete: protectData,
+        },
+    );
+    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+        `${name}-data`,
+        {
             bucket: bucket.id,
-            versioningConfiguration: { status: "Enabled" },
-        }, { parent });
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        },
+        { parent },
+    );
+    new aws.s3.BucketOwnershipControls(
+        `${name}-data`,
+        {
+            bucket: bucket.id,
+            rule: { objectOwnership: "BucketOwnerEnforced" },
+        },
+        { parent },
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+        `${name}-data`,
+        {
+            bucket: bucket.id,
+            rules: [
+                {
+                    // An S3 Bucket Key cuts KMS requests; with SSE-S3 there is no KMS request to cut, so it is not sent.
+                    ...(options.encryption.algorithm === "SSE-KMS"
+                        ? {
+                              applyServerSideEncryptionByDefault: {
+                                  sseAlgorithm: "aws:kms",
+                                  kmsMasterKeyId: options.encryption.key.arn,
+                              },
+                              bucketKeyEnabled: true,
+                          }
+                        : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }),
+                },
+            ],
+        },
+        { parent },
+    );
+    const policy = new aws.s3.BucketPolicy(
+        `${name}-data`,
+        {
+            bucket: bucket.id,
+            policy: policyJson({
+                Version: "2012-10-17",
+                Statement: [denyInsecureTransport("s3:*", [bucket.arn, pulumi.interpolate`${bucket.arn}/*`])],
+            }),
+        },
+        { parent, dependsOn: [publicAccessBlock] },
+    );
+    if (protectData) {
+        new aws.s3.BucketVersioning(
+            `${name}-data`,
+            {
+                bucket: bucket.id,
+                versioningConfiguration: { status: "Enabled" },
+            },
+            { parent },
+        );
     }
     const rules: aws.types.input.s3.BucketLifecycleConfigurationRule[] = [
         {
@@ -86,13 +120,15 @@ export function createDataBucket(name: string, options: DataBucketOptions, paren
         // Versions the pipeline's own writes leave behind (a reprocessing, a rewritten partition) expire; versions
         // of uploads under the raw prefix are the users' data and are never expired by the pipeline.
         const written = [prefixes.outputPrefix, prefixes.quarantinePrefix, prefixes.gluePrefix, prefixes.athenaPrefix];
-        rules.push(...written.map((prefix) => ({
-            id: `expire-noncurrent-${prefix.replace(/[^A-Za-z0-9]+/g, "-").replace(/-$/, "")}`,
-            status: "Enabled",
-            filter: { prefix },
-            noncurrentVersionExpiration: { noncurrentDays: options.noncurrentVersionExpirationDays },
-            expiration: { expiredObjectDeleteMarker: true },
-        })));
+        rules.push(
+            ...written.map((prefix) => ({
+                id: `expire-noncurrent-${prefix.replace(/[^A-Za-z0-9]+/g, "-").replace(/-$/, "")}`,
+                status: "Enabled",
+                filter: { prefix },
+                noncurrentVersionExpiration: { noncurrentDays: options.noncurrentVersionExpirationDays },
+                expiration: { expiredObjectDeleteMarker: true },
+            })),
+        );
     }
     new aws.s3.BucketLifecycleConfiguration(`${name}-data`, { bucket: bucket.id, rules }, { parent });
     return { bucket, publicAccessBlock, policy };

@@ -11,7 +11,11 @@ export const ETL_CORE_PATH = path.join(__dirname, "..", "etl", "lake");
 
 /** The core's modules, by their path inside the zip ("lake/convert.py"); caches and anything else left out. */
 export function coreModules(): string[] {
-    return fs.readdirSync(ETL_CORE_PATH).filter((f) => f.endsWith(".py")).sort().map((f) => `lake/${f}`);
+    return fs
+        .readdirSync(ETL_CORE_PATH)
+        .filter((f) => f.endsWith(".py"))
+        .sort()
+        .map((f) => `lake/${f}`);
 }
 
 /** A digest of the script and the core, so that a change to either uploads both again. */
@@ -28,21 +32,34 @@ export function createEtlObjects(name: string, bucket: aws.s3.Bucket, gluePrefix
     const scriptKey = `${gluePrefix}scripts/${path.basename(ETL_SCRIPT_PATH)}`;
     const coreKey = `${gluePrefix}scripts/lake.zip`;
     const digest = etlDigest();
-    const script = new aws.s3.BucketObjectv2(`${name}-etl-script`, {
-        bucket: bucket.id,
-        key: scriptKey,
-        source: new pulumi.asset.FileAsset(ETL_SCRIPT_PATH),
-        sourceHash: digest,
-        contentType: "text/x-python",
-    }, { parent });
-    const core = new aws.s3.BucketObjectv2(`${name}-etl-core`, {
-        bucket: bucket.id,
-        key: coreKey,
-        source: new pulumi.asset.AssetArchive(Object.fromEntries(coreModules().map((module) => [
-            module, new pulumi.asset.FileAsset(path.join(ETL_CORE_PATH, "..", module)),
-        ]))),
-        sourceHash: digest,
-        contentType: "application/zip",
-    }, { parent });
+    const script = new aws.s3.BucketObjectv2(
+        `${name}-etl-script`,
+        {
+            bucket: bucket.id,
+            key: scriptKey,
+            source: new pulumi.asset.FileAsset(ETL_SCRIPT_PATH),
+            sourceHash: digest,
+            contentType: "text/x-python",
+        },
+        { parent },
+    );
+    const core = new aws.s3.BucketObjectv2(
+        `${name}-etl-core`,
+        {
+            bucket: bucket.id,
+            key: coreKey,
+            source: new pulumi.asset.AssetArchive(
+                Object.fromEntries(
+                    coreModules().map((module) => [
+                        module,
+                        new pulumi.asset.FileAsset(path.join(ETL_CORE_PATH, "..", module)),
+                    ]),
+                ),
+            ),
+            sourceHash: digest,
+            contentType: "application/zip",
+        },
+        { parent },
+    );
     return { script, core, scriptKey, coreKey };
 }

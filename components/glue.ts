@@ -62,105 +62,179 @@ export function crawlerConfiguration(rawPrefix: string): string {
 export function createGlueResources(name: string, o: GlueOptions, parent: pulumi.Resource): GlueResources {
     const s = o.settings;
     const s3Uri = (key: string) => pulumi.interpolate`s3://${o.bucket.bucket}/${key}`;
-    const database = new aws.glue.CatalogDatabase(`${name}-raw`, {
-        name: o.databaseName,
-        description: "CSV tables catalogued by the crawler, one per dataset folder",
-    }, { parent });
-    const curatedDatabase = new aws.glue.CatalogDatabase(`${name}-curated`, {
-        name: o.curatedDatabaseName,
-        description: `Parquet tables the job keeps, one per dataset, under ${s.prefixes.outputPrefix}: query them with Athena`,
-    }, { parent });
-    const ruleset = new aws.glue.DataQualityRuleset(`${name}-ruleset`, {
-        description: "Rules every dataset must pass, evaluated by the job on its typed rows (key columns are checked before)",
-        ruleset: s.dataQuality.rules,
-    }, { parent });
-    const { role, policy: rolePolicy } = createServiceRole(`${name}-glue`, "glue.amazonaws.com", jobRoleStatements({
-        bucketArn: o.bucket.arn, curatedDatabaseArn: curatedDatabase.arn, curatedDatabaseName: curatedDatabase.name,
-        rulesetName: ruleset.name, topicArn: o.topicArn, keyArn: o.key.arn, topicKeyArn: o.topicKeyArn,
-        prefixes: s.prefixes, uploadsTableArn: o.uploadsTable.arn, jobName: o.jobName,
-    }), parent);
+    const database = new aws.glue.CatalogDatabase(
+        `${name}-raw`,
+        {
+            name: o.databaseName,
+            description: "CSV tables catalogued by the crawler, one per dataset folder",
+        },
+        { parent },
+    );
+    const curatedDatabase = new aws.glue.CatalogDatabase(
+        `${name}-curated`,
+        {
+            name: o.curatedDatabaseName,
+            description: `Parquet tables the job keeps, one per dataset, under ${s.prefixes.outputPrefix}: query them with Athena`,
+        },
+        { parent },
+    );
+    const ruleset = new aws.glue.DataQualityRuleset(
+        `${name}-ruleset`,
+        {
+            description:
+                "Rules every dataset must pass, evaluated by the job on its typed rows (key columns are checked before)",
+            ruleset: s.dataQuality.rules,
+        },
+        { parent },
+    );
+    const { role, policy: rolePolicy } = createServiceRole(
+        `${name}-glue`,
+        "glue.amazonaws.com",
+        jobRoleStatements({
+            bucketArn: o.bucket.arn,
+            curatedDatabaseArn: curatedDatabase.arn,
+            curatedDatabaseName: curatedDatabase.name,
+            rulesetName: ruleset.name,
+            topicArn: o.topicArn,
+            keyArn: o.key.arn,
+            topicKeyArn: o.topicKeyArn,
+            prefixes: s.prefixes,
+            uploadsTableArn: o.uploadsTable.arn,
+            jobName: o.jobName,
+        }),
+        parent,
+    );
     // The crawler has a role of its own: the job needs none of its catalog or queue rights, nor it the job's.
-    const { role: crawlerRole, policy: crawlerRolePolicy } = createServiceRole(`${name}-crawler-role`, "glue.amazonaws.com", crawlerRoleStatements({
-        bucketArn: o.bucket.arn, rawPrefix: s.prefixes.rawPrefix, databaseArn: database.arn, databaseName: database.name,
-        keyArn: o.key.arn, eventQueueArns: [o.crawlerEvents.queue.arn, o.crawlerEvents.deadLetterQueue.arn],
-    }), parent);
+    const { role: crawlerRole, policy: crawlerRolePolicy } = createServiceRole(
+        `${name}-crawler-role`,
+        "glue.amazonaws.com",
+        crawlerRoleStatements({
+            bucketArn: o.bucket.arn,
+            rawPrefix: s.prefixes.rawPrefix,
+            databaseArn: database.arn,
+            databaseName: database.name,
+            keyArn: o.key.arn,
+            eventQueueArns: [o.crawlerEvents.queue.arn, o.crawlerEvents.deadLetterQueue.arn],
+        }),
+        parent,
+    );
 
     // Encrypts what Glue writes: S3 output as the bucket does, bookmarks and CloudWatch logs with the pipeline key.
-    const securityConfiguration = new aws.glue.SecurityConfiguration(`${name}-security`, {
-        name: pulumi.interpolate`${o.jobName}-security`,
-        encryptionConfiguration: {
-            s3Encryption: s.bucketEncryption === "SSE-KMS"
-                ? { s3EncryptionMode: "SSE-KMS", kmsKeyArn: o.key.arn }
-                : { s3EncryptionMode: "SSE-S3" },
-            cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: o.key.arn },
-            jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: o.key.arn },
+    const securityConfiguration = new aws.glue.SecurityConfiguration(
+        `${name}-security`,
+        {
+            name: pulumi.interpolate`${o.jobName}-security`,
+            encryptionConfiguration: {
+                s3Encryption:
+                    s.bucketEncryption === "SSE-KMS"
+                        ? { s3EncryptionMode: "SSE-KMS", kmsKeyArn: o.key.arn }
+                        : { s3EncryptionMode: "SSE-S3" },
+                cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: o.key.arn },
+                jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: o.key.arn },
+            },
         },
-    }, { parent, dependsOn: [o.keyPolicy] });
+        { parent, dependsOn: [o.keyPolicy] },
+    );
 
-    const logGroups = createGlueLogGroups(name, {
-        jobRole: role, crawlerRole, securityConfiguration, key: o.key, keyPolicy: o.keyPolicy, retentionInDays: s.logRetentionDays,
-    }, parent);
+    const logGroups = createGlueLogGroups(
+        name,
+        {
+            jobRole: role,
+            crawlerRole,
+            securityConfiguration,
+            key: o.key,
+            keyPolicy: o.keyPolicy,
+            retentionInDays: s.logRetentionDays,
+        },
+        parent,
+    );
 
-    const classifier = new aws.glue.Classifier(`${name}-csv`, {
-        csvClassifier: { containsHeader: "PRESENT", delimiter: ",", quoteSymbol: "\"", allowSingleColumn: true },
-    }, { parent });
-    const crawler = new aws.glue.Crawler(`${name}-crawler`, {
-        name: o.crawlerName,
-        description: `Catalogues s3://…/${s.prefixes.rawPrefix}: one table per dataset folder`,
-        role: crawlerRole.arn,
-        databaseName: database.name,
-        classifiers: [classifier.name],
-        // S3 event mode: after a first full crawl, a crawl reads only the folders its queue's events name.
-        s3Targets: [{
-            path: s3Uri(s.prefixes.rawPrefix),
-            eventQueueArn: o.crawlerEvents.queue.arn,
-            dlqEventQueueArn: o.crawlerEvents.deadLetterQueue.arn,
-        }],
-        schemaChangePolicy: { updateBehavior: "UPDATE_IN_DATABASE", deleteBehavior: "LOG" },
-        recrawlPolicy: { recrawlBehavior: "CRAWL_EVENT_MODE" },
-        configuration: crawlerConfiguration(s.prefixes.rawPrefix),
-        securityConfiguration: securityConfiguration.name,
-    }, { parent, dependsOn: [crawlerRolePolicy, ...logGroups] });
+    const classifier = new aws.glue.Classifier(
+        `${name}-csv`,
+        {
+            csvClassifier: { containsHeader: "PRESENT", delimiter: ",", quoteSymbol: '"', allowSingleColumn: true },
+        },
+        { parent },
+    );
+    const crawler = new aws.glue.Crawler(
+        `${name}-crawler`,
+        {
+            name: o.crawlerName,
+            description: `Catalogues s3://…/${s.prefixes.rawPrefix}: one table per dataset folder`,
+            role: crawlerRole.arn,
+            databaseName: database.name,
+            classifiers: [classifier.name],
+            // S3 event mode: after a first full crawl, a crawl reads only the folders its queue's events name.
+            s3Targets: [
+                {
+                    path: s3Uri(s.prefixes.rawPrefix),
+                    eventQueueArn: o.crawlerEvents.queue.arn,
+                    dlqEventQueueArn: o.crawlerEvents.deadLetterQueue.arn,
+                },
+            ],
+            schemaChangePolicy: { updateBehavior: "UPDATE_IN_DATABASE", deleteBehavior: "LOG" },
+            recrawlPolicy: { recrawlBehavior: "CRAWL_EVENT_MODE" },
+            configuration: crawlerConfiguration(s.prefixes.rawPrefix),
+            securityConfiguration: securityConfiguration.name,
+        },
+        { parent, dependsOn: [crawlerRolePolicy, ...logGroups] },
+    );
 
     const { script, core, scriptKey, coreKey } = createEtlObjects(name, o.bucket, s.prefixes.gluePrefix, parent);
-    const job = new aws.glue.Job(`${name}-job`, {
-        name: o.jobName,
-        description: `Converts new CSV uploads under ${s.prefixes.rawPrefix} to snappy Parquet under ${s.prefixes.outputPrefix}`,
-        roleArn: role.arn,
-        glueVersion: s.glueVersion,
-        workerType: s.workerType,
-        numberOfWorkers: s.numberOfWorkers,
-        executionClass: s.executionClass,
-        timeout: s.jobTimeoutMinutes,
-        maxRetries: s.jobMaxRetries,
-        executionProperty: { maxConcurrentRuns: 1 },
-        securityConfiguration: securityConfiguration.name,
-        command: { name: "glueetl", pythonVersion: "3", scriptLocation: s3Uri(scriptKey) },
-        defaultArguments: {
-            "--job-language": "python",
-            "--job-bookmark-option": "job-bookmark-disable",
-            "--extra-py-files": s3Uri(coreKey),
-            "--TempDir": s3Uri(`${s.prefixes.gluePrefix}temp/`),
-            "--enable-metrics": "true",
-            // Glue 5.0 always logs, to the groups above (continuous logging arguments are for 4.0 and earlier).
-            "--bucket": o.bucket.bucket,
-            "--raw_prefix": s.prefixes.rawPrefix,
-            "--output_prefix": s.prefixes.outputPrefix,
-            "--quarantine_prefix": s.prefixes.quarantinePrefix,
-            "--uploads_table": o.uploadsTable.name,
-            "--claim_timeout_minutes": String(s.jobTimeoutMinutes),
-            // Where versions before the uploads ledger kept what they converted; the first run imports it.
-            "--legacy_state_prefix": `${s.prefixes.gluePrefix}state/`,
-            "--staging_prefix": `${s.prefixes.gluePrefix}temp/staging/`,
-            "--curated_database_name": curatedDatabase.name,
-            "--ruleset_name": ruleset.name,
-            "--key_columns": JSON.stringify(s.dataQuality.keyColumns),
-            "--max_quarantined_percent": String(s.dataQuality.maxQuarantinedPercent),
-            "--partition_columns": JSON.stringify(s.partitionColumns),
-            "--topic_arn": o.topicArn,
-            ...(s.autoScaling ? { "--enable-auto-scaling": "true" } : {}),
+    const job = new aws.glue.Job(
+        `${name}-job`,
+        {
+            name: o.jobName,
+            description: `Converts new CSV uploads under ${s.prefixes.rawPrefix} to snappy Parquet under ${s.prefixes.outputPrefix}`,
+            roleArn: role.arn,
+            glueVersion: s.glueVersion,
+            workerType: s.workerType,
+            numberOfWorkers: s.numberOfWorkers,
+            executionClass: s.executionClass,
+            timeout: s.jobTimeoutMinutes,
+            maxRetries: s.jobMaxRetries,
+            executionProperty: { maxConcurrentRuns: 1 },
+            securityConfiguration: securityConfiguration.name,
+            command: { name: "glueetl", pythonVersion: "3", scriptLocation: s3Uri(scriptKey) },
+            defaultArguments: {
+                "--job-language": "python",
+                "--job-bookmark-option": "job-bookmark-disable",
+                "--extra-py-files": s3Uri(coreKey),
+                "--TempDir": s3Uri(`${s.prefixes.gluePrefix}temp/`),
+                "--enable-metrics": "true",
+                // Glue 5.0 always logs, to the groups above (continuous logging arguments are for 4.0 and earlier).
+                "--bucket": o.bucket.bucket,
+                "--raw_prefix": s.prefixes.rawPrefix,
+                "--output_prefix": s.prefixes.outputPrefix,
+                "--quarantine_prefix": s.prefixes.quarantinePrefix,
+                "--uploads_table": o.uploadsTable.name,
+                "--claim_timeout_minutes": String(s.jobTimeoutMinutes),
+                // Where versions before the uploads ledger kept what they converted; the first run imports it.
+                "--legacy_state_prefix": `${s.prefixes.gluePrefix}state/`,
+                "--staging_prefix": `${s.prefixes.gluePrefix}temp/staging/`,
+                "--curated_database_name": curatedDatabase.name,
+                "--ruleset_name": ruleset.name,
+                "--key_columns": JSON.stringify(s.dataQuality.keyColumns),
+                "--max_quarantined_percent": String(s.dataQuality.maxQuarantinedPercent),
+                "--partition_columns": JSON.stringify(s.partitionColumns),
+                "--topic_arn": o.topicArn,
+                ...(s.autoScaling ? { "--enable-auto-scaling": "true" } : {}),
+            },
         },
-    }, { parent, dependsOn: [rolePolicy, script, core, ...logGroups] });
+        { parent, dependsOn: [rolePolicy, script, core, ...logGroups] },
+    );
 
-    return { role, crawlerRole, database, curatedDatabase, ruleset, crawler, job, script, core, logGroups, securityConfiguration };
+    return {
+        role,
+        crawlerRole,
+        database,
+        curatedDatabase,
+        ruleset,
+        crawler,
+        job,
+        script,
+        core,
+        logGroups,
+        securityConfiguration,
+    };
 }

@@ -26,16 +26,37 @@ export interface GlueLogOptions {
 }
 
 /** The job's and the crawler's log groups, created before Glue writes to them. */
-export function createGlueLogGroups(name: string, o: GlueLogOptions, parent: pulumi.Resource): aws.cloudwatch.LogGroup[] {
-    const names = pulumi.all([o.jobRole.name, o.crawlerRole.name, o.securityConfiguration.name])
-        .apply(([job, crawler, config]) => ({ job: glueLogGroupNames(job, config).job, crawler: glueLogGroupNames(crawler, config).crawler }));
-    const group = (role: string, groupName: pulumi.Input<string>) => new aws.cloudwatch.LogGroup(`${name}-${role}-logs`, {
-        name: groupName,
-        retentionInDays: o.retentionInDays,
-        kmsKeyId: o.key.arn,
-    }, { parent, dependsOn: [o.keyPolicy] });
+export function createGlueLogGroups(
+    name: string,
+    o: GlueLogOptions,
+    parent: pulumi.Resource,
+): aws.cloudwatch.LogGroup[] {
+    const names = pulumi
+        .all([o.jobRole.name, o.crawlerRole.name, o.securityConfiguration.name])
+        .apply(([job, crawler, config]) => ({
+            job: glueLogGroupNames(job, config).job,
+            crawler: glueLogGroupNames(crawler, config).crawler,
+        }));
+    const group = (role: string, groupName: pulumi.Input<string>) =>
+        new aws.cloudwatch.LogGroup(
+            `${name}-${role}-logs`,
+            {
+                name: groupName,
+                retentionInDays: o.retentionInDays,
+                kmsKeyId: o.key.arn,
+            },
+            { parent, dependsOn: [o.keyPolicy] },
+        );
     return [
-        ...["job-error", "job-output"].map((role, i) => group(role, names.apply((n) => n.job[i]))),
-        group("crawler", names.apply((n) => n.crawler)),
+        ...["job-error", "job-output"].map((role, i) =>
+            group(
+                role,
+                names.apply((n) => n.job[i]),
+            ),
+        ),
+        group(
+            "crawler",
+            names.apply((n) => n.crawler),
+        ),
     ];
 }

@@ -13,16 +13,26 @@ function stem(prefix: string): string {
 function glueScope(anyGlueArn: pulumi.Input<string>) {
     const scope = pulumi.output(anyGlueArn).apply(arnParts);
     return {
-        glueArn: (kind: string) => pulumi.interpolate`arn:${scope.partition}:glue:${scope.region}:${scope.account}:${kind}`,
+        glueArn: (kind: string) =>
+            pulumi.interpolate`arn:${scope.partition}:glue:${scope.region}:${scope.account}:${kind}`,
         logsArn: pulumi.interpolate`arn:${scope.partition}:logs:${scope.region}:${scope.account}:log-group:/aws-glue/*`,
     };
 }
 
 /** What keeping a catalog database's tables and partitions takes (the crawler's raw one, the job's curated one). */
 const CATALOG_ACTIONS = [
-    "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable",
-    "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition", "glue:CreatePartition",
-    "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:BatchUpdatePartition",
+    "glue:GetDatabase",
+    "glue:GetTable",
+    "glue:GetTables",
+    "glue:CreateTable",
+    "glue:UpdateTable",
+    "glue:GetPartition",
+    "glue:GetPartitions",
+    "glue:BatchGetPartition",
+    "glue:CreatePartition",
+    "glue:BatchCreatePartition",
+    "glue:UpdatePartition",
+    "glue:BatchUpdatePartition",
 ];
 
 /** Glue writes its own log groups' streams (and associates them with the security configuration's key). */
@@ -36,7 +46,12 @@ function glueLogsStatement(logsArn: pulumi.Output<string>): PolicyStatement {
 }
 
 function useKey(keyArn: pulumi.Input<string>): PolicyStatement {
-    return { Sid: "UseThePipelineKey", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"], Resource: keyArn };
+    return {
+        Sid: "UseThePipelineKey",
+        Effect: "Allow",
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: keyArn,
+    };
 }
 
 /** What the job's role statements are about. */
@@ -74,7 +89,11 @@ export function jobRoleStatements(o: JobRoleScope): PolicyStatement[] {
             Effect: "Allow",
             Action: "s3:ListBucket",
             Resource: bucketArn,
-            Condition: { StringLike: { "s3:prefix": [prefixes.rawPrefix, ...written, legacyState].flatMap((p) => [stem(p), `${p}*`]) } },
+            Condition: {
+                StringLike: {
+                    "s3:prefix": [prefixes.rawPrefix, ...written, legacyState].flatMap((p) => [stem(p), `${p}*`]),
+                },
+            },
         },
         { Sid: "LocateBucket", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: bucketArn },
         {
@@ -99,7 +118,11 @@ export function jobRoleStatements(o: JobRoleScope): PolicyStatement[] {
             Sid: "MaintainTheCuratedCatalog",
             Effect: "Allow",
             Action: CATALOG_ACTIONS,
-            Resource: [glueArn("catalog"), o.curatedDatabaseArn, pulumi.interpolate`${glueArn("table")}/${o.curatedDatabaseName}/*`],
+            Resource: [
+                glueArn("catalog"),
+                o.curatedDatabaseArn,
+                pulumi.interpolate`${glueArn("table")}/${o.curatedDatabaseName}/*`,
+            ],
         },
         ...convertUploadsStatements(o.uploadsTableArn),
         {
@@ -121,12 +144,16 @@ export function jobRoleStatements(o: JobRoleScope): PolicyStatement[] {
             Resource: pulumi.interpolate`${glueArn("dataQualityRuleset")}/*`,
         },
         { Sid: "ReportToOwners", Effect: "Allow", Action: "sns:Publish", Resource: o.topicArn },
-        ...(o.topicKeyArn === undefined ? [] : [{
-            Sid: "EncryptReportsWithTheTopicKey",
-            Effect: "Allow" as const,
-            Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-            Resource: o.topicKeyArn,
-        }]),
+        ...(o.topicKeyArn === undefined
+            ? []
+            : [
+                  {
+                      Sid: "EncryptReportsWithTheTopicKey",
+                      Effect: "Allow" as const,
+                      Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                      Resource: o.topicKeyArn,
+                  },
+              ]),
         useKey(o.keyArn),
         glueLogsStatement(logsArn),
         {
@@ -134,7 +161,9 @@ export function jobRoleStatements(o: JobRoleScope): PolicyStatement[] {
             Effect: "Allow",
             Action: "cloudwatch:PutMetricData",
             Resource: "*",
-            Condition: { StringEquals: { "cloudwatch:namespace": ["Glue", "Glue Data Quality", PIPELINE_METRICS_NAMESPACE] } },
+            Condition: {
+                StringEquals: { "cloudwatch:namespace": ["Glue", "Glue Data Quality", PIPELINE_METRICS_NAMESPACE] },
+            },
         },
     ];
 }
@@ -168,7 +197,12 @@ export function crawlerRoleStatements(o: CrawlerRoleScope): PolicyStatement[] {
             Condition: { StringLike: { "s3:prefix": [stem(o.rawPrefix), `${o.rawPrefix}*`] } },
         },
         { Sid: "LocateBucket", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: o.bucketArn },
-        { Sid: "ReadUploads", Effect: "Allow", Action: "s3:GetObject", Resource: pulumi.interpolate`${o.bucketArn}/${stem(o.rawPrefix)}*` },
+        {
+            Sid: "ReadUploads",
+            Effect: "Allow",
+            Action: "s3:GetObject",
+            Resource: pulumi.interpolate`${o.bucketArn}/${stem(o.rawPrefix)}*`,
+        },
         {
             Sid: "MaintainTheRawCatalog",
             Effect: "Allow",
@@ -179,8 +213,13 @@ export function crawlerRoleStatements(o: CrawlerRoleScope): PolicyStatement[] {
             Sid: "ConsumeS3Events",
             Effect: "Allow",
             Action: [
-                "sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ListDeadLetterSourceQueues",
-                "sqs:ReceiveMessage", "sqs:GetQueueAttributes", "sqs:ListQueueTags", "sqs:SetQueueAttributes",
+                "sqs:DeleteMessage",
+                "sqs:GetQueueUrl",
+                "sqs:ListDeadLetterSourceQueues",
+                "sqs:ReceiveMessage",
+                "sqs:GetQueueAttributes",
+                "sqs:ListQueueTags",
+                "sqs:SetQueueAttributes",
                 "sqs:PurgeQueue",
             ],
             Resource: o.eventQueueArns,

@@ -45,13 +45,23 @@ export function denyInsecureTransport(action: string, resources: pulumi.Input<st
 
 /** A queue policy letting one AWS service send to the queue, under the given conditions. */
 export function serviceMaySendTo(
-    queueArn: pulumi.Input<string>, sid: string, service: string, condition: PolicyStatement["Condition"],
+    queueArn: pulumi.Input<string>,
+    sid: string,
+    service: string,
+    condition: PolicyStatement["Condition"],
 ): pulumi.Output<string> {
     return policyJson({
         Version: "2012-10-17",
-        Statement: [{
-            Sid: sid, Effect: "Allow", Principal: { Service: service }, Action: "sqs:SendMessage", Resource: queueArn, Condition: condition,
-        }],
+        Statement: [
+            {
+                Sid: sid,
+                Effect: "Allow",
+                Principal: { Service: service },
+                Action: "sqs:SendMessage",
+                Resource: queueArn,
+                Condition: condition,
+            },
+        ],
     });
 }
 
@@ -63,12 +73,19 @@ export interface ServiceRole {
 
 /** A role an AWS service assumes ("lambda.amazonaws.com", "glue.amazonaws.com"), with one inline policy of these statements; both named `name`. */
 export function createServiceRole(
-    name: string, service: string, statements: pulumi.Input<PolicyStatement>[], parent: pulumi.Resource,
+    name: string,
+    service: string,
+    statements: pulumi.Input<PolicyStatement>[],
+    parent: pulumi.Resource,
 ): ServiceRole {
     const role = new aws.iam.Role(name, { assumeRolePolicy: policyJson(assumeRolePolicy(service)) }, { parent });
-    const policy = new aws.iam.RolePolicy(name, {
-        role: role.id,
-        policy: policyJson({ Version: "2012-10-17", Statement: statements }),
-    }, { parent });
+    const policy = new aws.iam.RolePolicy(
+        name,
+        {
+            role: role.id,
+            policy: policyJson({ Version: "2012-10-17", Statement: statements }),
+        },
+        { parent },
+    );
     return { role, policy };
 }

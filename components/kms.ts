@@ -3,7 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArnParts, arnParts, PolicyDocument, PolicyStatement, policyJson } from "./iam";
 
 /** The KMS actions a service needs to encrypt and decrypt with a key on a caller's behalf. */
-export const KMS_USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:DescribeKey"];
+export const KMS_USE_ACTIONS = [
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+    "kms:GenerateDataKey",
+    "kms:DescribeKey",
+];
 
 export interface CustomerKeyOptions {
     description: string;
@@ -26,30 +33,40 @@ export interface CustomerKey {
  * The policy is a resource of its own because it names the key's account, read from the key's ARN.
  */
 export function createCustomerKey(name: string, o: CustomerKeyOptions, parent: pulumi.Resource): CustomerKey {
-    const key = new aws.kms.Key(name, {
-        description: o.description,
-        enableKeyRotation: true,
-        deletionWindowInDays: o.protect ? 30 : 7,
-    }, { parent, protect: o.protect, retainOnDelete: o.protect });
-    const keyPolicy = new aws.kms.KeyPolicy(name, {
-        keyId: key.id,
-        policy: policyJson(key.arn.apply((keyArn): PolicyDocument => {
-            const scope = arnParts(keyArn);
-            return {
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Sid: "LetThisAccountsIamPoliciesGrantUse",
-                        Effect: "Allow",
-                        Principal: { AWS: `arn:${scope.partition}:iam::${scope.account}:root` },
-                        Action: "kms:*",
-                        Resource: "*",
-                    },
-                    ...o.serviceStatements(scope),
-                ],
-            };
-        })),
-    }, { parent });
+    const key = new aws.kms.Key(
+        name,
+        {
+            description: o.description,
+            enableKeyRotation: true,
+            deletionWindowInDays: o.protect ? 30 : 7,
+        },
+        { parent, protect: o.protect, retainOnDelete: o.protect },
+    );
+    const keyPolicy = new aws.kms.KeyPolicy(
+        name,
+        {
+            keyId: key.id,
+            policy: policyJson(
+                key.arn.apply((keyArn): PolicyDocument => {
+                    const scope = arnParts(keyArn);
+                    return {
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Sid: "LetThisAccountsIamPoliciesGrantUse",
+                                Effect: "Allow",
+                                Principal: { AWS: `arn:${scope.partition}:iam::${scope.account}:root` },
+                                Action: "kms:*",
+                                Resource: "*",
+                            },
+                            ...o.serviceStatements(scope),
+                        ],
+                    };
+                }),
+            ),
+        },
+        { parent },
+    );
     const alias = new aws.kms.Alias(name, { namePrefix: `alias/${name}-`, targetKeyId: key.keyId }, { parent });
     return { key, keyPolicy, alias };
 }
@@ -63,7 +80,9 @@ export function logsMayUse(scope: ArnParts): PolicyStatement {
         Action: KMS_USE_ACTIONS,
         Resource: "*",
         Condition: {
-            ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${scope.partition}:logs:${scope.region}:${scope.account}:log-group:*` },
+            ArnLike: {
+                "kms:EncryptionContext:aws:logs:arn": `arn:${scope.partition}:logs:${scope.region}:${scope.account}:log-group:*`,
+            },
         },
     };
 }

@@ -42,55 +42,77 @@ export class NotificationTopic extends pulumi.ComponentResource {
         const emails = args.emails ?? [];
         for (const email of emails) {
             if (!EMAIL_PATTERN.test(email)) {
-                throw new pulumi.ResourceError(`NotificationTopic ${name}: emails contains "${email}", which is not an email address`, this);
+                throw new pulumi.ResourceError(
+                    `NotificationTopic ${name}: emails contains "${email}", which is not an email address`,
+                    this,
+                );
             }
         }
 
-        const key = createCustomerKey(`${name}-key`, {
-            description: `Encrypts the messages of the ${name} notification topic`,
-            protect: args.protectKey ?? false,
-            serviceStatements: () => PUBLISHERS.map(([who, service]) => ({
-                Sid: `Let${who}PublishToTheEncryptedTopic`,
-                Effect: "Allow",
-                Principal: { Service: service },
-                Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-                Resource: "*",
-            })),
-        }, this);
+        const key = createCustomerKey(
+            `${name}-key`,
+            {
+                description: `Encrypts the messages of the ${name} notification topic`,
+                protect: args.protectKey ?? false,
+                serviceStatements: () =>
+                    PUBLISHERS.map(([who, service]) => ({
+                        Sid: `Let${who}PublishToTheEncryptedTopic`,
+                        Effect: "Allow",
+                        Principal: { Service: service },
+                        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                        Resource: "*",
+                    })),
+            },
+            this,
+        );
         this.key = key.key;
         this.keyArn = key.key.arn;
-        this.topic = new aws.sns.Topic(`${name}-topic`, {
-            displayName: args.displayName ?? name,
-            kmsMasterKeyId: key.key.arn,
-        }, { parent: this, dependsOn: [key.keyPolicy] });
+        this.topic = new aws.sns.Topic(
+            `${name}-topic`,
+            {
+                displayName: args.displayName ?? name,
+                kmsMasterKeyId: key.key.arn,
+            },
+            { parent: this, dependsOn: [key.keyPolicy] },
+        );
         this.topicArn = this.topic.arn;
         const account = this.topic.arn.apply((arn) => arnParts(arn).account);
-        this.topicPolicy = new aws.sns.TopicPolicy(`${name}-topic`, {
-            arn: this.topic.arn,
-            policy: policyJson({
-                Version: "2012-10-17",
-                Statement: PUBLISHERS.map(([who, service]) => ({
-                    Sid: `Allow${who}OfThisAccount`,
-                    Effect: "Allow",
-                    Principal: { Service: service },
-                    Action: "sns:Publish",
-                    Resource: this.topic.arn,
-                    Condition: { StringEquals: { "aws:SourceAccount": account } },
-                })),
-            }),
-        }, { parent: this });
+        this.topicPolicy = new aws.sns.TopicPolicy(
+            `${name}-topic`,
+            {
+                arn: this.topic.arn,
+                policy: policyJson({
+                    Version: "2012-10-17",
+                    Statement: PUBLISHERS.map(([who, service]) => ({
+                        Sid: `Allow${who}OfThisAccount`,
+                        Effect: "Allow",
+                        Principal: { Service: service },
+                        Action: "sns:Publish",
+                        Resource: this.topic.arn,
+                        Condition: { StringEquals: { "aws:SourceAccount": account } },
+                    })),
+                }),
+            },
+            { parent: this },
+        );
 
         // Named by a hash of the address: reordering the list replaces nothing, and no address sits in a URN.
         const unique = new Map<string, string>();
         for (const email of emails) {
             if (!unique.has(email.toLowerCase())) unique.set(email.toLowerCase(), email);
         }
-        this.subscriptions = [...unique].map(([key, email]) =>
-            new aws.sns.TopicSubscription(`${name}-email-${crypto.createHash("sha256").update(key).digest("hex").slice(0, 10)}`, {
-                topic: this.topic.arn,
-                protocol: "email",
-                endpoint: email,
-            }, { parent: this }));
+        this.subscriptions = [...unique].map(
+            ([key, email]) =>
+                new aws.sns.TopicSubscription(
+                    `${name}-email-${crypto.createHash("sha256").update(key).digest("hex").slice(0, 10)}`,
+                    {
+                        topic: this.topic.arn,
+                        protocol: "email",
+                        endpoint: email,
+                    },
+                    { parent: this },
+                ),
+        );
 
         this.registerOutputs({ topicArn: this.topicArn, keyArn: this.keyArn });
     }

@@ -1,6 +1,16 @@
 import {
-    BUCKET_ENCRYPTIONS, BucketEncryption, DQDL_RULES, EXECUTION_CLASSES, ExecutionClass, FLEX_WORKER_TYPES, GLUE_VERSIONS, GlueVersion,
-    PIPELINE_DEFAULTS as D, QUEUE_DEFAULTS as Q, WORKER_TYPES, WorkerType,
+    BUCKET_ENCRYPTIONS,
+    BucketEncryption,
+    DQDL_RULES,
+    EXECUTION_CLASSES,
+    ExecutionClass,
+    FLEX_WORKER_TYPES,
+    GLUE_VERSIONS,
+    GlueVersion,
+    PIPELINE_DEFAULTS as D,
+    QUEUE_DEFAULTS as Q,
+    WORKER_TYPES,
+    WorkerType,
 } from "./defaults";
 import { CsvToParquetPipelineArgs } from "./pipelineArgs";
 import { PipelinePrefixes, validatePrefixes } from "./prefixes";
@@ -32,12 +42,16 @@ export interface PipelineSettings {
 
 /** A bad argument: the field it names and what is wrong with it. */
 export class PipelineArgError extends Error {
-    constructor(public readonly field: string, public readonly problem: string) {
+    constructor(
+        public readonly field: string,
+        public readonly problem: string,
+    ) {
         super(`${field} ${problem}`);
     }
 }
 
-const isOneOf = <T extends string>(values: readonly T[], value: string): value is T => (values as readonly string[]).includes(value);
+const isOneOf = <T extends string>(values: readonly T[], value: string): value is T =>
+    (values as readonly string[]).includes(value);
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -57,16 +71,21 @@ export function resolvePipelineSettings(name: string, args: CsvToParquetPipeline
         if (!Number.isInteger(value)) fail(field, `${value} is not a whole number`);
         if (value < low || value > high) fail(field, `${value} is outside ${low}..${high}`);
     };
-    if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(name)) fail("name", `"${name}" must be 1-40 lower-case letters, digits or "-" (it prefixes S3 bucket names)`);
+    if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(name))
+        fail("name", `"${name}" must be 1-40 lower-case letters, digits or "-" (it prefixes S3 bucket names)`);
     checkNames(args, fail);
     const prefixes = {
-        rawPrefix: args.rawPrefix ?? D.rawPrefix, outputPrefix: args.outputPrefix ?? D.outputPrefix, gluePrefix: args.gluePrefix ?? D.gluePrefix,
-        quarantinePrefix: args.quarantinePrefix ?? D.quarantinePrefix, athenaPrefix: args.athenaPrefix ?? D.athenaPrefix,
+        rawPrefix: args.rawPrefix ?? D.rawPrefix,
+        outputPrefix: args.outputPrefix ?? D.outputPrefix,
+        gluePrefix: args.gluePrefix ?? D.gluePrefix,
+        quarantinePrefix: args.quarantinePrefix ?? D.quarantinePrefix,
+        athenaPrefix: args.athenaPrefix ?? D.athenaPrefix,
     };
     const prefixProblem = validatePrefixes(prefixes);
     if (prefixProblem) fail(prefixProblem.field, prefixProblem.message);
     const glueVersion = args.glueVersion ?? D.glueVersion;
-    if (!isOneOf(GLUE_VERSIONS, glueVersion)) return fail("glueVersion", `"${glueVersion}" is not one of ${GLUE_VERSIONS.join(", ")}`);
+    if (!isOneOf(GLUE_VERSIONS, glueVersion))
+        return fail("glueVersion", `"${glueVersion}" is not one of ${GLUE_VERSIONS.join(", ")}`);
     const workerType = args.workerType ?? D.workerType;
     const numberOfWorkers = args.numberOfWorkers ?? D.numberOfWorkers;
     const executionClass = args.executionClass ?? D.executionClass;
@@ -75,15 +94,20 @@ export function resolvePipelineSettings(name: string, args: CsvToParquetPipeline
     const batchWindowSeconds = args.batchWindowSeconds ?? D.batchWindowSeconds;
     const crawlerMaxReceives = args.crawlerMaxReceives ?? Q.crawlerMaxReceives;
     const logRetentionDays = args.logRetentionDays ?? D.logRetentionDays;
-    if (!isOneOf(WORKER_TYPES, workerType)) return fail("workerType", `"${workerType}" is not one of ${WORKER_TYPES.join(", ")}`);
+    if (!isOneOf(WORKER_TYPES, workerType))
+        return fail("workerType", `"${workerType}" is not one of ${WORKER_TYPES.join(", ")}`);
     range("numberOfWorkers", numberOfWorkers, 2, 1000);
-    if (!isOneOf(EXECUTION_CLASSES, executionClass)) return fail("executionClass", `must be ${EXECUTION_CLASSES.join(" or ")}, not "${executionClass}"`);
+    if (!isOneOf(EXECUTION_CLASSES, executionClass))
+        return fail("executionClass", `must be ${EXECUTION_CLASSES.join(" or ")}, not "${executionClass}"`);
     if (executionClass === "FLEX" && !FLEX_WORKER_TYPES.includes(workerType)) {
         fail("workerType", `${workerType} cannot run the FLEX execution class; use ${FLEX_WORKER_TYPES.join(" or ")}`);
     }
     range("jobTimeoutMinutes", jobTimeoutMinutes, 1, 2880);
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
-        fail("logRetentionDays", `${logRetentionDays} is not a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")})`);
+        fail(
+            "logRetentionDays",
+            `${logRetentionDays} is not a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")})`,
+        );
     }
     range("batchWindowSeconds", batchWindowSeconds, 1, 300);
     // SQS requires the visibility timeout to be at least the function timeout; AWS advises six times it.
@@ -94,7 +118,8 @@ export function resolvePipelineSettings(name: string, args: CsvToParquetPipeline
         keyColumns: args.dataQuality?.keyColumns ?? [],
         maxQuarantinedPercent: args.dataQuality?.maxQuarantinedPercent ?? D.maxQuarantinedPercent,
     };
-    if (!DQDL_RULES.test(dataQuality.rules)) fail("dataQuality.rules", `must be a DQDL list such as "Rules = [ RowCount > 0 ]", not "${dataQuality.rules}"`);
+    if (!DQDL_RULES.test(dataQuality.rules))
+        fail("dataQuality.rules", `must be a DQDL list such as "Rules = [ RowCount > 0 ]", not "${dataQuality.rules}"`);
     const percent = dataQuality.maxQuarantinedPercent;
     if (!(percent >= 0 && percent <= 100)) fail("dataQuality.maxQuarantinedPercent", `${percent} is outside 0..100`);
     const jobMaxRetries = args.jobMaxRetries ?? D.jobMaxRetries;
@@ -102,12 +127,24 @@ export function resolvePipelineSettings(name: string, args: CsvToParquetPipeline
     const cutoffMb = args.athenaBytesScannedCutoffMb ?? D.athenaBytesScannedCutoffMb;
     range("athenaBytesScannedCutoffMb", cutoffMb, 10, 1_000_000_000);
     const bucketEncryption = args.bucketEncryption ?? D.bucketEncryption;
-    if (!isOneOf(BUCKET_ENCRYPTIONS, bucketEncryption)) return fail("bucketEncryption", `must be ${BUCKET_ENCRYPTIONS.join(" or ")}, not "${bucketEncryption}"`);
+    if (!isOneOf(BUCKET_ENCRYPTIONS, bucketEncryption))
+        return fail("bucketEncryption", `must be ${BUCKET_ENCRYPTIONS.join(" or ")}, not "${bucketEncryption}"`);
     const noncurrentDays = args.noncurrentVersionExpirationDays ?? D.noncurrentVersionExpirationDays;
     range("noncurrentVersionExpirationDays", noncurrentDays, 1, 36500);
     return {
-        prefixes, workerType, numberOfWorkers, executionClass, jobTimeoutMinutes, retryIntervalSeconds, batchWindowSeconds,
-        crawlerMaxReceives, dataQuality, jobMaxRetries, bucketEncryption, glueVersion, logRetentionDays,
+        prefixes,
+        workerType,
+        numberOfWorkers,
+        executionClass,
+        jobTimeoutMinutes,
+        retryIntervalSeconds,
+        batchWindowSeconds,
+        crawlerMaxReceives,
+        dataQuality,
+        jobMaxRetries,
+        bucketEncryption,
+        glueVersion,
+        logRetentionDays,
         autoScaling: args.autoScaling ?? D.autoScaling,
         partitionColumns: args.partitionColumns ?? {},
         athenaBytesScannedCutoffMb: cutoffMb,
@@ -119,17 +156,30 @@ export function resolvePipelineSettings(name: string, args: CsvToParquetPipeline
 /** The crawler, job and database names, where they are plain strings (an Output is checked by AWS when it is known). */
 function checkNames(args: CsvToParquetPipelineArgs, fail: (field: string, problem: string) => never): void {
     const { crawlerName, jobName, databaseName, curatedDatabaseName } = args;
-    for (const [field, value] of [["crawlerName", crawlerName], ["jobName", jobName]] as const) {
-        if (typeof value === "string" && !GLUE_NAME.test(value)) fail(field, `"${value}" must be 1-255 letters, digits, "_", "." or "-"`);
+    for (const [field, value] of [
+        ["crawlerName", crawlerName],
+        ["jobName", jobName],
+    ] as const) {
+        if (typeof value === "string" && !GLUE_NAME.test(value))
+            fail(field, `"${value}" must be 1-255 letters, digits, "_", "." or "-"`);
     }
     if (typeof jobName === "string" && jobName.length > 246) {
         // The job's security configuration is named "<jobName>-security", and Glue names are at most 255 characters.
-        fail("jobName", `"${jobName.slice(0, 20)}…" has ${jobName.length} characters; at most 246, since its security configuration is named "<jobName>-security"`);
+        fail(
+            "jobName",
+            `"${jobName.slice(0, 20)}…" has ${jobName.length} characters; at most 246, since its security configuration is named "<jobName>-security"`,
+        );
     }
     if (typeof databaseName === "string" && !DATABASE_NAME.test(databaseName)) {
         fail("databaseName", `"${databaseName}" must be lower-case letters, digits and "_" (Athena's rule)`);
     }
-    if (typeof curatedDatabaseName === "string" && (!DATABASE_NAME.test(curatedDatabaseName) || curatedDatabaseName === databaseName)) {
-        fail("curatedDatabaseName", `"${curatedDatabaseName}" must be lower-case letters, digits and "_", and differ from databaseName`);
+    if (
+        typeof curatedDatabaseName === "string" &&
+        (!DATABASE_NAME.test(curatedDatabaseName) || curatedDatabaseName === databaseName)
+    ) {
+        fail(
+            "curatedDatabaseName",
+            `"${curatedDatabaseName}" must be lower-case letters, digits and "_", and differ from databaseName`,
+        );
     }
 }

@@ -26,14 +26,20 @@ export function validatePrefixes(prefixes: PipelinePrefixes): PrefixProblem | un
         const value = prefixes[field];
         const segments = value.split("/");
         if (!value.endsWith("/") || value.startsWith("/") || !segments.slice(0, -1).every((s) => SEGMENT.test(s))) {
-            return { field, message: `"${value}" must be a folder such as "data/" or "a/b/": no leading "/", ending in "/", letters, digits, "_", ".", "=" or "-"` };
+            return {
+                field,
+                message: `"${value}" must be a folder such as "data/" or "a/b/": no leading "/", ending in "/", letters, digits, "_", ".", "=" or "-"`,
+            };
         }
     }
     for (const a of fields) {
         for (const b of fields) {
             // Compared without the trailing "/": IAM grants "parquet_data*" so Spark can probe the folder key itself.
             if (a !== b && prefixes[b].startsWith(prefixes[a].slice(0, -1))) {
-                return { field: b, message: `"${prefixes[b]}" overlaps ${a} "${prefixes[a]}"; the prefixes must be disjoint` };
+                return {
+                    field: b,
+                    message: `"${prefixes[b]}" overlaps ${a} "${prefixes[a]}"; the prefixes must be disjoint`,
+                };
             }
         }
     }

@@ -51,25 +51,39 @@ export interface QueueWithDeadLetter {
  * `maxReceiveCount` receives; only this queue may redrive into that dead-letter queue.
  */
 export function createQueueWithDeadLetter(
-    name: string, options: { visibilityTimeoutSeconds: number; maxReceiveCount: number }, parent: pulumi.Resource,
+    name: string,
+    options: { visibilityTimeoutSeconds: number; maxReceiveCount: number },
+    parent: pulumi.Resource,
 ): QueueWithDeadLetter {
-    const deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, {
-        messageRetentionSeconds: 14 * 24 * 3600,
-        sqsManagedSseEnabled: true,
-    }, { parent });
-    const queue = new aws.sqs.Queue(`${name}-queue`, {
-        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
-        messageRetentionSeconds: 4 * 24 * 3600,
-        sqsManagedSseEnabled: true,
-        redrivePolicy: pulumi.jsonStringify({
-            deadLetterTargetArn: deadLetterQueue.arn,
-            maxReceiveCount: options.maxReceiveCount,
-        }),
-    }, { parent });
-    new aws.sqs.RedriveAllowPolicy(`${name}-dlq`, {
-        queueUrl: deadLetterQueue.url,
-        redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [queue.arn] }),
-    }, { parent });
+    const deadLetterQueue = new aws.sqs.Queue(
+        `${name}-dlq`,
+        {
+            messageRetentionSeconds: 14 * 24 * 3600,
+            sqsManagedSseEnabled: true,
+        },
+        { parent },
+    );
+    const queue = new aws.sqs.Queue(
+        `${name}-queue`,
+        {
+            visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+            messageRetentionSeconds: 4 * 24 * 3600,
+            sqsManagedSseEnabled: true,
+            redrivePolicy: pulumi.jsonStringify({
+                deadLetterTargetArn: deadLetterQueue.arn,
+                maxReceiveCount: options.maxReceiveCount,
+            }),
+        },
+        { parent },
+    );
+    new aws.sqs.RedriveAllowPolicy(
+        `${name}-dlq`,
+        {
+            queueUrl: deadLetterQueue.url,
+            redriveAllowPolicy: pulumi.jsonStringify({ redrivePermission: "byQueue", sourceQueueArns: [queue.arn] }),
+        },
+        { parent },
+    );
     return { queue, deadLetterQueue };
 }
 
@@ -77,41 +91,77 @@ export function createQueueWithDeadLetter(
  * An SQS queue (with its dead-letter queue) drained by a Lambda callback through an event source mapping that
  * batches messages and honours partial batch failures. The function runs under its own least-privilege role.
  */
-export function createQueueFunction(name: string, options: QueueFunctionOptions, parent: pulumi.Resource): QueueFunction {
+export function createQueueFunction(
+    name: string,
+    options: QueueFunctionOptions,
+    parent: pulumi.Resource,
+): QueueFunction {
     const { queue, deadLetterQueue } = createQueueWithDeadLetter(name, options, parent);
 
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
-        namePrefix: `/aws/lambda/${name}-`,
-        retentionInDays: options.logRetentionDays,
-        kmsKeyId: options.logKey.key.arn,
-    }, { parent, dependsOn: [options.logKey.keyPolicy] });
-    const { role, policy: rolePolicy } = createServiceRole(`${name}-role`, "lambda.amazonaws.com", [
-        { Sid: "ReadQueue", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: queue.arn },
-        { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
-        ...options.statements(queue),
-    ], parent);
+    const logGroup = new aws.cloudwatch.LogGroup(
+        `${name}-logs`,
+        {
+            namePrefix: `/aws/lambda/${name}-`,
+            retentionInDays: options.logRetentionDays,
+            kmsKeyId: options.logKey.key.arn,
+        },
+        { parent, dependsOn: [options.logKey.keyPolicy] },
+    );
+    const { role, policy: rolePolicy } = createServiceRole(
+        `${name}-role`,
+        "lambda.amazonaws.com",
+        [
+            {
+                Sid: "ReadQueue",
+                Effect: "Allow",
+                Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+                Resource: queue.arn,
+            },
+            {
+                Sid: "WriteLogs",
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                Resource: pulumi.interpolate`${logGroup.arn}:*`,
+            },
+            ...options.statements(queue),
+        ],
+        parent,
+    );
 
-    const fn = new aws.lambda.CallbackFunction<SQSEvent, SQSBatchResponse>(`${name}-fn`, {
-        description: options.description,
-        callbackFactory: options.callbackFactory,
-        role,
-        runtime: aws.lambda.Runtime.NodeJS22dX,
-        architectures: ["arm64"],
-        memorySize: options.memorySize,
-        timeout: options.timeoutSeconds,
-        environment: { variables: options.environment },
-        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
-        codePathOptions: { extraExcludePackages: awsSdkPackages() },
-    }, { parent, dependsOn: [rolePolicy] });
+    const fn = new aws.lambda.CallbackFunction<SQSEvent, SQSBatchResponse>(
+        `${name}-fn`,
+        {
+            description: options.description,
+            callbackFactory: options.callbackFactory,
+            role,
+            runtime: aws.lambda.Runtime.NodeJS22dX,
+            architectures: ["arm64"],
+            memorySize: options.memorySize,
+            timeout: options.timeoutSeconds,
+            environment: { variables: options.environment },
+            loggingConfig: {
+                logFormat: "JSON",
+                logGroup: logGroup.name,
+                applicationLogLevel: "INFO",
+                systemLogLevel: "WARN",
+            },
+            codePathOptions: { extraExcludePackages: awsSdkPackages() },
+        },
+        { parent, dependsOn: [rolePolicy] },
+    );
 
-    const eventSourceMapping = new aws.lambda.EventSourceMapping(`${name}-esm`, {
-        eventSourceArn: queue.arn,
-        functionName: fn.arn,
-        batchSize: options.batchSize,
-        maximumBatchingWindowInSeconds: options.batchWindowSeconds,
-        functionResponseTypes: ["ReportBatchItemFailures"],
-        scalingConfig: { maximumConcurrency: QUEUE_DEFAULTS.maximumConcurrency },
-    }, { parent, dependsOn: [rolePolicy] });
+    const eventSourceMapping = new aws.lambda.EventSourceMapping(
+        `${name}-esm`,
+        {
+            eventSourceArn: queue.arn,
+            functionName: fn.arn,
+            batchSize: options.batchSize,
+            maximumBatchingWindowInSeconds: options.batchWindowSeconds,
+            functionResponseTypes: ["ReportBatchItemFailures"],
+            scalingConfig: { maximumConcurrency: QUEUE_DEFAULTS.maximumConcurrency },
+        },
+        { parent, dependsOn: [rolePolicy] },
+    );
 
     return { queue, deadLetterQueue, role, logGroup, function: fn, eventSourceMapping };
 }

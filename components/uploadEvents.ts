@@ -40,42 +40,67 @@ export function s3MayPublishToEncryptedTopics(): PolicyStatement {
  * raw prefix is sent and the readers keep the names ending in ".csv" in any letter case, as the job does.
  */
 export function createUploadEvents(name: string, o: UploadEventsOptions, parent: pulumi.Resource): UploadEvents {
-    const topic = new aws.sns.Topic(`${name}-uploads`, {
-        displayName: `Uploads under ${o.rawPrefix} of the ${name} pipeline`,
-        kmsMasterKeyId: o.key.arn,
-    }, { parent, dependsOn: [o.keyPolicy] });
+    const topic = new aws.sns.Topic(
+        `${name}-uploads`,
+        {
+            displayName: `Uploads under ${o.rawPrefix} of the ${name} pipeline`,
+            kmsMasterKeyId: o.key.arn,
+        },
+        { parent, dependsOn: [o.keyPolicy] },
+    );
     const account = topic.arn.apply((arn) => arn.split(":")[4]);
-    const topicPolicy = new aws.sns.TopicPolicy(`${name}-uploads`, {
-        arn: topic.arn,
-        policy: policyJson({
-            Version: "2012-10-17",
-            Statement: [{
-                Sid: "AllowUploadNotificationsFromTheDataBucket",
-                Effect: "Allow",
-                Principal: { Service: "s3.amazonaws.com" },
-                Action: "sns:Publish",
-                Resource: topic.arn,
-                Condition: { ArnEquals: { "aws:SourceArn": o.bucket.arn }, StringEquals: { "aws:SourceAccount": account } },
-            }],
-        }),
-    }, { parent });
-    const deliveries = Object.entries(o.queues).map(([role, queue]) => {
-        const queuePolicy = new aws.sqs.QueuePolicy(`${name}-uploads-to-${role}`, {
-            queueUrl: queue.url,
-            policy: serviceMaySendTo(queue.arn, "AllowTheUploadsTopic", "sns.amazonaws.com", {
-                ArnEquals: { "aws:SourceArn": topic.arn },
+    const topicPolicy = new aws.sns.TopicPolicy(
+        `${name}-uploads`,
+        {
+            arn: topic.arn,
+            policy: policyJson({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "AllowUploadNotificationsFromTheDataBucket",
+                        Effect: "Allow",
+                        Principal: { Service: "s3.amazonaws.com" },
+                        Action: "sns:Publish",
+                        Resource: topic.arn,
+                        Condition: {
+                            ArnEquals: { "aws:SourceArn": o.bucket.arn },
+                            StringEquals: { "aws:SourceAccount": account },
+                        },
+                    },
+                ],
             }),
-        }, { parent });
-        return new aws.sns.TopicSubscription(`${name}-uploads-to-${role}`, {
-            topic: topic.arn,
-            protocol: "sqs",
-            endpoint: queue.arn,
-            rawMessageDelivery: true,
-        }, { parent, dependsOn: [queuePolicy] });
+        },
+        { parent },
+    );
+    const deliveries = Object.entries(o.queues).map(([role, queue]) => {
+        const queuePolicy = new aws.sqs.QueuePolicy(
+            `${name}-uploads-to-${role}`,
+            {
+                queueUrl: queue.url,
+                policy: serviceMaySendTo(queue.arn, "AllowTheUploadsTopic", "sns.amazonaws.com", {
+                    ArnEquals: { "aws:SourceArn": topic.arn },
+                }),
+            },
+            { parent },
+        );
+        return new aws.sns.TopicSubscription(
+            `${name}-uploads-to-${role}`,
+            {
+                topic: topic.arn,
+                protocol: "sqs",
+                endpoint: queue.arn,
+                rawMessageDelivery: true,
+            },
+            { parent, dependsOn: [queuePolicy] },
+        );
     });
-    const notification = new aws.s3.BucketNotification(`${name}-uploads`, {
-        bucket: o.bucket.id,
-        topics: [{ topicArn: topic.arn, events: ["s3:ObjectCreated:*"], filterPrefix: o.rawPrefix }],
-    }, { parent, dependsOn: [topicPolicy, ...deliveries] });
+    const notification = new aws.s3.BucketNotification(
+        `${name}-uploads`,
+        {
+            bucket: o.bucket.id,
+            topics: [{ topicArn: topic.arn, events: ["s3:ObjectCreated:*"], filterPrefix: o.rawPrefix }],
+        },
+        { parent, dependsOn: [topicPolicy, ...deliveries] },
+    );
     return { topic, notification };
 }

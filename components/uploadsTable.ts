@@ -18,23 +18,32 @@ export interface UploadsTableOptions {
  * - `dataset` index: a dataset's keys, for reprocessing it.
  */
 export function createUploadsTable(name: string, o: UploadsTableOptions, parent: pulumi.Resource): aws.dynamodb.Table {
-    return new aws.dynamodb.Table(`${name}-uploads`, {
-        billingMode: "PAY_PER_REQUEST",
-        hashKey: LEDGER.key,
-        attributes: [
-            { name: LEDGER.key, type: "S" },
-            { name: LEDGER.todo, type: "S" },
-            { name: LEDGER.eventTime, type: "S" },
-            { name: LEDGER.dataset, type: "S" },
-        ],
-        globalSecondaryIndexes: [
-            { name: LEDGER.todoIndex, hashKey: LEDGER.todo, rangeKey: LEDGER.eventTime, projectionType: "ALL" },
-            { name: LEDGER.datasetIndex, hashKey: LEDGER.dataset, rangeKey: LEDGER.key, projectionType: "KEYS_ONLY" },
-        ],
-        serverSideEncryption: { enabled: true, kmsKeyArn: o.key.arn },
-        pointInTimeRecovery: { enabled: o.protectData },
-        deletionProtectionEnabled: o.protectData,
-    }, { parent, protect: o.protectData, retainOnDelete: o.protectData });
+    return new aws.dynamodb.Table(
+        `${name}-uploads`,
+        {
+            billingMode: "PAY_PER_REQUEST",
+            hashKey: LEDGER.key,
+            attributes: [
+                { name: LEDGER.key, type: "S" },
+                { name: LEDGER.todo, type: "S" },
+                { name: LEDGER.eventTime, type: "S" },
+                { name: LEDGER.dataset, type: "S" },
+            ],
+            globalSecondaryIndexes: [
+                { name: LEDGER.todoIndex, hashKey: LEDGER.todo, rangeKey: LEDGER.eventTime, projectionType: "ALL" },
+                {
+                    name: LEDGER.datasetIndex,
+                    hashKey: LEDGER.dataset,
+                    rangeKey: LEDGER.key,
+                    projectionType: "KEYS_ONLY",
+                },
+            ],
+            serverSideEncryption: { enabled: true, kmsKeyArn: o.key.arn },
+            pointInTimeRecovery: { enabled: o.protectData },
+            deletionProtectionEnabled: o.protectData,
+        },
+        { parent, protect: o.protectData, retainOnDelete: o.protectData },
+    );
 }
 
 /**

@@ -2,7 +2,11 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 
 /** What a handler makes of one queued message. */
 export type Classification =
-    | { action: "start"; detail: string; /** When the event happened (epoch ms), if the message says. */ eventTime?: number }
+    | {
+          action: "start";
+          detail: string;
+          /** When the event happened (epoch ms), if the message says. */ eventTime?: number;
+      }
     | { action: "skip"; reason: string }
     | { action: "reject"; reason: string };
 
@@ -28,9 +32,7 @@ export interface Progress {
  *   back to the queue: a failed or cancelled run is started again on a later delivery, and a message no run ever
  *   covers reaches the dead-letter queue. `progress` says what Glue reports of its runs.
  */
-export type DonePolicy =
-    | { when: "once started" }
-    | { when: "once covered"; progress(): Promise<Progress> };
+export type DonePolicy = { when: "once started" } | { when: "once covered"; progress(): Promise<Progress> };
 
 export interface BatchOptions {
     /** Decides what a message body asks for. */
@@ -50,8 +52,12 @@ export interface BatchOptions {
  * An array, not a Set: closure serialization copies a Set's methods but not its members.
  */
 const TRANSIENT_ERRORS: readonly string[] = [
-    "ThrottlingException", "InternalServiceException", "OperationTimeoutException",
-    "ServiceUnavailableException", "ConcurrentModificationException", "TooManyRequestsException",
+    "ThrottlingException",
+    "InternalServiceException",
+    "OperationTimeoutException",
+    "ServiceUnavailableException",
+    "ConcurrentModificationException",
+    "TooManyRequestsException",
 ];
 
 /** The name and HTTP status of an AWS SDK v3 error, whatever was thrown. */
@@ -92,21 +98,31 @@ export async function processBatch(event: SQSEvent, options: BatchOptions): Prom
         const { done } = options;
         if (done.when === "once covered") {
             const { running, lastSuccessStartedAt: since } = await done.progress();
-            const covered = pending.filter((p) => since !== undefined && p.eventTime !== undefined && p.eventTime < since);
+            const covered = pending.filter(
+                (p) => since !== undefined && p.eventTime !== undefined && p.eventTime < since,
+            );
             if (covered.length > 0) {
                 options.log.info(`Done: a successful run of ${options.target} began after these events`, {
-                    runStartedAt: new Date(since as number).toISOString(), messages: covered.length, details: covered.map((p) => p.detail),
+                    runStartedAt: new Date(since as number).toISOString(),
+                    messages: covered.length,
+                    details: covered.map((p) => p.detail),
                 });
             }
             pending = pending.filter((p) => !covered.includes(p));
             if (pending.length > 0 && running) {
-                options.log.info(`${options.target} is running; the messages will be delivered again`, { messages: pending.length });
+                options.log.info(`${options.target} is running; the messages will be delivered again`, {
+                    messages: pending.length,
+                });
                 return respond([...failed, ...ids()]);
             }
         }
         if (pending.length > 0) {
             const runId = await options.start();
-            options.log.info(`Started ${options.target}`, { runId, messages: pending.length, details: pending.map((p) => p.detail) });
+            options.log.info(`Started ${options.target}`, {
+                runId,
+                messages: pending.length,
+                details: pending.map((p) => p.detail),
+            });
             if (done.when === "once covered") {
                 // Kept until a later delivery sees this run succeed.
                 failed.push(...ids());
@@ -115,9 +131,15 @@ export async function processBatch(event: SQSEvent, options: BatchOptions): Prom
     } catch (err) {
         const { name, status, message } = describeError(err);
         if (name === options.busyError) {
-            options.log.info(`${options.target} is busy; the messages will be delivered again`, { messages: pending.length });
+            options.log.info(`${options.target} is busy; the messages will be delivered again`, {
+                messages: pending.length,
+            });
         } else if (TRANSIENT_ERRORS.includes(name) || (status !== undefined && status >= 500)) {
-            options.log.warn(`Transient error from ${options.target}; the messages will be delivered again`, { name, status, message });
+            options.log.warn(`Transient error from ${options.target}; the messages will be delivered again`, {
+                name,
+                status,
+                message,
+            });
         } else {
             options.log.error(`Cannot start ${options.target}`, { name, status, message });
             throw err;

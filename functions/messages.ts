@@ -37,7 +37,11 @@ export function classifyS3Message(body: string, rawPrefix: string): Classificati
     let eventTime = 0;
     for (const record of message.Records) {
         const key = record?.s3?.object?.key;
-        if (record?.eventSource !== "aws:s3" || typeof key !== "string" || !String(record.eventName).startsWith("ObjectCreated:")) {
+        if (
+            record?.eventSource !== "aws:s3" ||
+            typeof key !== "string" ||
+            !String(record.eventName).startsWith("ObjectCreated:")
+        ) {
             return { action: "reject", reason: "record is not an S3 ObjectCreated event" };
         }
         let decoded: string;
@@ -78,7 +82,13 @@ export function classifyCrawlerEvent(body: string, crawlerName: string): Classif
     } catch {
         return { action: "reject", reason: "body is not JSON" };
     }
-    if (event === null || typeof event !== "object" || event.source !== "aws.glue" || event["detail-type"] !== "Glue Crawler State Change" || !event.detail) {
+    if (
+        event === null ||
+        typeof event !== "object" ||
+        event.source !== "aws.glue" ||
+        event["detail-type"] !== "Glue Crawler State Change" ||
+        !event.detail
+    ) {
         return { action: "reject", reason: "body is not a Glue Crawler State Change event" };
     }
     if (event.detail.crawlerName !== crawlerName || event.detail.state !== "Succeeded") {

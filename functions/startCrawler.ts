@@ -34,11 +34,14 @@ export async function startCrawlerForBatch(event: SQSEvent, deps: StartCrawlerDe
         done: {
             when: "once covered",
             progress: async () => {
-                const { Crawler: crawler } = await deps.glue.send(new glueSdk.GetCrawlerCommand({ Name: deps.crawlerName }));
+                const { Crawler: crawler } = await deps.glue.send(
+                    new glueSdk.GetCrawlerCommand({ Name: deps.crawlerName }),
+                );
                 const last = crawler?.LastCrawl;
                 return {
                     running: crawler?.State !== "READY",
-                    lastSuccessStartedAt: last?.Status === "SUCCEEDED" && last.StartTime ? new Date(last.StartTime).getTime() : undefined,
+                    lastSuccessStartedAt:
+                        last?.Status === "SUCCEEDED" && last.StartTime ? new Date(last.StartTime).getTime() : undefined,
                 };
             },
         },

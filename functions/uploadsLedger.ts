@@ -61,7 +61,11 @@ export function uploadsIn(body: string, rawPrefix: string): UploadRecord[] {
     const uploads: UploadRecord[] = [];
     for (const record of Array.isArray(message?.Records) ? message.Records : []) {
         const object = record?.s3?.object;
-        if (record?.eventSource !== "aws:s3" || !String(record.eventName).startsWith("ObjectCreated:") || typeof object?.key !== "string") {
+        if (
+            record?.eventSource !== "aws:s3" ||
+            !String(record.eventName).startsWith("ObjectCreated:") ||
+            typeof object?.key !== "string"
+        ) {
             continue;
         }
         let key: string;
@@ -77,7 +81,11 @@ export function uploadsIn(body: string, rawPrefix: string): UploadRecord[] {
             continue;
         }
         uploads.push({
-            key, dataset: dataset[0], sequencer, size: Number(object.size ?? 0), etag: String(object.eTag ?? ""),
+            key,
+            dataset: dataset[0],
+            sequencer,
+            size: Number(object.size ?? 0),
+            etag: String(object.eTag ?? ""),
             eventTime: new Date(time).toISOString(),
         });
     }
@@ -86,8 +94,12 @@ export function uploadsIn(body: string, rawPrefix: string): UploadRecord[] {
 
 /** DynamoDB errors a later delivery can cure. An array, not a Set: closure serialization drops a Set's members. */
 const TRANSIENT_LEDGER_ERRORS: readonly string[] = [
-    "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded", "InternalServerError",
-    "LimitExceededException", "TransactionConflictException",
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "LimitExceededException",
+    "TransactionConflictException",
 ];
 
 export interface UploadsLedger {
@@ -105,23 +117,36 @@ export interface UploadsLedger {
 export async function recordUpload(ledger: UploadsLedger, upload: UploadRecord): Promise<boolean> {
     const sdk: typeof import("@aws-sdk/client-dynamodb") = require("@aws-sdk/client-dynamodb");
     const values: Record<string, AttributeValue> = {
-        ":dataset": { S: upload.dataset }, ":sequencer": { S: upload.sequencer }, ":size": { N: String(upload.size) },
-        ":etag": { S: upload.etag }, ":eventTime": { S: upload.eventTime }, ":pending": { S: "pending" },
+        ":dataset": { S: upload.dataset },
+        ":sequencer": { S: upload.sequencer },
+        ":size": { N: String(upload.size) },
+        ":etag": { S: upload.etag },
+        ":eventTime": { S: upload.eventTime },
+        ":pending": { S: "pending" },
         ":todo": { S: LEDGER.todoValue },
     };
     try {
-        await ledger.dynamodb.send(new sdk.UpdateItemCommand({
-            TableName: ledger.tableName,
-            Key: { [LEDGER.key]: { S: upload.key } },
-            UpdateExpression: "SET #dataset = :dataset, #sequencer = :sequencer, #size = :size, #etag = :etag, "
-                + "#eventTime = :eventTime, #status = :pending, #todo = :todo REMOVE #error",
-            ConditionExpression: "attribute_not_exists(#sequencer) OR #sequencer < :sequencer",
-            ExpressionAttributeNames: {
-                "#dataset": LEDGER.dataset, "#sequencer": "sequencer", "#size": "size", "#etag": "etag",
-                "#eventTime": LEDGER.eventTime, "#status": "status", "#todo": LEDGER.todo, "#error": "error",
-            },
-            ExpressionAttributeValues: values,
-        }));
+        await ledger.dynamodb.send(
+            new sdk.UpdateItemCommand({
+                TableName: ledger.tableName,
+                Key: { [LEDGER.key]: { S: upload.key } },
+                UpdateExpression:
+                    "SET #dataset = :dataset, #sequencer = :sequencer, #size = :size, #etag = :etag, " +
+                    "#eventTime = :eventTime, #status = :pending, #todo = :todo REMOVE #error",
+                ConditionExpression: "attribute_not_exists(#sequencer) OR #sequencer < :sequencer",
+                ExpressionAttributeNames: {
+                    "#dataset": LEDGER.dataset,
+                    "#sequencer": "sequencer",
+                    "#size": "size",
+                    "#etag": "etag",
+                    "#eventTime": LEDGER.eventTime,
+                    "#status": "status",
+                    "#todo": LEDGER.todo,
+                    "#error": "error",
+                },
+                ExpressionAttributeValues: values,
+            }),
+        );
         return true;
     } catch (err) {
         if (describeError(err).name === "ConditionalCheckFailedException") {
@@ -137,7 +162,10 @@ export async function recordUpload(ledger: UploadsLedger, upload: UploadRecord):
  * go back to the queue whole. Any other error fails the invocation, so the function's error alarm fires.
  */
 export async function recordUploads(
-    records: { messageId: string; body: string }[], ledger: UploadsLedger, rawPrefix: string, log: Logger,
+    records: { messageId: string; body: string }[],
+    ledger: UploadsLedger,
+    rawPrefix: string,
+    log: Logger,
 ): Promise<string[]> {
     const failed: string[] = [];
     for (const { messageId, body } of records) {
@@ -145,7 +173,9 @@ export async function recordUploads(
             try {
                 const recorded = await recordUpload(ledger, upload);
                 log.info(recorded ? "Recorded upload" : "Upload already recorded at this or a later version", {
-                    messageId, key: upload.key, sequencer: upload.sequencer,
+                    messageId,
+                    key: upload.key,
+                    sequencer: upload.sequencer,
                 });
             } catch (err) {
                 const { name, status, message } = describeError(err);
@@ -153,7 +183,12 @@ export async function recordUploads(
                     log.error("Cannot record upload", { messageId, key: upload.key, name, status, message });
                     throw err;
                 }
-                log.warn("Transient error recording upload; the message will be delivered again", { messageId, key: upload.key, name, status });
+                log.warn("Transient error recording upload; the message will be delivered again", {
+                    messageId,
+                    key: upload.key,
+                    name,
+                    status,
+                });
                 failed.push(messageId);
                 break;
             }

@@ -22,19 +22,30 @@ export function stackOutputs(stack: string | undefined, read = readStackOutputs)
     try {
         text = read(stack);
     } catch (err) {
-        throw new UsageError(`cannot read the stack's outputs with "pulumi stack output --json" (${(err as Error).message.split("\n")[0]}); `
-            + "pass --table and --job (and --bucket), or run where the Pulumi CLI and the stack are available");
+        throw new UsageError(
+            `cannot read the stack's outputs with "pulumi stack output --json" (${(err as Error).message.split("\n")[0]}); ` +
+                "pass --table and --job (and --bucket), or run where the Pulumi CLI and the stack are available",
+        );
     }
     return JSON.parse(text) as Record<string, string>;
 }
 
 function readStackOutputs(stack: string | undefined): string {
-    return execFileSync("pulumi", ["stack", "output", "--json", ...(stack ? ["--stack", stack] : [])], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return execFileSync("pulumi", ["stack", "output", "--json", ...(stack ? ["--stack", stack] : [])], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+    });
 }
 
 const OPTIONS = {
-    stack: { type: "string" }, table: { type: "string" }, job: { type: "string" }, bucket: { type: "string" },
-    dataset: { type: "string" }, key: { type: "string", multiple: true }, json: { type: "boolean" }, "no-start": { type: "boolean" },
+    stack: { type: "string" },
+    table: { type: "string" },
+    job: { type: "string" },
+    bucket: { type: "string" },
+    dataset: { type: "string" },
+    key: { type: "string", multiple: true },
+    json: { type: "boolean" },
+    "no-start": { type: "boolean" },
 } as const;
 
 function parse(argv: string[]) {
@@ -59,9 +70,12 @@ function names(values: ReturnType<typeof parse>["values"], needJob: boolean, rea
 /** `status <key>…`: what happened to each upload. */
 export async function status(argv: string[], clients: Clients, read?: typeof readStackOutputs): Promise<string> {
     const { values, positionals } = parse(argv);
-    if (positionals.length === 0) throw new UsageError("usage: npm run status -- <s3 key> [<s3 key>…] [--stack NAME | --table NAME] [--json]");
+    if (positionals.length === 0)
+        throw new UsageError("usage: npm run status -- <s3 key> [<s3 key>…] [--stack NAME | --table NAME] [--json]");
     const { table, bucket } = names(values, false, read);
-    const found = await Promise.all(positionals.map(async (key) => [key, await getUpload(clients.dynamodb, table, key)] as const));
+    const found = await Promise.all(
+        positionals.map(async (key) => [key, await getUpload(clients.dynamodb, table, key)] as const),
+    );
     if (values.json) return JSON.stringify(Object.fromEntries(found), null, 2);
     return found.map(([key, item]) => describeUpload(key, item, bucket)).join("\n\n");
 }
@@ -71,7 +85,9 @@ export async function reprocess(argv: string[], clients: Clients, read?: typeof 
     const { values, positionals } = parse(argv);
     const keys = values.key ?? [];
     if ((values.dataset === undefined) === (keys.length === 0) || positionals.length > 0) {
-        throw new UsageError("usage: npm run reprocess -- (--dataset NAME | --key S3_KEY [--key S3_KEY…]) [--stack NAME | --table NAME --job NAME] [--no-start]");
+        throw new UsageError(
+            "usage: npm run reprocess -- (--dataset NAME | --key S3_KEY [--key S3_KEY…]) [--stack NAME | --table NAME --job NAME] [--no-start]",
+        );
     }
     const { table, job } = names(values, true, read);
     const running = await liveJobRun(clients.glue, job);
@@ -79,7 +95,10 @@ export async function reprocess(argv: string[], clients: Clients, read?: typeof 
     const wanted = values.dataset === undefined ? keys : await datasetKeys(clients.dynamodb, table, values.dataset);
     if (wanted.length === 0) throw new UsageError(`the uploads ledger holds no upload of dataset ${values.dataset}`);
     const { marked, left } = await markForReprocessing(clients.dynamodb, table, wanted);
-    const lines = [`${marked.length} upload(s) marked pending in ${table}`, ...left.map(([key, why]) => `  left ${key}: ${why}`)];
+    const lines = [
+        `${marked.length} upload(s) marked pending in ${table}`,
+        ...left.map(([key, why]) => `  left ${key}: ${why}`),
+    ];
     if (marked.length > 0 && !values["no-start"]) {
         const { JobRunId } = await clients.glue.send(new StartJobRunCommand({ JobName: job }));
         lines.push(`started job run ${JobRunId} of ${job}; each upload's rows are replaced, never added twice`);

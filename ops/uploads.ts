@@ -3,7 +3,13 @@
  * "convert these again". The clients are passed in (moto's server in the tests).
  */
 import * as zlib from "zlib";
-import { AttributeValue, DynamoDBClient, GetItemCommand, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+    AttributeValue,
+    DynamoDBClient,
+    GetItemCommand,
+    QueryCommand,
+    UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
 import { GetJobRunsCommand, GlueClient } from "@aws-sdk/client-glue";
 import { LEDGER } from "../functions/uploadsLedger";
 
@@ -22,8 +28,14 @@ export function objectPaths(attribute: AttributeValue | undefined): string[] {
 }
 
 /** The ledger's item of an object key, or undefined when the ledger never saw it. */
-export async function getUpload(dynamodb: Pick<DynamoDBClient, "send">, table: string, key: string): Promise<Item | undefined> {
-    const answer = await dynamodb.send(new GetItemCommand({ TableName: table, Key: { [LEDGER.key]: { S: key } }, ConsistentRead: true }));
+export async function getUpload(
+    dynamodb: Pick<DynamoDBClient, "send">,
+    table: string,
+    key: string,
+): Promise<Item | undefined> {
+    const answer = await dynamodb.send(
+        new GetItemCommand({ TableName: table, Key: { [LEDGER.key]: { S: key } }, ConsistentRead: true }),
+    );
     return answer.Item;
 }
 
@@ -33,17 +45,23 @@ export async function getUpload(dynamodb: Pick<DynamoDBClient, "send">, table: s
  */
 export function describeUpload(key: string, item: Item | undefined, bucket?: string): string {
     if (item === undefined) {
-        return `${key}: not in the uploads ledger. Only objects whose name ends in .csv, in a dataset folder under the raw `
-            + "prefix, are recorded, from the moment the stack's ledger exists; check the key (it is case-sensitive).";
+        return (
+            `${key}: not in the uploads ledger. Only objects whose name ends in .csv, in a dataset folder under the raw ` +
+            "prefix, are recorded, from the moment the stack's ledger exists; check the key (it is case-sensitive)."
+        );
     }
     const where = (path: string) => (bucket ? `s3://${bucket}/${path}` : path);
     const status = text(item, "status") ?? "pending";
-    const lines = [`${key}: ${status} (dataset ${text(item, "dataset")}, uploaded ${text(item, LEDGER.eventTime)}, ETag ${text(item, "etag")})`];
+    const lines = [
+        `${key}: ${status} (dataset ${text(item, "dataset")}, uploaded ${text(item, LEDGER.eventTime)}, ETag ${text(item, "etag")})`,
+    ];
     if (status === "pending") {
         const claim = text(item, "claimRun");
         lines.push(claim ? `  being converted by job run ${claim}` : "  waiting for the next job run");
     } else {
-        lines.push(`  by job run ${text(item, "runId")}: ${count(item, "rowsWritten")} rows written, ${count(item, "rowsQuarantined")} quarantined`);
+        lines.push(
+            `  by job run ${text(item, "runId")}: ${count(item, "rowsWritten")} rows written, ${count(item, "rowsQuarantined")} quarantined`,
+        );
     }
     const error = text(item, "error");
     if (error) lines.push(`  why: ${error}`);
@@ -52,22 +70,35 @@ export function describeUpload(key: string, item: Item | undefined, bucket?: str
     if (quarantine) lines.push(`  quarantined rows: ${where(quarantine)}`);
     const outputs = objectPaths(item.outputs);
     if (outputs.length > 0) {
-        lines.push(status === "pending" || status === "rejected" ? "  Parquet objects of an earlier version, replaced once it converts:" : "  Parquet objects:");
+        lines.push(
+            status === "pending" || status === "rejected"
+                ? "  Parquet objects of an earlier version, replaced once it converts:"
+                : "  Parquet objects:",
+        );
         lines.push(...outputs.map((o) => `    ${where(o)}`));
     }
     return lines.join("\n");
 }
 
 /** The keys of a dataset's uploads, from the ledger's `dataset` index. */
-export async function datasetKeys(dynamodb: Pick<DynamoDBClient, "send">, table: string, dataset: string): Promise<string[]> {
+export async function datasetKeys(
+    dynamodb: Pick<DynamoDBClient, "send">,
+    table: string,
+    dataset: string,
+): Promise<string[]> {
     const keys: string[] = [];
     let start: Item | undefined;
     do {
-        const page = await dynamodb.send(new QueryCommand({
-            TableName: table, IndexName: LEDGER.datasetIndex, KeyConditionExpression: "#dataset = :dataset",
-            ExpressionAttributeNames: { "#dataset": LEDGER.dataset }, ExpressionAttributeValues: { ":dataset": { S: dataset } },
-            ExclusiveStartKey: start,
-        }));
+        const page = await dynamodb.send(
+            new QueryCommand({
+                TableName: table,
+                IndexName: LEDGER.datasetIndex,
+                KeyConditionExpression: "#dataset = :dataset",
+                ExpressionAttributeNames: { "#dataset": LEDGER.dataset },
+                ExpressionAttributeValues: { ":dataset": { S: dataset } },
+                ExclusiveStartKey: start,
+            }),
+        );
         keys.push(...(page.Items ?? []).map((i) => i[LEDGER.key].S as string));
         start = page.LastEvaluatedKey;
     } while (start);
@@ -86,19 +117,30 @@ export async function liveJobRun(glue: Pick<GlueClient, "send">, jobName: string
  * run holds, is changed: returns the keys marked, and those left with why.
  */
 export async function markForReprocessing(
-    dynamodb: Pick<DynamoDBClient, "send">, table: string, keys: string[],
+    dynamodb: Pick<DynamoDBClient, "send">,
+    table: string,
+    keys: string[],
 ): Promise<{ marked: string[]; left: [string, string][] }> {
     const marked: string[] = [];
     const left: [string, string][] = [];
     for (const key of keys) {
         try {
-            await dynamodb.send(new UpdateItemCommand({
-                TableName: table, Key: { [LEDGER.key]: { S: key } },
-                UpdateExpression: "SET #todo = :todo, #status = :pending REMOVE #error",
-                ConditionExpression: "attribute_exists(#key) AND attribute_not_exists(#claimRun)",
-                ExpressionAttributeNames: { "#todo": LEDGER.todo, "#status": "status", "#error": "error", "#key": LEDGER.key, "#claimRun": "claimRun" },
-                ExpressionAttributeValues: { ":todo": { S: LEDGER.todoValue }, ":pending": { S: "pending" } },
-            }));
+            await dynamodb.send(
+                new UpdateItemCommand({
+                    TableName: table,
+                    Key: { [LEDGER.key]: { S: key } },
+                    UpdateExpression: "SET #todo = :todo, #status = :pending REMOVE #error",
+                    ConditionExpression: "attribute_exists(#key) AND attribute_not_exists(#claimRun)",
+                    ExpressionAttributeNames: {
+                        "#todo": LEDGER.todo,
+                        "#status": "status",
+                        "#error": "error",
+                        "#key": LEDGER.key,
+                        "#claimRun": "claimRun",
+                    },
+                    ExpressionAttributeValues: { ":todo": { S: LEDGER.todoValue }, ":pending": { S: "pending" } },
+                }),
+            );
             marked.push(key);
         } catch (err) {
             if ((err as Error).name !== "ConditionalCheckFailedException") throw err;

@@ -15,13 +15,19 @@ const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:alerts`;
 function render<T = string>(transformer: Inputs, event: { [key: string]: Json }): T {
     let text: string = transformer.inputTemplate;
     for (const [variable, jsonPath] of Object.entries(transformer.inputPaths as Record<string, string>)) {
-        const value = jsonPath.replace(/^\$\./, "").split(".").reduce<Json>((node, key) => (node as { [key: string]: Json })[key], event);
+        const value = jsonPath
+            .replace(/^\$\./, "")
+            .split(".")
+            .reduce<Json>((node, key) => (node as { [key: string]: Json })[key], event);
         text = text.split(`<${variable}>`).join(String(value));
     }
     return JSON.parse(text.split("<aws.events.event.json>").join(JSON.stringify(event)));
 }
 
-interface Email { summary: string; event: { detail: { [key: string]: Json } } }
+interface Email {
+    summary: string;
+    event: { detail: { [key: string]: Json } };
+}
 
 /** A Glue message with a quote, a backslash and line breaks, as a failing job may report it. */
 const AWKWARD = 'An error occurred while calling o98.csv: Path "s3://b/x\\y.csv" does not exist\nat line 2\r\n';
@@ -29,9 +35,20 @@ const AWKWARD = 'An error occurred while calling o98.csv: Path "s3://b/x\\y.csv"
 describe("alerts", () => {
     let r: Resources;
     before(async () => {
-        r = (await build((opts) => new CsvToParquetPipeline("ops", {
-            notificationTopicArn: TOPIC, crawlerName: "ops-crawler", jobName: "ops-job",
-        }, opts))).resources;
+        r = (
+            await build(
+                (opts) =>
+                    new CsvToParquetPipeline(
+                        "ops",
+                        {
+                            notificationTopicArn: TOPIC,
+                            crawlerName: "ops-crawler",
+                            jobName: "ops-job",
+                        },
+                        opts,
+                    ),
+            )
+        ).resources;
     });
     const names = { crawlerName: "ops-crawler", jobName: "ops-job" };
 
@@ -42,7 +59,8 @@ describe("alerts", () => {
         const failed = render<Email>(target.inputTransformer, fixture("glue-job-failed", names));
         expect(failed.summary).to.equal(
             "Pipeline ops: Glue job ops-job run jr_ca2144d747b45ad412d3c66a1b6934b6b27aa252be9a21a95c54dfaa224a1925 ended FAILED " +
-            `at 2026-11-21T10:09:06Z. Glue's message is event.detail.message below. Parquet output: s3://${bucket}/parquet_data/`);
+                `at 2026-11-21T10:09:06Z. Glue's message is event.detail.message below. Parquet output: s3://${bucket}/parquet_data/`,
+        );
         expect(failed.event.detail.message).to.equal("SystemExit: 1");
         const succeeded = render<Email>(target.inputTransformer, fixture("glue-job-succeeded", names));
         expect(succeeded.summary).to.contain("ended SUCCEEDED");
@@ -97,16 +115,27 @@ describe("alerts", () => {
         expect(matchesPattern(pattern, other)).to.equal(false);
         const target = r.one("aws:cloudwatch/eventTarget:EventTarget", "ops-alarm-recovered").inputs;
         expect(target.arn).to.equal(TOPIC);
-        expect(render(target.inputTransformer, event("ALARM", "OK"))).to.equal(`Pipeline ops: alarm ${alarm.state.name} is OK again at 2026-11-21T11:04:40Z.`);
+        expect(render(target.inputTransformer, event("ALARM", "OK"))).to.equal(
+            `Pipeline ops: alarm ${alarm.state.name} is OK again at 2026-11-21T11:04:40Z.`,
+        );
     });
 
     it("alarms to the topic when a dead-letter queue holds a message", () => {
-        for (const [role, dlq] of [["start-crawler", "start-crawler-dlq"], ["start-job", "start-job-dlq"], ["crawler-events", "crawler-events-dlq"]]) {
+        for (const [role, dlq] of [
+            ["start-crawler", "start-crawler-dlq"],
+            ["start-job", "start-job-dlq"],
+            ["crawler-events", "crawler-events-dlq"],
+        ]) {
             const alarm = r.one("aws:cloudwatch/metricAlarm:MetricAlarm", `ops-${role}-dlq-not-empty`).inputs;
             expect(alarm).to.deep.include({
-                namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", statistic: "Maximum",
-                comparisonOperator: "GreaterThanThreshold", threshold: 0, treatMissingData: "notBreaching",
-                alarmActions: [TOPIC], dimensions: { QueueName: r.one("aws:sqs/queue:Queue", `ops-${dlq}`).state.name },
+                namespace: "AWS/SQS",
+                metricName: "ApproximateNumberOfMessagesVisible",
+                statistic: "Maximum",
+                comparisonOperator: "GreaterThanThreshold",
+                threshold: 0,
+                treatMissingData: "notBreaching",
+                alarmActions: [TOPIC],
+                dimensions: { QueueName: r.one("aws:sqs/queue:Queue", `ops-${dlq}`).state.name },
             });
         }
     });
@@ -115,10 +144,17 @@ describe("alerts", () => {
         for (const role of ["start-crawler", "start-job"]) {
             const functionName = r.one("aws:lambda/function:Function", `ops-${role}-fn`).state.name;
             for (const metric of ["Errors", "Throttles"]) {
-                const alarm = r.one("aws:cloudwatch/metricAlarm:MetricAlarm", `ops-${role}-${metric.toLowerCase()}`).inputs;
+                const alarm = r.one(
+                    "aws:cloudwatch/metricAlarm:MetricAlarm",
+                    `ops-${role}-${metric.toLowerCase()}`,
+                ).inputs;
                 expect(alarm).to.deep.include({
-                    namespace: "AWS/Lambda", metricName: metric, statistic: "Sum", threshold: 0,
-                    alarmActions: [TOPIC], dimensions: { FunctionName: functionName },
+                    namespace: "AWS/Lambda",
+                    metricName: metric,
+                    statistic: "Sum",
+                    threshold: 0,
+                    alarmActions: [TOPIC],
+                    dimensions: { FunctionName: functionName },
                 });
             }
         }
@@ -128,22 +164,38 @@ describe("alerts", () => {
     it("alarms to the topic on any throttled read or write of the uploads ledger, its to-do index's writes included", () => {
         const table = r.one("aws:dynamodb/table:Table", "ops-uploads").state.name;
         const alarm = r.one("aws:cloudwatch/metricAlarm:MetricAlarm", "ops-ledger-throttled").inputs;
-        expect(alarm).to.deep.include({ comparisonOperator: "GreaterThanThreshold", threshold: 0, alarmActions: [TOPIC], treatMissingData: "notBreaching" });
+        expect(alarm).to.deep.include({
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: 0,
+            alarmActions: [TOPIC],
+            treatMissingData: "notBreaching",
+        });
         expect(alarm.period).to.equal(undefined);
-        const queries = alarm.metricQueries.filter((q: Inputs) => q.metric).map((q: Inputs) => [q.metric.metricName, q.metric.dimensions]);
+        const queries = alarm.metricQueries
+            .filter((q: Inputs) => q.metric)
+            .map((q: Inputs) => [q.metric.metricName, q.metric.dimensions]);
         expect(queries).to.deep.equal([
-            ["ReadThrottleEvents", { TableName: table }], ["WriteThrottleEvents", { TableName: table }],
+            ["ReadThrottleEvents", { TableName: table }],
+            ["WriteThrottleEvents", { TableName: table }],
             ["WriteThrottleEvents", { TableName: table, GlobalSecondaryIndexName: "todo" }],
         ]);
-        expect(alarm.metricQueries.find((q: Inputs) => q.returnData)).to.deep.include({ expression: "reads + writes + todo" });
+        expect(alarm.metricQueries.find((q: Inputs) => q.returnData)).to.deep.include({
+            expression: "reads + writes + todo",
+        });
     });
 
     it("alarms when the job reports an upload pending for over three job timeouts, and stays so between runs", () => {
         const alarm = r.one("aws:cloudwatch/metricAlarm:MetricAlarm", "ops-uploads-waiting").inputs;
         const job = r.one("aws:glue/job:Job", "ops-job").inputs;
         expect(alarm).to.deep.include({
-            namespace: "CsvToParquet", metricName: "OldestPendingUploadAgeSeconds", statistic: "Maximum", dimensions: { JobName: job.name },
-            threshold: 3 * job.timeout * 60, comparisonOperator: "GreaterThanThreshold", alarmActions: [TOPIC], treatMissingData: "missing",
+            namespace: "CsvToParquet",
+            metricName: "OldestPendingUploadAgeSeconds",
+            statistic: "Maximum",
+            dimensions: { JobName: job.name },
+            threshold: 3 * job.timeout * 60,
+            comparisonOperator: "GreaterThanThreshold",
+            alarmActions: [TOPIC],
+            treatMissingData: "missing",
         });
         const script = fs.readFileSync(path.join(__dirname, "..", "etl", "glue_job.py"), "utf8");
         expect(script).to.contain('METRICS_NAMESPACE = "CsvToParquet"').and.contain('"OldestPendingUploadAgeSeconds"');
@@ -152,9 +204,20 @@ describe("alerts", () => {
 
 describe("dashboard", () => {
     it("charts queue and dead-letter depth, function errors, throttles and duration, and Glue tasks of this pipeline", async () => {
-        const r = (await build((opts) => new CsvToParquetPipeline("dash", {
-            notificationTopicArn: TOPIC, crawlerName: "dash-crawler", jobName: "dash-job",
-        }, opts))).resources;
+        const r = (
+            await build(
+                (opts) =>
+                    new CsvToParquetPipeline(
+                        "dash",
+                        {
+                            notificationTopicArn: TOPIC,
+                            crawlerName: "dash-crawler",
+                            jobName: "dash-job",
+                        },
+                        opts,
+                    ),
+            )
+        ).resources;
         const body = r.json("aws:cloudwatch/dashboard:Dashboard", "dash-dashboard", "dashboardBody");
         const metricsOf = (title: string): Json[][] => {
             const widget = body.widgets.find((w: Inputs) => w.properties.title.startsWith(title));
@@ -164,22 +227,29 @@ describe("dashboard", () => {
         const queue = (suffix: string) => r.one("aws:sqs/queue:Queue", suffix).state.name;
         const fn = (suffix: string) => r.one("aws:lambda/function:Function", suffix).state.name;
         const flat = (title: string) => metricsOf(title).map((m) => m.filter((x) => typeof x === "string").join(" "));
-        expect(flat("Messages waiting").join("\n")).to.contain(queue("dash-start-crawler-queue")).and.contain(queue("dash-start-job-queue"))
+        expect(flat("Messages waiting").join("\n"))
+            .to.contain(queue("dash-start-crawler-queue"))
+            .and.contain(queue("dash-start-job-queue"))
             .and.contain("ApproximateNumberOfMessagesVisible");
-        expect(flat("Dead-letter").join("\n")).to.contain(queue("dash-start-crawler-dlq")).and.contain(queue("dash-start-job-dlq"))
+        expect(flat("Dead-letter").join("\n"))
+            .to.contain(queue("dash-start-crawler-dlq"))
+            .and.contain(queue("dash-start-job-dlq"))
             .and.contain(queue("dash-crawler-events-dlq"));
         expect(flat("Messages waiting").join("\n")).to.contain(queue("dash-crawler-events-queue"));
         const errors = flat("Function errors").join("\n");
         for (const metric of ["Errors", "Throttles"]) {
-            expect(errors).to.contain(`AWS/Lambda ${metric} FunctionName ${fn("dash-start-crawler-fn")}`)
+            expect(errors)
+                .to.contain(`AWS/Lambda ${metric} FunctionName ${fn("dash-start-crawler-fn")}`)
                 .and.contain(`AWS/Lambda ${metric} FunctionName ${fn("dash-start-job-fn")}`);
         }
         expect(flat("Function duration").join("\n")).to.contain("Duration");
         expect(flat("Glue job").join("\n")).to.contain("glue.driver.aggregate.numFailedTasks").and.contain("dash-job");
-        expect(flat("Uploads still pending").join("\n")).to.contain("CsvToParquet OldestPendingUploadAgeSeconds JobName dash-job")
+        expect(flat("Uploads still pending").join("\n"))
+            .to.contain("CsvToParquet OldestPendingUploadAgeSeconds JobName dash-job")
             .and.contain("CsvToParquet PendingUploads JobName dash-job");
         const table = r.one("aws:dynamodb/table:Table", "dash-uploads").state.name;
-        expect(flat("Uploads ledger").join("\n")).to.contain(`AWS/DynamoDB WriteThrottleEvents TableName ${table}`)
+        expect(flat("Uploads ledger").join("\n"))
+            .to.contain(`AWS/DynamoDB WriteThrottleEvents TableName ${table}`)
             .and.contain(`AWS/DynamoDB ReadThrottleEvents TableName ${table}`);
         expect(body.widgets.every((w: Inputs) => w.properties.region === REGION)).to.equal(true);
     });

@@ -56,32 +56,70 @@ describe("stack config", () => {
     }
 
     it("accepts several addresses separated by commas and drops duplicates", () => {
-        expect(parseEmails("a@example.com, b@example.org;A@example.com")).to.deep.equal(["a@example.com", "b@example.org"]);
-        expect(parseConfig({ ...REQUIRED, notificationEmail: "a@example.com,b@example.org" }).notificationEmails)
-            .to.deep.equal(["a@example.com", "b@example.org"]);
+        expect(parseEmails("a@example.com, b@example.org;A@example.com")).to.deep.equal([
+            "a@example.com",
+            "b@example.org",
+        ]);
+        expect(
+            parseConfig({ ...REQUIRED, notificationEmail: "a@example.com,b@example.org" }).notificationEmails,
+        ).to.deep.equal(["a@example.com", "b@example.org"]);
     });
 
     it("reads key columns as a list and partition columns per dataset", () => {
-        const config = parseConfig({ ...REQUIRED, keyColumns: "order_id, Customer ID,", partitionColumns: "sales=order_date; events = day" });
+        const config = parseConfig({
+            ...REQUIRED,
+            keyColumns: "order_id, Customer ID,",
+            partitionColumns: "sales=order_date; events = day",
+        });
         expect(config.keyColumns).to.deep.equal(["order_id", "Customer ID"]);
         expect(config.partitionColumns).to.deep.equal({ sales: "order_date", events: "day" });
     });
 
     const invalid: [string, RawConfig, string, string][] = [
-        ["a curated database equal to the raw one", { curatedDatabaseName: "my_raw" }, "curatedDatabaseName", "differ from databaseName"],
-        ["a quarantine prefix inside the output prefix", { quarantinePrefix: "parquet_data/bad/" }, "quarantinePrefix", "overlaps outputPrefix"],
-        ["Athena results inside the raw prefix", { athenaPrefix: "csv_data/athena/" }, "athenaPrefix", "overlaps rawPrefix"],
-        ["an Athena scan limit under 10 MiB", { athenaBytesScannedCutoffMb: "5" }, "athenaBytesScannedCutoffMb", "outside 10.."],
+        [
+            "a curated database equal to the raw one",
+            { curatedDatabaseName: "my_raw" },
+            "curatedDatabaseName",
+            "differ from databaseName",
+        ],
+        [
+            "a quarantine prefix inside the output prefix",
+            { quarantinePrefix: "parquet_data/bad/" },
+            "quarantinePrefix",
+            "overlaps outputPrefix",
+        ],
+        [
+            "Athena results inside the raw prefix",
+            { athenaPrefix: "csv_data/athena/" },
+            "athenaPrefix",
+            "overlaps rawPrefix",
+        ],
+        [
+            "an Athena scan limit under 10 MiB",
+            { athenaBytesScannedCutoffMb: "5" },
+            "athenaBytesScannedCutoffMb",
+            "outside 10..",
+        ],
         ["rules that are not a DQDL list", { dataQualityRules: "RowCount > 0" }, "dataQualityRules", "DQDL"],
         ["a quarantine share over 100%", { maxQuarantinedPercent: "150" }, "maxQuarantinedPercent", "outside 0..100"],
-        ["a partition entry without a column", { partitionColumns: "sales" }, "partitionColumns", "<dataset folder>=<column>"],
+        [
+            "a partition entry without a column",
+            { partitionColumns: "sales" },
+            "partitionColumns",
+            "<dataset folder>=<column>",
+        ],
         ["a dataset partitioned twice", { partitionColumns: "sales=a;sales=b" }, "partitionColumns", "given twice"],
         ["a non-boolean autoScaling", { autoScaling: "maybe" }, "autoScaling", "true or false"],
         ["more than 10 job retries", { jobMaxRetries: "11" }, "jobMaxRetries", "outside 0..10"],
         ["a bad email", { notificationEmail: "a@example.com,not-an-email" }, "notificationEmail", "not-an-email"],
         ["an empty email list", { notificationEmail: " , " }, "notificationEmail", "no email"],
         ["a crawler name with spaces", { crawlerName: "my crawler" }, "crawlerName", "my crawler"],
-        ["a job name too long for its security configuration name", { jobName: "j".repeat(247) }, "jobName", "247 characters"],
+        [
+            "a job name too long for its security configuration name",
+            { jobName: "j".repeat(247) },
+            "jobName",
+            "247 characters",
+        ],
         ["a database name Athena rejects", { databaseName: "My-Db" }, "databaseName", "My-Db"],
         ["an unknown worker type", { workerType: "G.3X" }, "workerType", "G.3X"],
         ["fewer than 2 workers", { numberOfWorkers: "1" }, "numberOfWorkers", "outside 2..1000"],
@@ -89,16 +127,46 @@ describe("stack config", () => {
         ["an unknown execution class", { executionClass: "SPOT" }, "executionClass", "SPOT"],
         ["FLEX on a worker type it cannot run", { executionClass: "FLEX", workerType: "G.4X" }, "workerType", "FLEX"],
         ["an unknown Glue version", { glueVersion: "2.0" }, "glueVersion", "2.0"],
-        ["Glue 4.0, whose Spark 3.3 and Python 3.10 the conversion does not run on", { glueVersion: "4.0" }, "glueVersion", "4.0"],
+        [
+            "Glue 4.0, whose Spark 3.3 and Python 3.10 the conversion does not run on",
+            { glueVersion: "4.0" },
+            "glueVersion",
+            "4.0",
+        ],
         ["a timeout over Glue's limit", { jobTimeoutMinutes: "3000" }, "jobTimeoutMinutes", "outside"],
-        ["a retention CloudWatch does not offer", { logRetentionDays: "10" }, "logRetentionDays", "not a CloudWatch Logs retention"],
+        [
+            "a retention CloudWatch does not offer",
+            { logRetentionDays: "10" },
+            "logRetentionDays",
+            "not a CloudWatch Logs retention",
+        ],
         ["a non-boolean protectData", { protectData: "yes" }, "protectData", "true or false"],
         ["an unknown bucket encryption", { bucketEncryption: "SSE-C" }, "bucketEncryption", "SSE-C"],
-        ["a noncurrent version expiry of 0 days", { noncurrentVersionExpirationDays: "0" }, "noncurrentVersionExpirationDays", "outside"],
+        [
+            "a noncurrent version expiry of 0 days",
+            { noncurrentVersionExpirationDays: "0" },
+            "noncurrentVersionExpirationDays",
+            "outside",
+        ],
         ["a batch window over 5 minutes", { batchWindowSeconds: "600" }, "batchWindowSeconds", "outside"],
-        ["an output prefix inside the raw prefix", { outputPrefix: "csv_data/parquet/" }, "outputPrefix", "overlaps rawPrefix"],
-        ["a raw prefix inside the output prefix", { rawPrefix: "parquet_data/csv/" }, "rawPrefix", "overlaps outputPrefix"],
-        ["a raw prefix that shares the output prefix's stem", { rawPrefix: "parquet_data_raw/" }, "rawPrefix", "overlaps outputPrefix"],
+        [
+            "an output prefix inside the raw prefix",
+            { outputPrefix: "csv_data/parquet/" },
+            "outputPrefix",
+            "overlaps rawPrefix",
+        ],
+        [
+            "a raw prefix inside the output prefix",
+            { rawPrefix: "parquet_data/csv/" },
+            "rawPrefix",
+            "overlaps outputPrefix",
+        ],
+        [
+            "a raw prefix that shares the output prefix's stem",
+            { rawPrefix: "parquet_data_raw/" },
+            "rawPrefix",
+            "overlaps outputPrefix",
+        ],
         ["the Glue prefix equal to the output prefix", { gluePrefix: "parquet_data/" }, "gluePrefix", "overlaps"],
         ["a prefix without a trailing slash", { rawPrefix: "csv_data" }, "rawPrefix", "must be a folder"],
         ["a prefix with a leading slash", { outputPrefix: "/parquet/" }, "outputPrefix", "must be a folder"],
@@ -137,8 +205,12 @@ describe("stack config", () => {
 
     for (const stack of ["dev", "prod"]) {
         it(`Pulumi.${stack}.yaml gives each key a value of its declared type (the CLI checks them)`, () => {
-            const project = yaml.load(fs.readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8")) as ProjectFile;
-            const file = yaml.load(fs.readFileSync(path.join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+            const project = yaml.load(
+                fs.readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8"),
+            ) as ProjectFile;
+            const file = yaml.load(fs.readFileSync(path.join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8")) as {
+                config: Record<string, unknown>;
+            };
             const jsType = { string: "string", integer: "number", boolean: "boolean" } as Record<string, string>;
             for (const [key, value] of Object.entries(file.config)) {
                 if (!key.startsWith(`${project.name}:`)) continue;

@@ -3,25 +3,44 @@ import { ACCOUNT, build, REGION, Resources, valueOf } from "./harness";
 import { CsvToParquetPipeline } from "../components";
 
 const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:alerts`;
-interface Statement { Sid?: string; Effect: string; Action: string | string[]; Resource: string | string[] }
+interface Statement {
+    Sid?: string;
+    Effect: string;
+    Action: string | string[];
+    Resource: string | string[];
+}
 const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
 
 describe("ETL resources: curated catalog, data quality, Athena", () => {
     let r: Resources;
     let p: CsvToParquetPipeline;
     let bucket: string;
-    const sid = (id: string) => (r.json("aws:iam/rolePolicy:RolePolicy", "etl-glue").Statement as Statement[]).find((s) => s.Sid === id) as Statement;
+    const sid = (id: string) =>
+        (r.json("aws:iam/rolePolicy:RolePolicy", "etl-glue").Statement as Statement[]).find(
+            (s) => s.Sid === id,
+        ) as Statement;
 
     before(async () => {
-        const built = await build((opts) => new CsvToParquetPipeline("etl", {
-            notificationTopicArn: TOPIC,
-            dataQuality: { rules: "Rules = [ RowCount > 10, ColumnCount = 4 ]", keyColumns: ["Order ID"], maxQuarantinedPercent: 0 },
-            partitionColumns: { sales: "order_date" },
-            autoScaling: false,
-            jobMaxRetries: 2,
-            athenaBytesScannedCutoffMb: 100,
-            numberOfWorkers: 10,
-        }, opts));
+        const built = await build(
+            (opts) =>
+                new CsvToParquetPipeline(
+                    "etl",
+                    {
+                        notificationTopicArn: TOPIC,
+                        dataQuality: {
+                            rules: "Rules = [ RowCount > 10, ColumnCount = 4 ]",
+                            keyColumns: ["Order ID"],
+                            maxQuarantinedPercent: 0,
+                        },
+                        partitionColumns: { sales: "order_date" },
+                        autoScaling: false,
+                        jobMaxRetries: 2,
+                        athenaBytesScannedCutoffMb: 100,
+                        numberOfWorkers: 10,
+                    },
+                    opts,
+                ),
+        );
         r = built.resources;
         p = built.value;
         bucket = r.one("aws:s3/bucket:Bucket", "etl-data").state.bucket;
@@ -54,24 +73,39 @@ describe("ETL resources: curated catalog, data quality, Athena", () => {
 
     it("lets Glue read only its ruleset, publish results, report to the topic and write quarantine", () => {
         const ruleset = r.one("aws:glue/dataQualityRuleset:DataQualityRuleset", "etl-ruleset").state.name;
-        expect(sid("ReadRuleset")).to.deep.include({ Action: "glue:GetDataQualityRuleset", Resource: `arn:aws:glue:${REGION}:${ACCOUNT}:dataQualityRuleset/${ruleset}` });
-        expect(sid("PublishDataQualityResults").Resource).to.equal(`arn:aws:glue:${REGION}:${ACCOUNT}:dataQualityRuleset/*`);
+        expect(sid("ReadRuleset")).to.deep.include({
+            Action: "glue:GetDataQualityRuleset",
+            Resource: `arn:aws:glue:${REGION}:${ACCOUNT}:dataQualityRuleset/${ruleset}`,
+        });
+        expect(sid("PublishDataQualityResults").Resource).to.equal(
+            `arn:aws:glue:${REGION}:${ACCOUNT}:dataQualityRuleset/*`,
+        );
         expect(sid("ReportToOwners")).to.deep.include({ Action: "sns:Publish", Resource: TOPIC });
         const writable = list(sid("WriteParquetQuarantineAndTemp").Resource);
-        expect(writable).to.include.members([`arn:aws:s3:::${bucket}/quarantine*`, `arn:aws:s3:::${bucket}/glue/temp*`]);
+        expect(writable).to.include.members([
+            `arn:aws:s3:::${bucket}/quarantine*`,
+            `arn:aws:s3:::${bucket}/glue/temp*`,
+        ]);
         expect(writable.some((arn) => arn.includes("csv_data"))).to.equal(false);
     });
 
     it("gives analysts an Athena workgroup with enforced, encrypted results in the bucket and a scan limit", async () => {
         const workgroup = r.one("aws:athena/workgroup:Workgroup", "etl-athena").inputs;
         expect(workgroup.configuration).to.deep.include({
-            enforceWorkgroupConfiguration: true, publishCloudwatchMetricsEnabled: true, bytesScannedCutoffPerQuery: 100 * 1_048_576,
+            enforceWorkgroupConfiguration: true,
+            publishCloudwatchMetricsEnabled: true,
+            bytesScannedCutoffPerQuery: 100 * 1_048_576,
         });
         expect(workgroup.configuration.resultConfiguration).to.deep.equal({
             outputLocation: `s3://${bucket}/athena_results/`,
-            encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: r.one("aws:kms/key:Key", "etl-key").state.arn },
+            encryptionConfiguration: {
+                encryptionOption: "SSE_KMS",
+                kmsKeyArn: r.one("aws:kms/key:Key", "etl-key").state.arn,
+            },
         });
-        expect(await valueOf(p.athenaWorkgroup.name)).to.be.a("string").with.length.above(0);
+        expect(await valueOf(p.athenaWorkgroup.name))
+            .to.be.a("string")
+            .with.length.above(0);
         expect(await valueOf(p.quarantineLocation)).to.equal(`s3://${bucket}/quarantine/`);
     });
 });

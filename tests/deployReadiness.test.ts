@@ -15,16 +15,30 @@ const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:alerts`;
 
 describe("deploy readiness", () => {
     it("turns the smallest Athena scan limit config accepts into one the provider accepts (MiB, not MB)", async () => {
-        const dev = (mib: string) => parseConfig({
-            ...projectValues(stackFile("dev")), notificationEmail: "data@example.com", athenaBytesScannedCutoffMb: mib,
-        });
+        const dev = (mib: string) =>
+            parseConfig({
+                ...projectValues(stackFile("dev")),
+                notificationEmail: "data@example.com",
+                athenaBytesScannedCutoffMb: mib,
+            });
         const smallest = dev("10");
         expect(() => dev("9")).to.throw(/athenaBytesScannedCutoffMb/);
-        const { resources } = await build((opts) => new CsvToParquetPipeline("mib", {
-            notificationTopicArn: TOPIC, athenaBytesScannedCutoffMb: smallest.athenaBytesScannedCutoffMb,
-        }, opts));
-        const cutoff = resources.one("aws:athena/workgroup:Workgroup", "mib-athena").inputs.configuration.bytesScannedCutoffPerQuery;
-        expect(cutoff).to.equal(10 * 1_048_576).and.be.at.least(ATHENA_MIN_CUTOFF_BYTES);
+        const { resources } = await build(
+            (opts) =>
+                new CsvToParquetPipeline(
+                    "mib",
+                    {
+                        notificationTopicArn: TOPIC,
+                        athenaBytesScannedCutoffMb: smallest.athenaBytesScannedCutoffMb,
+                    },
+                    opts,
+                ),
+        );
+        const cutoff = resources.one("aws:athena/workgroup:Workgroup", "mib-athena").inputs.configuration
+            .bytesScannedCutoffPerQuery;
+        expect(cutoff)
+            .to.equal(10 * 1_048_576)
+            .and.be.at.least(ATHENA_MIN_CUTOFF_BYTES);
     });
 
     it("names each stack's dashboard after its job, so dev and prod in one account do not overwrite each other", async () => {
@@ -32,20 +46,33 @@ describe("deploy readiness", () => {
         for (const stack of ["dev", "prod"]) {
             const r = await buildStack(stack);
             const job = r.one("aws:glue/job:Job", "csv-to-parquet-job").inputs.name;
-            const dashboard = r.one("aws:cloudwatch/dashboard:Dashboard", "csv-to-parquet-dashboard").inputs.dashboardName;
+            const dashboard = r.one("aws:cloudwatch/dashboard:Dashboard", "csv-to-parquet-dashboard").inputs
+                .dashboardName;
             expect(dashboard).to.equal(`${job}-dashboard`);
             names.push(dashboard);
         }
         expect(names[0]).to.not.equal(names[1]);
         expect(dashboardName("lake-job")).to.equal("lake-job-dashboard");
-        expect(dashboardName("a.b")).to.match(/^a-b-[0-9a-f]{8}-dashboard$/).and.not.equal(dashboardName("a-b"));
-        expect(dashboardName("x".repeat(246))).to.match(/^x{236}-[0-9a-f]{8}-dashboard$/).and.have.length(255);
+        expect(dashboardName("a.b"))
+            .to.match(/^a-b-[0-9a-f]{8}-dashboard$/)
+            .and.not.equal(dashboardName("a-b"));
+        expect(dashboardName("x".repeat(246)))
+            .to.match(/^x{236}-[0-9a-f]{8}-dashboard$/)
+            .and.have.length(255);
     });
 
     it("sends the S3 Bucket Key setting with SSE-KMS only", async () => {
-        for (const [bucketEncryption, expected] of [["SSE-KMS", true], ["SSE-S3", undefined]] as const) {
-            const { resources } = await build((opts) => new CsvToParquetPipeline("enc", { notificationTopicArn: TOPIC, bucketEncryption }, opts));
-            const [rule] = resources.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "enc-data").inputs.rules;
+        for (const [bucketEncryption, expected] of [
+            ["SSE-KMS", true],
+            ["SSE-S3", undefined],
+        ] as const) {
+            const { resources } = await build(
+                (opts) => new CsvToParquetPipeline("enc", { notificationTopicArn: TOPIC, bucketEncryption }, opts),
+            );
+            const [rule] = resources.one(
+                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                "enc-data",
+            ).inputs.rules;
             expect(rule.bucketKeyEnabled, bucketEncryption).to.equal(expected);
         }
     });
@@ -58,14 +85,28 @@ describe("deploy readiness", () => {
     });
 
     it("creates every log group the job and the crawler write to, with retention and the pipeline key, before they run", async () => {
-        const { resources: r } = await build((opts) => new CsvToParquetPipeline("logs", {
-            notificationTopicArn: TOPIC, logRetentionDays: 14, jobName: "logs-job",
-        }, opts));
+        const { resources: r } = await build(
+            (opts) =>
+                new CsvToParquetPipeline(
+                    "logs",
+                    {
+                        notificationTopicArn: TOPIC,
+                        logRetentionDays: 14,
+                        jobName: "logs-job",
+                    },
+                    opts,
+                ),
+        );
         const jobRole = r.one("aws:iam/role:Role", "logs-glue").state.name;
         const crawlerRole = r.one("aws:iam/role:Role", "logs-crawler-role").state.name;
         const config = r.one("aws:glue/securityConfiguration:SecurityConfiguration", "logs-security").inputs.name;
-        const names = { job: glueLogGroupNames(jobRole, config).job, crawler: glueLogGroupNames(crawlerRole, config).crawler };
-        expect(r.one("aws:glue/crawler:Crawler", "logs-crawler").inputs.role).to.equal(r.one("aws:iam/role:Role", "logs-crawler-role").state.arn);
+        const names = {
+            job: glueLogGroupNames(jobRole, config).job,
+            crawler: glueLogGroupNames(crawlerRole, config).crawler,
+        };
+        expect(r.one("aws:glue/crawler:Crawler", "logs-crawler").inputs.role).to.equal(
+            r.one("aws:iam/role:Role", "logs-crawler-role").state.arn,
+        );
         const key = r.one("aws:kms/key:Key", "logs-key").state.arn;
         const roles = ["job-error", "job-output", "crawler"];
         const groups = roles.map((g) => r.one("aws:cloudwatch/logGroup:LogGroup", `logs-${g}-logs`).inputs);

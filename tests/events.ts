@@ -7,7 +7,8 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 
 /** A fixture with CRAWLER_NAME / JOB_NAME replaced by the names under test. */
 export function fixture(name: string, names: { crawlerName?: string; jobName?: string } = {}): { [key: string]: Json } {
-    const text = fs.readFileSync(path.join(__dirname, "fixtures", `${name}.json`), "utf8")
+    const text = fs
+        .readFileSync(path.join(__dirname, "fixtures", `${name}.json`), "utf8")
         .replace(/CRAWLER_NAME/g, names.crawlerName ?? "CRAWLER_NAME")
         .replace(/JOB_NAME/g, names.jobName ?? "JOB_NAME");
     return JSON.parse(text);

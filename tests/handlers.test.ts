@@ -1,7 +1,13 @@
 import { expect } from "chai";
 import {
-    CrawlerRunningException, ConcurrentRunsExceededException, EntityNotFoundException, GlueClient, GlueServiceException,
-    GetCrawlerCommand, StartCrawlerCommand, StartJobRunCommand,
+    CrawlerRunningException,
+    ConcurrentRunsExceededException,
+    EntityNotFoundException,
+    GlueClient,
+    GlueServiceException,
+    GetCrawlerCommand,
+    StartCrawlerCommand,
+    StartJobRunCommand,
 } from "@aws-sdk/client-glue";
 import { decodeS3Key, Logger, startCrawlerForBatch, startJobForBatch } from "../functions";
 import { fixture, Json, s3Notification, sqsEvent } from "./events";
@@ -13,19 +19,38 @@ const glue = new GlueClient({ region: "us-east-1" });
 /** Collects log lines instead of printing them. */
 function recorder(): Logger & { lines: string[] } {
     const lines: string[] = [];
-    const push = (level: string) => (message: string, ...details: unknown[]) => lines.push(`${level} ${message} ${JSON.stringify(details)}`);
+    const push =
+        (level: string) =>
+        (message: string, ...details: unknown[]) =>
+            lines.push(`${level} ${message} ${JSON.stringify(details)}`);
     return { lines, info: push("INFO"), warn: push("WARN"), error: push("ERROR") };
 }
 
 const meta = { $metadata: {} };
 
 describe("start-crawler handler", () => {
-    const deps = () => ({ glue, crawlerName: "raw-crawler", rawPrefix: "csv_data/", ledger: acceptingLedger(), log: recorder() });
+    const deps = () => ({
+        glue,
+        crawlerName: "raw-crawler",
+        rawPrefix: "csv_data/",
+        ledger: acceptingLedger(),
+        log: recorder(),
+    });
     /** GetCrawler's answer: the crawler's state and its last finished crawl. */
-    const crawler = (State: "READY" | "RUNNING" | "STOPPING", last?: { Status: "SUCCEEDED" | "FAILED" | "CANCELLED"; StartTime: string }) =>
-        glueMock.on(GetCrawlerCommand).resolves({ Crawler: { Name: "raw-crawler", State, LastCrawl: last && { ...last, StartTime: new Date(last.StartTime) } } });
+    const crawler = (
+        State: "READY" | "RUNNING" | "STOPPING",
+        last?: { Status: "SUCCEEDED" | "FAILED" | "CANCELLED"; StartTime: string },
+    ) =>
+        glueMock.on(GetCrawlerCommand).resolves({
+            Crawler: {
+                Name: "raw-crawler",
+                State,
+                LastCrawl: last && { ...last, StartTime: new Date(last.StartTime) },
+            },
+        });
     const ids = (event: ReturnType<typeof sqsEvent>) => event.Records.map((r) => r.messageId);
-    const failures = (response: { batchItemFailures: { itemIdentifier: string }[] }) => response.batchItemFailures.map((f) => f.itemIdentifier);
+    const failures = (response: { batchItemFailures: { itemIdentifier: string }[] }) =>
+        response.batchItemFailures.map((f) => f.itemIdentifier);
     // The sample upload is written at 10:00:00; a crawl that starts later covers it.
     const UPLOADED = "2026-11-21T10:00:00.000Z";
     beforeEach(() => glueMock.reset());
@@ -33,7 +58,11 @@ describe("start-crawler handler", () => {
     it("starts the crawler once for a batch of several uploads and keeps them until a crawl covers them", async () => {
         crawler("READY", { Status: "SUCCEEDED", StartTime: "2026-11-21T09:00:00Z" });
         glueMock.on(StartCrawlerCommand).resolves({});
-        const event = sqsEvent(s3Notification("csv_data/a/1.csv"), s3Notification("csv_data/a/2.csv"), s3Notification("csv_data/b/3.csv"));
+        const event = sqsEvent(
+            s3Notification("csv_data/a/1.csv"),
+            s3Notification("csv_data/a/2.csv"),
+            s3Notification("csv_data/b/3.csv"),
+        );
         expect(failures(await startCrawlerForBatch(event, deps()))).to.deep.equal(ids(event));
         expect(glueMock.commandCalls(StartCrawlerCommand)).to.have.length(1);
         expect(glueMock.commandCalls(StartCrawlerCommand)[0].args[0].input).to.deep.equal({ Name: "raw-crawler" });
@@ -61,7 +90,10 @@ describe("start-crawler handler", () => {
     it("lets go only the uploads written before the last successful crawl started", async () => {
         crawler("READY", { Status: "SUCCEEDED", StartTime: "2026-11-21T10:00:30Z" });
         glueMock.on(StartCrawlerCommand).resolves({});
-        const event = sqsEvent(s3Notification("csv_data/a/1.csv", UPLOADED), s3Notification("csv_data/a/2.csv", "2026-11-21T10:00:31.000Z"));
+        const event = sqsEvent(
+            s3Notification("csv_data/a/1.csv", UPLOADED),
+            s3Notification("csv_data/a/2.csv", "2026-11-21T10:00:31.000Z"),
+        );
         expect(failures(await startCrawlerForBatch(event, deps()))).to.deep.equal([event.Records[1].messageId]);
         expect(glueMock.commandCalls(StartCrawlerCommand)).to.have.length(1);
     });
@@ -89,7 +121,11 @@ describe("start-crawler handler", () => {
 
     it("returns the uploads as failed when another invocation started the crawler first", async () => {
         crawler("READY");
-        glueMock.on(StartCrawlerCommand).rejects(new CrawlerRunningException({ message: "Crawler with name raw-crawler has already started", ...meta }));
+        glueMock
+            .on(StartCrawlerCommand)
+            .rejects(
+                new CrawlerRunningException({ message: "Crawler with name raw-crawler has already started", ...meta }),
+            );
         const event = sqsEvent(s3Notification("csv_data/a/1.csv"), s3Notification("csv_data/a/2.csv"));
         expect(failures(await startCrawlerForBatch(event, deps()))).to.deep.equal(ids(event));
     });
@@ -118,7 +154,15 @@ describe("start-crawler handler", () => {
         delete (noTime.Records as { [key: string]: Json }[])[0].eventTime;
         const event = sqsEvent(
             "not json",
-            { Records: [{ eventSource: "aws:s3", eventName: "ObjectRemoved:Delete", s3: { object: { key: "csv_data/x.csv" } } }] },
+            {
+                Records: [
+                    {
+                        eventSource: "aws:s3",
+                        eventName: "ObjectRemoved:Delete",
+                        s3: { object: { key: "csv_data/x.csv" } },
+                    },
+                ],
+            },
             noTime,
             s3Notification("csv_data/a/1.csv"),
         );
@@ -138,19 +182,39 @@ describe("start-crawler handler", () => {
 
     it("sends the batch back on throttling and 5xx answers, from GetCrawler or StartCrawler", async () => {
         const event = sqsEvent(s3Notification("csv_data/a/1.csv"));
-        glueMock.on(GetCrawlerCommand).rejects(new GlueServiceException({ name: "ThrottlingException", $fault: "client", message: "Rate exceeded", $metadata: { httpStatusCode: 400 } }));
+        glueMock.on(GetCrawlerCommand).rejects(
+            new GlueServiceException({
+                name: "ThrottlingException",
+                $fault: "client",
+                message: "Rate exceeded",
+                $metadata: { httpStatusCode: 400 },
+            }),
+        );
         expect(failures(await startCrawlerForBatch(event, deps()))).to.deep.equal(ids(event));
         crawler("READY");
-        glueMock.on(StartCrawlerCommand).rejects(new GlueServiceException({ name: "InternalError", $fault: "server", message: "boom", $metadata: { httpStatusCode: 503 } }));
+        glueMock.on(StartCrawlerCommand).rejects(
+            new GlueServiceException({
+                name: "InternalError",
+                $fault: "server",
+                message: "boom",
+                $metadata: { httpStatusCode: 503 },
+            }),
+        );
         expect(failures(await startCrawlerForBatch(event, deps()))).to.deep.equal(ids(event));
         expect(glueMock.commandCalls(StartCrawlerCommand)).to.have.length(1);
     });
 
     it("fails the invocation when the crawler does not exist", async () => {
-        glueMock.on(GetCrawlerCommand).rejects(new EntityNotFoundException({ message: "Crawler entry with name raw-crawler does not exist", ...meta }));
+        glueMock
+            .on(GetCrawlerCommand)
+            .rejects(
+                new EntityNotFoundException({ message: "Crawler entry with name raw-crawler does not exist", ...meta }),
+            );
         const log = recorder();
         let thrown: unknown;
-        await startCrawlerForBatch(sqsEvent(s3Notification("csv_data/a/1.csv")), { ...deps(), log }).catch((err) => { thrown = err; });
+        await startCrawlerForBatch(sqsEvent(s3Notification("csv_data/a/1.csv")), { ...deps(), log }).catch((err) => {
+            thrown = err;
+        });
         expect(thrown).to.be.instanceOf(EntityNotFoundException);
         expect(log.lines.join("\n")).to.match(/ERROR Cannot start crawler raw-crawler.*EntityNotFoundException/);
     });
@@ -172,7 +236,11 @@ describe("start-job handler", () => {
     });
 
     it("returns the batch as failed while a run is in progress (max concurrency 1)", async () => {
-        glueMock.on(StartJobRunCommand).rejects(new ConcurrentRunsExceededException({ message: "Concurrent runs exceeded for to-parquet", ...meta }));
+        glueMock
+            .on(StartJobRunCommand)
+            .rejects(
+                new ConcurrentRunsExceededException({ message: "Concurrent runs exceeded for to-parquet", ...meta }),
+            );
         const event = sqsEvent(succeeded());
         const response = await startJobForBatch(event, deps());
         expect(response.batchItemFailures).to.deep.equal([{ itemIdentifier: event.Records[0].messageId }]);
@@ -184,13 +252,20 @@ describe("start-job handler", () => {
         const event = sqsEvent(other, failed, fixture("glue-job-succeeded"), "{");
         const response = await startJobForBatch(event, deps());
         expect(glueMock.commandCalls(StartJobRunCommand)).to.have.length(0);
-        expect(response.batchItemFailures.map((f) => f.itemIdentifier)).to.deep.equal([event.Records[2].messageId, event.Records[3].messageId]);
+        expect(response.batchItemFailures.map((f) => f.itemIdentifier)).to.deep.equal([
+            event.Records[2].messageId,
+            event.Records[3].messageId,
+        ]);
     });
 
     it("fails the invocation when the job does not exist", async () => {
-        glueMock.on(StartJobRunCommand).rejects(new EntityNotFoundException({ message: "Job to-parquet not found", ...meta }));
+        glueMock
+            .on(StartJobRunCommand)
+            .rejects(new EntityNotFoundException({ message: "Job to-parquet not found", ...meta }));
         let thrown: unknown;
-        await startJobForBatch(sqsEvent(succeeded()), deps()).catch((err) => { thrown = err; });
+        await startJobForBatch(sqsEvent(succeeded()), deps()).catch((err) => {
+            thrown = err;
+        });
         expect(thrown).to.be.instanceOf(EntityNotFoundException);
     });
 });

@@ -23,43 +23,63 @@ function arnFor(type: string, physicalName: string): string {
     const [, module] = type.split(":");
     const [service, kind = "resource"] = module.split("/");
     switch (type) {
-        case "aws:s3/bucket:Bucket": return `arn:aws:s3:::${physicalName}`;
-        case "aws:sqs/queue:Queue": return `arn:aws:sqs:${REGION}:${ACCOUNT}:${physicalName}`;
-        case "aws:sns/topic:Topic": return `arn:aws:sns:${REGION}:${ACCOUNT}:${physicalName}`;
-        case "aws:iam/role:Role": return `arn:aws:iam::${ACCOUNT}:role/${physicalName}`;
-        case "aws:cloudwatch/logGroup:LogGroup": return `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${physicalName}`;
-        case "aws:lambda/function:Function": return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${physicalName}`;
-        case "aws:cloudwatch/eventRule:EventRule": return `arn:aws:events:${REGION}:${ACCOUNT}:rule/${physicalName}`;
-        case "aws:glue/catalogDatabase:CatalogDatabase": return `arn:aws:glue:${REGION}:${ACCOUNT}:database/${physicalName}`;
-        case "aws:glue/crawler:Crawler": return `arn:aws:glue:${REGION}:${ACCOUNT}:crawler/${physicalName}`;
-        case "aws:glue/job:Job": return `arn:aws:glue:${REGION}:${ACCOUNT}:job/${physicalName}`;
-        case "aws:glue/dataQualityRuleset:DataQualityRuleset": return `arn:aws:glue:${REGION}:${ACCOUNT}:dataQualityRuleset/${physicalName}`;
-        default: return `arn:aws:${service}:${REGION}:${ACCOUNT}:${kind.toLowerCase()}/${physicalName}`;
+        case "aws:s3/bucket:Bucket":
+            return `arn:aws:s3:::${physicalName}`;
+        case "aws:sqs/queue:Queue":
+            return `arn:aws:sqs:${REGION}:${ACCOUNT}:${physicalName}`;
+        case "aws:sns/topic:Topic":
+            return `arn:aws:sns:${REGION}:${ACCOUNT}:${physicalName}`;
+        case "aws:iam/role:Role":
+            return `arn:aws:iam::${ACCOUNT}:role/${physicalName}`;
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${physicalName}`;
+        case "aws:lambda/function:Function":
+            return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${physicalName}`;
+        case "aws:cloudwatch/eventRule:EventRule":
+            return `arn:aws:events:${REGION}:${ACCOUNT}:rule/${physicalName}`;
+        case "aws:glue/catalogDatabase:CatalogDatabase":
+            return `arn:aws:glue:${REGION}:${ACCOUNT}:database/${physicalName}`;
+        case "aws:glue/crawler:Crawler":
+            return `arn:aws:glue:${REGION}:${ACCOUNT}:crawler/${physicalName}`;
+        case "aws:glue/job:Job":
+            return `arn:aws:glue:${REGION}:${ACCOUNT}:job/${physicalName}`;
+        case "aws:glue/dataQualityRuleset:DataQualityRuleset":
+            return `arn:aws:glue:${REGION}:${ACCOUNT}:dataQualityRuleset/${physicalName}`;
+        default:
+            return `arn:aws:${service}:${REGION}:${ACCOUNT}:${kind.toLowerCase()}/${physicalName}`;
     }
 }
 
-pulumi.runtime.setMocks({
-    newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Inputs } {
-        const inputs: Inputs = args.inputs;
-        const physicalName: string = inputs.name ?? (inputs.namePrefix ? `${inputs.namePrefix}0a1b2c3` : `${args.name}-0a1b2c3`);
-        const state: Inputs = args.custom ? { ...inputs, name: physicalName, arn: arnFor(args.type, physicalName) } : {};
-        if (args.type === "aws:s3/bucket:Bucket") {
-            state.bucket = inputs.bucket ?? physicalName;
-            state.arn = arnFor(args.type, state.bucket);
-        }
-        if (args.type === "aws:kms/key:Key") {
-            state.keyId = physicalName;
-        }
-        if (args.type === "aws:sqs/queue:Queue") {
-            state.url = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${physicalName}`;
-        }
-        recorded.push({ type: args.type, name: args.name, inputs, state });
-        return { id: args.type === "aws:s3/bucket:Bucket" ? state.bucket : `${physicalName}-id`, state };
+pulumi.runtime.setMocks(
+    {
+        newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Inputs } {
+            const inputs: Inputs = args.inputs;
+            const physicalName: string =
+                inputs.name ?? (inputs.namePrefix ? `${inputs.namePrefix}0a1b2c3` : `${args.name}-0a1b2c3`);
+            const state: Inputs = args.custom
+                ? { ...inputs, name: physicalName, arn: arnFor(args.type, physicalName) }
+                : {};
+            if (args.type === "aws:s3/bucket:Bucket") {
+                state.bucket = inputs.bucket ?? physicalName;
+                state.arn = arnFor(args.type, state.bucket);
+            }
+            if (args.type === "aws:kms/key:Key") {
+                state.keyId = physicalName;
+            }
+            if (args.type === "aws:sqs/queue:Queue") {
+                state.url = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${physicalName}`;
+            }
+            recorded.push({ type: args.type, name: args.name, inputs, state });
+            return { id: args.type === "aws:s3/bucket:Bucket" ? state.bucket : `${physicalName}-id`, state };
+        },
+        call(args: pulumi.runtime.MockCallArgs): Inputs {
+            throw new Error(`Unexpected provider function call ${args.token}: the program must not need invokes`);
+        },
     },
-    call(args: pulumi.runtime.MockCallArgs): Inputs {
-        throw new Error(`Unexpected provider function call ${args.token}: the program must not need invokes`);
-    },
-}, PROJECT, "test", false);
+    PROJECT,
+    "test",
+    false,
+);
 
 /** Forgets what was recorded so far, before running a program by `require`. */
 export function startRecording(): void {
@@ -92,7 +112,10 @@ export interface Made {
 
 /** What a build recorded: every resource registered, in order, and the options each was created with. */
 export class Resources {
-    constructor(public readonly all: Recorded[], public readonly made: Made[] = []) {}
+    constructor(
+        public readonly all: Recorded[],
+        public readonly made: Made[] = [],
+    ) {}
 
     /** The resource options a resource was created with (protect, retainOnDelete, dependsOn, ...). */
     options(type: string, name: string): Made["opts"] {
@@ -118,7 +141,9 @@ export class Resources {
     one(type: string, nameSuffix: string): Recorded {
         const found = this.all.filter((r) => r.type === type && r.name.endsWith(nameSuffix));
         if (found.length !== 1) {
-            throw new Error(`expected one ${type} named *${nameSuffix}, found ${found.map((r) => r.name).join(", ") || "none"}`);
+            throw new Error(
+                `expected one ${type} named *${nameSuffix}, found ${found.map((r) => r.name).join(", ") || "none"}`,
+            );
         }
         return found[0];
     }
@@ -133,14 +158,18 @@ export class Resources {
  * Runs `create` with resource options that see every resource it makes (components and their children), waits
  * until all of them are registered with the mock engine, and returns what was recorded.
  */
-export async function build<T>(create: (opts: pulumi.ComponentResourceOptions) => T): Promise<{ value: T; resources: Resources }> {
+export async function build<T>(
+    create: (opts: pulumi.ComponentResourceOptions) => T,
+): Promise<{ value: T; resources: Resources }> {
     recorded = [];
     const made: Made[] = [];
     const value = create({
-        transformations: [(args) => {
-            made.push({ resource: args.resource, type: args.type, name: args.name, opts: args.opts });
-            return undefined;
-        }],
+        transformations: [
+            (args) => {
+                made.push({ resource: args.resource, type: args.type, name: args.name, opts: args.opts });
+                return undefined;
+            },
+        ],
     });
     let waited = 0;
     while (waited < made.length) {

@@ -26,18 +26,21 @@ export interface Policies {
  * or a resource ARN that is not of a type the action applies to, fails here instead of passing quietly.
  */
 export async function decide(ask: Ask, policies: Policies): Promise<Decision> {
-    const result = await runSimulation({
-        request: {
-            principal: ask.principal,
-            action: ask.action,
-            resource: { resource: ask.resource, accountId: policies.resourceAccount },
-            contextVariables: { "aws:SecureTransport": "true", ...ask.context },
+    const result = await runSimulation(
+        {
+            request: {
+                principal: ask.principal,
+                action: ask.action,
+                resource: { resource: ask.resource, accountId: policies.resourceAccount },
+                contextVariables: { "aws:SecureTransport": "true", ...ask.context },
+            },
+            identityPolicies: policies.identity.map((policy, i) => ({ name: `policy-${i}`, policy })),
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+            resourcePolicy: policies.resource,
         },
-        identityPolicies: policies.identity.map((policy, i) => ({ name: `policy-${i}`, policy })),
-        serviceControlPolicies: [],
-        resourceControlPolicies: [],
-        resourcePolicy: policies.resource,
-    }, {});
+        {},
+    );
     if (result.resultType === "error") {
         throw new Error(`${ask.action} on ${ask.resource} could not be simulated: ${JSON.stringify(result.errors)}`);
     }
@@ -71,7 +74,10 @@ export interface StackPolicies {
     curatedDatabase: string;
     rawDatabase: string;
     uploadsTableArn: string;
-    roles: Record<"startCrawler" | "startJob" | "glue" | "crawler", { arn: string; policy: Inputs; logGroupArn?: string }>;
+    roles: Record<
+        "startCrawler" | "startJob" | "glue" | "crawler",
+        { arn: string; policy: Inputs; logGroupArn?: string }
+    >;
 }
 
 /** Reads a stack's policies from what `buildStack` recorded (component name `csv-to-parquet`, topic `notifications`). */

@@ -43,10 +43,17 @@ async function waitUntilUp(endpoint: string, deadline: number): Promise<void> {
 export function motoEndpoint(): Promise<string> {
     server ??= (async () => {
         const port = await freePort();
-        child = spawn("sh", [path.join(ROOT, "etl", "venv.sh"), "python", "-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
-            cwd: ROOT, stdio: ["ignore", "pipe", "pipe"],
-        });
-        const keep = (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); };
+        child = spawn(
+            "sh",
+            [path.join(ROOT, "etl", "venv.sh"), "python", "-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)],
+            {
+                cwd: ROOT,
+                stdio: ["ignore", "pipe", "pipe"],
+            },
+        );
+        const keep = (chunk: Buffer) => {
+            output = (output + chunk.toString()).slice(-4000);
+        };
         child.stdout?.on("data", keep);
         child.stderr?.on("data", keep);
         process.once("exit", () => child?.kill());

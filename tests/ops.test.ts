@@ -22,24 +22,48 @@ describe("operator commands: npm run status and npm run reprocess", function () 
     let dynamodb: DynamoDBClient;
     let glue: GlueClient;
     const clients = () => ({ dynamodb, glue });
-    const record = (key: string, sequencer: string) => recordUpload({ dynamodb, tableName: TABLE }, {
-        key, dataset: key.split("/")[1], sequencer: comparableSequencer(sequencer) as string, size: 10, etag: `etag-${sequencer}`,
-        eventTime: "2026-11-21T10:00:00.000Z",
-    });
+    const record = (key: string, sequencer: string) =>
+        recordUpload(
+            { dynamodb, tableName: TABLE },
+            {
+                key,
+                dataset: key.split("/")[1],
+                sequencer: comparableSequencer(sequencer) as string,
+                size: 10,
+                etag: `etag-${sequencer}`,
+                eventTime: "2026-11-21T10:00:00.000Z",
+            },
+        );
     /** What the job writes when it marks an upload done (etl/lake/uploads.py, UploadsTable.done). */
-    const convert = (key: string, outputs: string[], extra: Inputs = {}) => dynamodb.send(new UpdateItemCommand({
-        TableName: TABLE, Key: { key: { S: key } },
-        UpdateExpression: "SET #status = :status, runId = :run, outputs = :outputs, rowsWritten = :w, rowsQuarantined = :q REMOVE #todo",
-        ExpressionAttributeNames: { "#status": "status", "#todo": "todo" },
-        ExpressionAttributeValues: {
-            ":status": { S: extra.status ?? "converted" }, ":run": { S: "jr_1" }, ":outputs": { L: outputs.map((o) => ({ S: o })) },
-            ":w": { N: "3" }, ":q": { N: String(extra.quarantined ?? 0) },
-        },
-    }));
-    const item = async (key: string) => (await dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: { key: { S: key } } }))).Item;
+    const convert = (key: string, outputs: string[], extra: Inputs = {}) =>
+        dynamodb.send(
+            new UpdateItemCommand({
+                TableName: TABLE,
+                Key: { key: { S: key } },
+                UpdateExpression:
+                    "SET #status = :status, runId = :run, outputs = :outputs, rowsWritten = :w, rowsQuarantined = :q REMOVE #todo",
+                ExpressionAttributeNames: { "#status": "status", "#todo": "todo" },
+                ExpressionAttributeValues: {
+                    ":status": { S: extra.status ?? "converted" },
+                    ":run": { S: "jr_1" },
+                    ":outputs": { L: outputs.map((o) => ({ S: o })) },
+                    ":w": { N: "3" },
+                    ":q": { N: String(extra.quarantined ?? 0) },
+                },
+            }),
+        );
+    const item = async (key: string) =>
+        (await dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: { key: { S: key } } }))).Item;
 
     before(async () => {
-        const { resources } = await build((opts) => new CsvToParquetPipeline("lake", { notificationTopicArn: "arn:aws:sns:us-east-1:123456789012:t" }, opts));
+        const { resources } = await build(
+            (opts) =>
+                new CsvToParquetPipeline(
+                    "lake",
+                    { notificationTopicArn: "arn:aws:sns:us-east-1:123456789012:t" },
+                    opts,
+                ),
+        );
         table = resources.one("aws:dynamodb/table:Table", "lake-uploads").inputs;
         dynamodb = await motoDynamoDb();
         glue = new GlueClient({ region: "us-east-1" });
@@ -56,7 +80,8 @@ describe("operator commands: npm run status and npm run reprocess", function () 
         await record("csv_data/sales/a.csv", "01");
         await convert("csv_data/sales/a.csv", ["parquet_data/sales/a-1-2-00000.snappy.parquet"]);
         const said = await status(["csv_data/sales/a.csv", ...flags], clients());
-        expect(said).to.contain("csv_data/sales/a.csv: converted (dataset sales")
+        expect(said)
+            .to.contain("csv_data/sales/a.csv: converted (dataset sales")
             .and.contain("by job run jr_1: 3 rows written, 0 quarantined")
             .and.contain("s3://lake-data/parquet_data/sales/a-1-2-00000.snappy.parquet");
     });
@@ -64,33 +89,63 @@ describe("operator commands: npm run status and npm run reprocess", function () 
     it("status: the Parquet objects of an upload written into thousands of folders (stored gzipped)", async () => {
         await record("csv_data/sales/a.csv", "01");
         const paths = Array.from({ length: 3000 }, (_, n) => `parquet_data/sales/day=${n}/a-${n}.snappy.parquet`);
-        await dynamodb.send(new UpdateItemCommand({
-            TableName: TABLE, Key: { key: { S: "csv_data/sales/a.csv" } }, UpdateExpression: "SET #s = :c, outputs = :o",
-            ExpressionAttributeNames: { "#s": "status" },
-            ExpressionAttributeValues: { ":c": { S: "converted" }, ":o": { B: zlib.gzipSync(JSON.stringify(paths)) } },
-        }));
+        await dynamodb.send(
+            new UpdateItemCommand({
+                TableName: TABLE,
+                Key: { key: { S: "csv_data/sales/a.csv" } },
+                UpdateExpression: "SET #s = :c, outputs = :o",
+                ExpressionAttributeNames: { "#s": "status" },
+                ExpressionAttributeValues: {
+                    ":c": { S: "converted" },
+                    ":o": { B: zlib.gzipSync(JSON.stringify(paths)) },
+                },
+            }),
+        );
         const said = await status(["csv_data/sales/a.csv", ...flags], clients());
-        expect(said).to.contain("s3://lake-data/parquet_data/sales/day=0/a-0.snappy.parquet").and.contain("day=2999/a-2999.snappy.parquet");
+        expect(said)
+            .to.contain("s3://lake-data/parquet_data/sales/day=0/a-0.snappy.parquet")
+            .and.contain("day=2999/a-2999.snappy.parquet");
     });
 
     it("status: pending, rejected with why, quarantined with where, and a key the ledger never saw", async () => {
         await record("csv_data/sales/p.csv", "01");
         await record("csv_data/sales/r.csv", "02");
-        await dynamodb.send(new UpdateItemCommand({
-            TableName: TABLE, Key: { key: { S: "csv_data/sales/r.csv" } }, UpdateExpression: "SET #s = :r, #e = :e, runId = :run, quarantine = :q",
-            ExpressionAttributeNames: { "#s": "status", "#e": "error" },
-            ExpressionAttributeValues: { ":r": { S: "rejected" }, ":e": { S: "3 of 3 rows quarantined" }, ":run": { S: "jr_2" }, ":q": { S: "quarantine/sales/jr_2/" } },
-        }));
-        const said = await status(["csv_data/sales/p.csv", "csv_data/sales/r.csv", "csv_data/sales/nope.csv", ...flags], clients());
+        await dynamodb.send(
+            new UpdateItemCommand({
+                TableName: TABLE,
+                Key: { key: { S: "csv_data/sales/r.csv" } },
+                UpdateExpression: "SET #s = :r, #e = :e, runId = :run, quarantine = :q",
+                ExpressionAttributeNames: { "#s": "status", "#e": "error" },
+                ExpressionAttributeValues: {
+                    ":r": { S: "rejected" },
+                    ":e": { S: "3 of 3 rows quarantined" },
+                    ":run": { S: "jr_2" },
+                    ":q": { S: "quarantine/sales/jr_2/" },
+                },
+            }),
+        );
+        const said = await status(
+            ["csv_data/sales/p.csv", "csv_data/sales/r.csv", "csv_data/sales/nope.csv", ...flags],
+            clients(),
+        );
         expect(said).to.contain("csv_data/sales/p.csv: pending").and.contain("waiting for the next job run");
-        expect(said).to.contain("csv_data/sales/r.csv: rejected").and.contain("why: 3 of 3 rows quarantined")
+        expect(said)
+            .to.contain("csv_data/sales/r.csv: rejected")
+            .and.contain("why: 3 of 3 rows quarantined")
             .and.contain("quarantined rows: s3://lake-data/quarantine/sales/jr_2/");
         expect(said).to.contain("csv_data/sales/nope.csv: not in the uploads ledger");
-        expect(JSON.parse(await status(["csv_data/sales/p.csv", "--json", ...flags], clients()))["csv_data/sales/p.csv"].status).to.deep.equal({ S: "pending" });
+        expect(
+            JSON.parse(await status(["csv_data/sales/p.csv", "--json", ...flags], clients()))["csv_data/sales/p.csv"]
+                .status,
+        ).to.deep.equal({ S: "pending" });
     });
 
     it("reprocess --dataset: every upload of the dataset pending again, its outputs kept for replacement, and the job started", async () => {
-        for (const [key, seq] of [["csv_data/sales/a.csv", "01"], ["csv_data/sales/b.csv", "02"], ["csv_data/stock/c.csv", "03"]]) {
+        for (const [key, seq] of [
+            ["csv_data/sales/a.csv", "01"],
+            ["csv_data/sales/b.csv", "02"],
+            ["csv_data/stock/c.csv", "03"],
+        ]) {
             await record(key, seq);
             await convert(key, [`parquet_data/${key.split("/")[1]}/${seq}.parquet`]);
         }
@@ -103,30 +158,52 @@ describe("operator commands: npm run status and npm run reprocess", function () 
             expect(found?.outputs?.L, key).to.have.length(1);
         }
         expect((await item("csv_data/stock/c.csv"))?.status).to.deep.equal({ S: "converted" });
-        expect(glueMock.commandCalls(StartJobRunCommand).map((c) => c.args[0].input)).to.deep.equal([{ JobName: "lake-job" }]);
+        expect(glueMock.commandCalls(StartJobRunCommand).map((c) => c.args[0].input)).to.deep.equal([
+            { JobName: "lake-job" },
+        ]);
     });
 
     it("reprocess --key: only those keys; a key the ledger never saw is named and left", async () => {
         await record("csv_data/sales/a.csv", "01");
         await convert("csv_data/sales/a.csv", ["parquet_data/sales/1.parquet"]);
-        const said = await reprocess(["--key", "csv_data/sales/a.csv", "--key", "csv_data/sales/typo.csv", "--no-start", ...flags], clients());
+        const said = await reprocess(
+            ["--key", "csv_data/sales/a.csv", "--key", "csv_data/sales/typo.csv", "--no-start", ...flags],
+            clients(),
+        );
         expect(said).to.contain("1 upload(s) marked pending").and.contain("left csv_data/sales/typo.csv");
         expect(glueMock.commandCalls(StartJobRunCommand)).to.have.length(0);
     });
 
     it("npm run status runs the command through ts-node, as the README says", async () => {
         await record("csv_data/sales/a.csv", "01");
-        const script = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")).scripts.status as string;
+        const script = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")).scripts
+            .status as string;
         expect(script).to.equal("ts-node --transpile-only ops/cli.ts status");
-        const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "ops/cli.ts", "status", "csv_data/sales/a.csv", "--table", TABLE], {
-            cwd: path.join(__dirname, ".."), encoding: "utf8",
-            env: { ...process.env, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_ENDPOINT_URL_DYNAMODB: await motoEndpoint() },
-        });
+        const run = spawnSync(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", "ops/cli.ts", "status", "csv_data/sales/a.csv", "--table", TABLE],
+            {
+                cwd: path.join(__dirname, ".."),
+                encoding: "utf8",
+                env: {
+                    ...process.env,
+                    AWS_REGION: "us-east-1",
+                    AWS_ACCESS_KEY_ID: "testing",
+                    AWS_SECRET_ACCESS_KEY: "testing",
+                    AWS_ENDPOINT_URL_DYNAMODB: await motoEndpoint(),
+                },
+            },
+        );
         expect(run.stderr).to.equal("");
         expect(run.stdout).to.contain("csv_data/sales/a.csv: pending (dataset sales");
-        const bad = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "ops/cli.ts", "reprocess", "--table", TABLE], {
-            cwd: path.join(__dirname, ".."), encoding: "utf8",
-        });
+        const bad = spawnSync(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", "ops/cli.ts", "reprocess", "--table", TABLE],
+            {
+                cwd: path.join(__dirname, ".."),
+                encoding: "utf8",
+            },
+        );
         expect(bad.status).to.equal(2);
         expect(bad.stderr).to.contain("error: usage: npm run reprocess");
     });
@@ -134,9 +211,16 @@ describe("operator commands: npm run status and npm run reprocess", function () 
     it("reprocess refuses while a job run is in progress, and leaves the ledger as it was", async () => {
         await record("csv_data/sales/a.csv", "01");
         await convert("csv_data/sales/a.csv", ["parquet_data/sales/1.parquet"]);
-        glueMock.on(GetJobRunsCommand).resolves({ JobRuns: [{ Id: "jr_live", JobRunState: "RUNNING" }, { Id: "jr_0", JobRunState: "FAILED" }] });
+        glueMock.on(GetJobRunsCommand).resolves({
+            JobRuns: [
+                { Id: "jr_live", JobRunState: "RUNNING" },
+                { Id: "jr_0", JobRunState: "FAILED" },
+            ],
+        });
         let thrown: unknown;
-        await reprocess(["--dataset", "sales", ...flags], clients()).catch((err) => { thrown = err; });
+        await reprocess(["--dataset", "sales", ...flags], clients()).catch((err) => {
+            thrown = err;
+        });
         expect(thrown).to.be.instanceOf(UsageError);
         expect((thrown as Error).message).to.contain("job run jr_live of lake-job is in progress");
         expect((await item("csv_data/sales/a.csv"))?.status).to.deep.equal({ S: "converted" });
@@ -145,10 +229,15 @@ describe("operator commands: npm run status and npm run reprocess", function () 
 });
 
 describe("operator commands: arguments", () => {
-    const none = { dynamodb: new DynamoDBClient({ region: "us-east-1" }), glue: new GlueClient({ region: "us-east-1" }) };
+    const none = {
+        dynamodb: new DynamoDBClient({ region: "us-east-1" }),
+        glue: new GlueClient({ region: "us-east-1" }),
+    };
     const fails = async (run: () => Promise<string>, message: string) => {
         let thrown: unknown;
-        await run().catch((err) => { thrown = err; });
+        await run().catch((err) => {
+            thrown = err;
+        });
         expect(thrown, message).to.be.instanceOf(UsageError);
         expect((thrown as Error).message).to.contain(message);
     };
@@ -156,14 +245,22 @@ describe("operator commands: arguments", () => {
     it("names what is missing: a key, a dataset or keys (not both), the table and job", async () => {
         await fails(() => status(["--table", "t"], none), "usage: npm run status -- <s3 key>");
         await fails(() => reprocess(["--table", "t", "--job", "j"], none), "usage: npm run reprocess");
-        await fails(() => reprocess(["--dataset", "a", "--key", "k", "--table", "t", "--job", "j"], none), "usage: npm run reprocess");
+        await fails(
+            () => reprocess(["--dataset", "a", "--key", "k", "--table", "t", "--job", "j"], none),
+            "usage: npm run reprocess",
+        );
         await fails(() => status(["k", "--colour"], none), "Unknown option '--colour'");
         await fails(() => status(["k"], none, () => "{}"), "no uploads table: pass --table");
     });
 
     it("reads the table, job and bucket from the stack's outputs, and says what to do without the Pulumi CLI", () => {
-        expect(stackOutputs("dev", (stack) => JSON.stringify({ uploadsTableName: `t-${stack}` }))).to.deep.equal({ uploadsTableName: "t-dev" });
-        expect(() => stackOutputs(undefined, () => { throw new Error("spawnSync pulumi ENOENT"); }))
-            .to.throw(UsageError, /"pulumi stack output --json" \(spawnSync pulumi ENOENT\); pass --table and --job/);
+        expect(stackOutputs("dev", (stack) => JSON.stringify({ uploadsTableName: `t-${stack}` }))).to.deep.equal({
+            uploadsTableName: "t-dev",
+        });
+        expect(() =>
+            stackOutputs(undefined, () => {
+                throw new Error("spawnSync pulumi ENOENT");
+            }),
+        ).to.throw(UsageError, /"pulumi stack output --json" \(spawnSync pulumi ENOENT\); pass --table and --job/);
     });
 });

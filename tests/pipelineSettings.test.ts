@@ -10,15 +10,29 @@ describe("pipeline settings", () => {
     it("applies every default once", () => {
         const s = resolvePipelineSettings("lake", { notificationTopicArn: TOPIC });
         expect(s).to.deep.include({
-            workerType: PIPELINE_DEFAULTS.workerType, numberOfWorkers: PIPELINE_DEFAULTS.numberOfWorkers,
-            executionClass: PIPELINE_DEFAULTS.executionClass, glueVersion: PIPELINE_DEFAULTS.glueVersion,
-            jobTimeoutMinutes: PIPELINE_DEFAULTS.jobTimeoutMinutes, retryIntervalSeconds: QUEUE_DEFAULTS.retryIntervalSeconds,
-            crawlerMaxReceives: QUEUE_DEFAULTS.crawlerMaxReceives, bucketEncryption: "SSE-KMS", protectData: false, partitionColumns: {},
+            workerType: PIPELINE_DEFAULTS.workerType,
+            numberOfWorkers: PIPELINE_DEFAULTS.numberOfWorkers,
+            executionClass: PIPELINE_DEFAULTS.executionClass,
+            glueVersion: PIPELINE_DEFAULTS.glueVersion,
+            jobTimeoutMinutes: PIPELINE_DEFAULTS.jobTimeoutMinutes,
+            retryIntervalSeconds: QUEUE_DEFAULTS.retryIntervalSeconds,
+            crawlerMaxReceives: QUEUE_DEFAULTS.crawlerMaxReceives,
+            bucketEncryption: "SSE-KMS",
+            protectData: false,
+            partitionColumns: {},
         });
         expect(s.prefixes).to.deep.equal({
-            rawPrefix: "csv_data/", outputPrefix: "parquet_data/", gluePrefix: "glue/", quarantinePrefix: "quarantine/", athenaPrefix: "athena_results/",
+            rawPrefix: "csv_data/",
+            outputPrefix: "parquet_data/",
+            gluePrefix: "glue/",
+            quarantinePrefix: "quarantine/",
+            athenaPrefix: "athena_results/",
         });
-        expect(s.dataQuality).to.deep.equal({ rules: PIPELINE_DEFAULTS.dataQualityRules, keyColumns: [], maxQuarantinedPercent: 10 });
+        expect(s.dataQuality).to.deep.equal({
+            rules: PIPELINE_DEFAULTS.dataQualityRules,
+            keyColumns: [],
+            maxQuarantinedPercent: 10,
+        });
     });
 
     it("names the field of the first bad value", () => {
@@ -26,14 +40,28 @@ describe("pipeline settings", () => {
             try {
                 resolvePipelineSettings(name, { notificationTopicArn: TOPIC, ...args });
             } catch (err) {
-                return err instanceof PipelineArgError ? [err.field, err.problem] : ["not a PipelineArgError", String(err)];
+                return err instanceof PipelineArgError
+                    ? [err.field, err.problem]
+                    : ["not a PipelineArgError", String(err)];
             }
             return undefined;
         };
-        expect(problem({}, "Lake")).to.deep.equal(["name", '"Lake" must be 1-40 lower-case letters, digits or "-" (it prefixes S3 bucket names)']);
-        expect(problem({ executionClass: "FLEX", workerType: "G.4X" })).to.deep.equal(["workerType", "G.4X cannot run the FLEX execution class; use G.1X or G.2X"]);
-        expect(problem({ dataQuality: { maxQuarantinedPercent: 101 } })).to.deep.equal(["dataQuality.maxQuarantinedPercent", "101 is outside 0..100"]);
-        expect(problem({ retryIntervalSeconds: 179 })).to.deep.equal(["retryIntervalSeconds", "179 is outside 180..43200"]);
+        expect(problem({}, "Lake")).to.deep.equal([
+            "name",
+            '"Lake" must be 1-40 lower-case letters, digits or "-" (it prefixes S3 bucket names)',
+        ]);
+        expect(problem({ executionClass: "FLEX", workerType: "G.4X" })).to.deep.equal([
+            "workerType",
+            "G.4X cannot run the FLEX execution class; use G.1X or G.2X",
+        ]);
+        expect(problem({ dataQuality: { maxQuarantinedPercent: 101 } })).to.deep.equal([
+            "dataQuality.maxQuarantinedPercent",
+            "101 is outside 0..100",
+        ]);
+        expect(problem({ retryIntervalSeconds: 179 })).to.deep.equal([
+            "retryIntervalSeconds",
+            "179 is outside 180..43200",
+        ]);
         expect(problem({ workerType: "G.1X", numberOfWorkers: 2 })).to.equal(undefined);
     });
 

@@ -3,8 +3,13 @@ import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import * as fs from "fs";
 import * as path from "path";
 import {
-    CrawlerRunningException, ConcurrentRunsExceededException, EntityNotFoundException, GetCrawlerCommand, GlueServiceException,
-    StartCrawlerCommand, StartJobRunCommand,
+    CrawlerRunningException,
+    ConcurrentRunsExceededException,
+    EntityNotFoundException,
+    GetCrawlerCommand,
+    GlueServiceException,
+    StartCrawlerCommand,
+    StartJobRunCommand,
 } from "@aws-sdk/client-glue";
 import { build, Inputs, Resources } from "./harness";
 import { CsvToParquetPipeline } from "../components";
@@ -47,17 +52,30 @@ describe("deployed Lambda code (serialized closures)", function () {
     const context = {} as Context;
     const quiet = { info: console.info, warn: console.warn, error: console.error };
     const saved = Object.fromEntries(LAMBDA_ENV.map((name) => [name, process.env[name]]));
-    const ledgerKeys = async () => ((await (await motoDynamoDb()).send(new ScanCommand({ TableName: process.env.UPLOADS_TABLE }))).Items ?? [])
-        .map((item) => item.key.S).sort();
+    const ledgerKeys = async () =>
+        ((await (await motoDynamoDb()).send(new ScanCommand({ TableName: process.env.UPLOADS_TABLE }))).Items ?? [])
+            .map((item) => item.key.S)
+            .sort();
 
     before(async () => {
         Object.assign(process.env, {
-            AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+            AWS_REGION: "us-east-1",
+            AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
             AWS_ENDPOINT_URL_DYNAMODB: await motoEndpoint(),
         });
-        const { resources } = await build((opts) => new CsvToParquetPipeline("deployed", {
-            notificationTopicArn: "arn:aws:sns:us-east-1:123456789012:alerts", crawlerName: "deployed-crawler", jobName: "deployed-job",
-        }, opts));
+        const { resources } = await build(
+            (opts) =>
+                new CsvToParquetPipeline(
+                    "deployed",
+                    {
+                        notificationTopicArn: "arn:aws:sns:us-east-1:123456789012:alerts",
+                        crawlerName: "deployed-crawler",
+                        jobName: "deployed-job",
+                    },
+                    opts,
+                ),
+        );
         table = resources.one("aws:dynamodb/table:Table", "deployed-uploads").inputs;
         startCrawler = await loadDeployed(resources, "deployed-start-crawler-fn");
         startJob = await loadDeployed(resources, "deployed-start-job-fn");
@@ -79,22 +97,37 @@ describe("deployed Lambda code (serialized closures)", function () {
     it("start-crawler: records each upload in the ledger table its environment names", async () => {
         ready();
         glueMock.on(StartCrawlerCommand).resolves({});
-        await startCrawler(sqsEvent(s3Notification("csv_data/a/1.csv"), s3Notification("csv_data/b/my+file.csv")), context);
+        await startCrawler(
+            sqsEvent(s3Notification("csv_data/a/1.csv"), s3Notification("csv_data/b/my+file.csv")),
+            context,
+        );
         expect(await ledgerKeys()).to.deep.equal(["csv_data/a/1.csv", "csv_data/b/my file.csv"]);
-        const item = await (await motoDynamoDb()).send(new GetItemCommand({ TableName: process.env.UPLOADS_TABLE, Key: { key: { S: "csv_data/a/1.csv" } } }));
+        const item = await (
+            await motoDynamoDb()
+        ).send(new GetItemCommand({ TableName: process.env.UPLOADS_TABLE, Key: { key: { S: "csv_data/a/1.csv" } } }));
         expect(item.Item?.status).to.deep.equal({ S: "pending" });
     });
 
-    const ready = () => glueMock.on(GetCrawlerCommand).resolves({ Crawler: { Name: "deployed-crawler", State: "READY" } });
+    const ready = () =>
+        glueMock.on(GetCrawlerCommand).resolves({ Crawler: { Name: "deployed-crawler", State: "READY" } });
 
     it("start-crawler: one StartCrawler for a batch of uploads, kept until a crawl covers them", async () => {
         ready();
         glueMock.on(StartCrawlerCommand).resolves({});
         const event = sqsEvent(s3Notification("csv_data/a/1.csv"), s3Notification("csv_data/b/my+file.csv"));
         const response = await startCrawler(event, context);
-        expect(response.batchItemFailures.map((f) => f.itemIdentifier)).to.deep.equal(event.Records.map((r) => r.messageId));
-        expect(glueMock.commandCalls(StartCrawlerCommand).map((c) => c.args[0].input)).to.deep.equal([{ Name: "deployed-crawler" }]);
-        glueMock.on(GetCrawlerCommand).resolves({ Crawler: { State: "READY", LastCrawl: { Status: "SUCCEEDED", StartTime: new Date("2026-11-21T10:00:01Z") } } });
+        expect(response.batchItemFailures.map((f) => f.itemIdentifier)).to.deep.equal(
+            event.Records.map((r) => r.messageId),
+        );
+        expect(glueMock.commandCalls(StartCrawlerCommand).map((c) => c.args[0].input)).to.deep.equal([
+            { Name: "deployed-crawler" },
+        ]);
+        glueMock.on(GetCrawlerCommand).resolves({
+            Crawler: {
+                State: "READY",
+                LastCrawl: { Status: "SUCCEEDED", StartTime: new Date("2026-11-21T10:00:01Z") },
+            },
+        });
         expect(await startCrawler(event, context)).to.deep.equal({ batchItemFailures: [] });
         expect(glueMock.commandCalls(StartCrawlerCommand)).to.have.length(1);
     });
@@ -102,19 +135,34 @@ describe("deployed Lambda code (serialized closures)", function () {
     it("start-crawler: a running crawler or throttling sends the uploads back; the test event is consumed", async () => {
         glueMock.on(GetCrawlerCommand).resolves({ Crawler: { State: "RUNNING" } });
         const event = sqsEvent(fixture("s3-test-event"), s3Notification("csv_data/a/1.csv"));
-        expect((await startCrawler(event, context)).batchItemFailures).to.deep.equal([{ itemIdentifier: event.Records[1].messageId }]);
+        expect((await startCrawler(event, context)).batchItemFailures).to.deep.equal([
+            { itemIdentifier: event.Records[1].messageId },
+        ]);
         expect(glueMock.commandCalls(StartCrawlerCommand)).to.have.length(0);
         ready();
         glueMock.on(StartCrawlerCommand).rejects(new CrawlerRunningException({ message: "running", ...meta }));
-        expect((await startCrawler(event, context)).batchItemFailures).to.deep.equal([{ itemIdentifier: event.Records[1].messageId }]);
-        glueMock.on(StartCrawlerCommand).rejects(new GlueServiceException({ name: "ThrottlingException", $fault: "client", message: "Rate exceeded", ...meta }));
-        expect((await startCrawler(event, context)).batchItemFailures).to.deep.equal([{ itemIdentifier: event.Records[1].messageId }]);
+        expect((await startCrawler(event, context)).batchItemFailures).to.deep.equal([
+            { itemIdentifier: event.Records[1].messageId },
+        ]);
+        glueMock.on(StartCrawlerCommand).rejects(
+            new GlueServiceException({
+                name: "ThrottlingException",
+                $fault: "client",
+                message: "Rate exceeded",
+                ...meta,
+            }),
+        );
+        expect((await startCrawler(event, context)).batchItemFailures).to.deep.equal([
+            { itemIdentifier: event.Records[1].messageId },
+        ]);
     });
 
     it("start-crawler: an unknown crawler fails the invocation", async () => {
         glueMock.on(GetCrawlerCommand).rejects(new EntityNotFoundException({ message: "no such crawler", ...meta }));
         let thrown: unknown;
-        await startCrawler(sqsEvent(s3Notification("csv_data/a/1.csv")), context).catch((err) => { thrown = err; });
+        await startCrawler(sqsEvent(s3Notification("csv_data/a/1.csv")), context).catch((err) => {
+            thrown = err;
+        });
         expect((thrown as Error).name).to.equal("EntityNotFoundException");
     });
 
@@ -122,7 +170,9 @@ describe("deployed Lambda code (serialized closures)", function () {
         const event = sqsEvent(fixture("glue-crawler-succeeded", { crawlerName: "deployed-crawler" }));
         glueMock.on(StartJobRunCommand).resolves({ JobRunId: "jr_1" });
         expect(await startJob(event, context)).to.deep.equal({ batchItemFailures: [] });
-        expect(glueMock.commandCalls(StartJobRunCommand).map((c) => c.args[0].input)).to.deep.equal([{ JobName: "deployed-job" }]);
+        expect(glueMock.commandCalls(StartJobRunCommand).map((c) => c.args[0].input)).to.deep.equal([
+            { JobName: "deployed-job" },
+        ]);
         glueMock.on(StartJobRunCommand).rejects(new ConcurrentRunsExceededException({ message: "busy", ...meta }));
         expect((await startJob(event, context)).batchItemFailures).to.have.length(1);
     });
@@ -142,7 +192,11 @@ describe("deployed Lambda code (serialized closures)", function () {
 
         it("gives the same figures as the plain handlers for uploads landing during a crawl", async () => {
             const scenario = SCENARIOS.find((s) => s.name === "50 uploads land during a crawl") as Scenario;
-            const figures = ({ glue, uploadQueue, ...report }: Awaited<ReturnType<typeof runQueued>>) => ({ ...report, files: glue.files.length, left: uploadQueue.messages.size });
+            const figures = ({ glue, uploadQueue, ...report }: Awaited<ReturnType<typeof runQueued>>) => ({
+                ...report,
+                files: glue.files.length,
+                left: uploadQueue.messages.size,
+            });
             const viaDeployed = figures(await runQueued(scenario, deployed, names));
             const viaPlain = figures(await runQueued(scenario, plainHandlers, names));
             expect(viaDeployed.lost).to.equal(0);
@@ -153,14 +207,19 @@ describe("deployed Lambda code (serialized closures)", function () {
 
         it("a malformed body reaches the DLQ after the configured receives and never holds up the uploads", async () => {
             const scenario: Scenario = {
-                name: "malformed", uploads: uploads(30, 0, 10, 8),
-                malformed: [{ at: 1, body: "not json" }, { at: 2, body: JSON.stringify({ Records: [{ eventSource: "aws:sqs" }] }) }],
+                name: "malformed",
+                uploads: uploads(30, 0, 10, 8),
+                malformed: [
+                    { at: 1, body: "not json" },
+                    { at: 2, body: JSON.stringify({ Records: [{ eventSource: "aws:sqs" }] }) },
+                ],
                 timings: { crawlSeconds: 120, listingSeconds: 30, jobSeconds: 180 },
             };
             const r = await runQueued(scenario, deployed, names);
             expect(r.lost).to.equal(0);
             expect(r.uploadQueue.deadLetters.map((m) => [m.body.slice(0, 8), m.receives])).to.deep.equal([
-                ["not json", QUEUE_DEFAULTS.crawlerMaxReceives], ['{"Record', QUEUE_DEFAULTS.crawlerMaxReceives],
+                ["not json", QUEUE_DEFAULTS.crawlerMaxReceives],
+                ['{"Record', QUEUE_DEFAULTS.crawlerMaxReceives],
             ]);
             expect(r.crawls).to.equal(1);
             const processed = r.glue.files.map((f) => f.processedAt as number);
@@ -168,15 +227,38 @@ describe("deployed Lambda code (serialized closures)", function () {
         });
 
         it("5xx and throttling answers are retried on a later delivery until the uploads are processed", async () => {
-            const scenario: Scenario = { name: "flaky Glue", uploads: uploads(30, 0, 10, 9), timings: { crawlSeconds: 120, listingSeconds: 30, jobSeconds: 180 } };
-            const r = await runQueued(scenario, (glue, sim) => {
-                const handlers = deployed(glue, sim);
-                const err = (name: string, status: number) => new GlueServiceException({ name, $fault: status >= 500 ? "server" : "client", message: name, $metadata: { httpStatusCode: status } });
-                glueMock.on(GetCrawlerCommand).rejectsOnce(err("InternalServiceException", 500)).callsFake((input) => sim.getCrawler(input));
-                glueMock.on(StartCrawlerCommand).rejectsOnce(err("ThrottlingException", 400)).callsFake((input) => sim.startCrawler(input));
-                glueMock.on(StartJobRunCommand).rejectsOnce(err("ServiceUnavailableException", 503)).callsFake((input) => sim.startJobRun(input));
-                return handlers;
-            }, names);
+            const scenario: Scenario = {
+                name: "flaky Glue",
+                uploads: uploads(30, 0, 10, 9),
+                timings: { crawlSeconds: 120, listingSeconds: 30, jobSeconds: 180 },
+            };
+            const r = await runQueued(
+                scenario,
+                (glue, sim) => {
+                    const handlers = deployed(glue, sim);
+                    const err = (name: string, status: number) =>
+                        new GlueServiceException({
+                            name,
+                            $fault: status >= 500 ? "server" : "client",
+                            message: name,
+                            $metadata: { httpStatusCode: status },
+                        });
+                    glueMock
+                        .on(GetCrawlerCommand)
+                        .rejectsOnce(err("InternalServiceException", 500))
+                        .callsFake((input) => sim.getCrawler(input));
+                    glueMock
+                        .on(StartCrawlerCommand)
+                        .rejectsOnce(err("ThrottlingException", 400))
+                        .callsFake((input) => sim.startCrawler(input));
+                    glueMock
+                        .on(StartJobRunCommand)
+                        .rejectsOnce(err("ServiceUnavailableException", 503))
+                        .callsFake((input) => sim.startJobRun(input));
+                    return handlers;
+                },
+                names,
+            );
             expect(r.lost).to.equal(0);
             expect(r.deadLettered).to.equal(0);
             expect(glueMock.commandCalls(GetCrawlerCommand).length).to.be.above(2);

@@ -10,23 +10,40 @@ import { CRAWLER, plainHandlers, RAW_PREFIX, Report, runDirect, runQueued, Scena
 import { Clock, EventSourceMapping, SimQueue } from "./simulation/engine";
 import { SimGlue } from "./simulation/glue";
 import { SCENARIOS, table, uploads } from "./simulation/scenarios";
-import { FLAT_FOLDER_DESIGN, LAKE_SIZES, lakeGrowthRuns, lakeGrowthTable, LEDGER_DESIGN, LISTING_DESIGN, RunWork, work } from "./simulation/lakeGrowth";
+import {
+    FLAT_FOLDER_DESIGN,
+    LAKE_SIZES,
+    lakeGrowthRuns,
+    lakeGrowthTable,
+    LEDGER_DESIGN,
+    LISTING_DESIGN,
+    RunWork,
+    work,
+} from "./simulation/lakeGrowth";
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** The same queues, but an upload is done as soon as StartCrawler is accepted (no GetCrawler check). */
 const withoutCrawlCheck = (glue: Pick<GlueClient, "send">, sim: SimGlue) => ({
     ...plainHandlers(glue, sim),
-    startCrawler: (event: SQSEvent) => processBatch(event, {
-        classify: (body) => classifyS3Message(body, RAW_PREFIX),
-        start: async () => { await glue.send(new StartCrawlerCommand({ Name: CRAWLER })); return undefined; },
-        busyError: "CrawlerRunningException", done: { when: "once started" }, target: `crawler ${CRAWLER}`, log: silent,
-    }),
+    startCrawler: (event: SQSEvent) =>
+        processBatch(event, {
+            classify: (body) => classifyS3Message(body, RAW_PREFIX),
+            start: async () => {
+                await glue.send(new StartCrawlerCommand({ Name: CRAWLER }));
+                return undefined;
+            },
+            busyError: "CrawlerRunningException",
+            done: { when: "once started" },
+            target: `crawler ${CRAWLER}`,
+            log: silent,
+        }),
 });
 
 describe("burst simulation", () => {
     const reports = new Map<string, Report[]>();
-    const row = (scenario: string, design: string) => (reports.get(scenario) ?? []).find((r) => r.design.startsWith(design)) as Report;
+    const row = (scenario: string, design: string) =>
+        (reports.get(scenario) ?? []).find((r) => r.design.startsWith(design)) as Report;
 
     before(async () => {
         for (const scenario of SCENARIOS) {
@@ -87,8 +104,14 @@ describe("burst simulation", () => {
 
     it("a crawler that always fails: bounded crawls, every upload dead-lettered, and the alarm emails", async () => {
         const scenario: Scenario = {
-            name: "crawler always fails", uploads: uploads(30, 0, 10, 7),
-            timings: { crawlSeconds: 120, listingSeconds: 30, jobSeconds: 180, failingCrawls: Array.from({ length: 100 }, (_, i) => i + 1) },
+            name: "crawler always fails",
+            uploads: uploads(30, 0, 10, 7),
+            timings: {
+                crawlSeconds: 120,
+                listingSeconds: 30,
+                jobSeconds: 180,
+                failingCrawls: Array.from({ length: 100 }, (_, i) => i + 1),
+            },
         };
         const r = await runQueued(scenario, plainHandlers);
         expect(r.lost).to.equal(30);
@@ -105,10 +128,15 @@ describe("simulation model", () => {
         const clock = new Clock();
         const queue = new SimQueue("q", clock, { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
         const seen: number[] = [];
-        const mapping = new EventSourceMapping(clock, queue, async (event) => {
-            seen.push(clock.now);
-            return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
-        }, { batchSize: 10, batchWindowSeconds: 5, maximumConcurrency: 1 });
+        const mapping = new EventSourceMapping(
+            clock,
+            queue,
+            async (event) => {
+                seen.push(clock.now);
+                return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
+            },
+            { batchSize: 10, batchWindowSeconds: 5, maximumConcurrency: 1 },
+        );
         queue.send("x");
         await clock.run(3600);
         expect(seen).to.deep.equal([5, 40, 75]);
@@ -121,16 +149,28 @@ describe("simulation model", () => {
         const queue = new SimQueue("q", clock, { visibilityTimeoutSeconds: 100, maxReceiveCount: 5 });
         const batches: [number, number][] = [];
         let fail = true;
-        new EventSourceMapping(clock, queue, async (event) => {
-            batches.push([clock.now, event.Records.length]);
-            if (fail) { fail = false; throw new Error("boom"); }
-            return { batchItemFailures: [] };
-        }, { batchSize: 4, batchWindowSeconds: 20, maximumConcurrency: 1 });
+        new EventSourceMapping(
+            clock,
+            queue,
+            async (event) => {
+                batches.push([clock.now, event.Records.length]);
+                if (fail) {
+                    fail = false;
+                    throw new Error("boom");
+                }
+                return { batchItemFailures: [] };
+            },
+            { batchSize: 4, batchWindowSeconds: 20, maximumConcurrency: 1 },
+        );
         for (const at of [0, 1, 2]) clock.at(at, () => queue.send(`m${at}`));
         for (const at of [200, 200, 200, 200]) clock.at(at, () => queue.send("n"));
         await clock.run(3600);
         // The failed batch is visible again at 120 and gathers for another window.
-        expect(batches).to.deep.equal([[20, 3], [140, 3], [200, 4]]);
+        expect(batches).to.deep.equal([
+            [20, 3],
+            [140, 3],
+            [200, 4],
+        ]);
         expect(queue.messages.size).to.equal(0);
     });
 
@@ -144,7 +184,10 @@ describe("simulation model", () => {
         clock.at(20, () => glue.upload("csv_data/a/2.csv"));
         await clock.run(100);
         expect(glue.files.map((f) => f.cataloguedAt)).to.deep.equal([100, undefined]);
-        expect(glue.getCrawler({ Name: "c" }).Crawler?.LastCrawl).to.deep.equal({ Status: "SUCCEEDED", StartTime: clock.date(0) });
+        expect(glue.getCrawler({ Name: "c" }).Crawler?.LastCrawl).to.deep.equal({
+            Status: "SUCCEEDED",
+            StartTime: clock.date(0),
+        });
         glue.startJobRun({ JobName: "j" });
         await clock.run(1000);
         glue.startJobRun({ JobName: "j" });
@@ -155,7 +198,8 @@ describe("simulation model", () => {
 
 describe("lake growth: one run's work as the lake grows, for the same small upload", () => {
     const runs = lakeGrowthRuns();
-    const of = (design: string) => LAKE_SIZES.map((n) => work(runs.find((r) => r.design === design && r.existing === n) as RunWork));
+    const of = (design: string) =>
+        LAKE_SIZES.map((n) => work(runs.find((r) => r.design === design && r.existing === n) as RunWork));
     before(() => console.log(`\n${lakeGrowthTable(runs)}\n`));
 
     it("with the uploads ledger and the S3 event crawl, a run into a 10⁶-object lake costs within 1.1× of one into a 10² lake", () => {
@@ -171,7 +215,9 @@ describe("lake growth: one run's work as the lake grows, for the same small uplo
     it("an upload into a flat dataset folder makes the crawl list that folder: the job's share stays flat", () => {
         const flat = of(FLAT_FOLDER_DESIGN);
         expect(flat[2]).to.be.above(flat[0] * 10);
-        expect(runs.filter((r) => r.design === FLAT_FOLDER_DESIGN).map((r) => r.ledgerEntries)).to.deep.equal([40, 40, 40]);
+        expect(runs.filter((r) => r.design === FLAT_FOLDER_DESIGN).map((r) => r.ledgerEntries)).to.deep.equal([
+            40, 40, 40,
+        ]);
     });
 
     it("the README quotes the table as the model prints it", () => {

@@ -4,11 +4,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, registered, Resources, startRecording, valueOf } from "./harness";
 import { buildStack, stackFile } from "./stackFiles";
 
-
-function report(stack: string, resources: Resources, archives: Record<string, { bytes: number; deflated: number }>): void {
+function report(
+    stack: string,
+    resources: Resources,
+    archives: Record<string, { bytes: number; deflated: number }>,
+): void {
     const custom = resources.all.filter((r) => r.type.startsWith("aws:"));
-    console.log(`      ${stack}: ${custom.length} AWS resources (${resources.all.length - custom.length} components); ` +
-        Object.entries(archives).map(([n, a]) => `${n} __index.js ${a.bytes} B (${a.deflated} B deflated)`).join(", "));
+    console.log(
+        `      ${stack}: ${custom.length} AWS resources (${resources.all.length - custom.length} components); ` +
+            Object.entries(archives)
+                .map(([n, a]) => `${n} __index.js ${a.bytes} B (${a.deflated} B deflated)`)
+                .join(", "),
+    );
 }
 
 async function archives(resources: Resources): Promise<Record<string, { bytes: number; deflated: number }>> {
@@ -24,18 +31,29 @@ async function archives(resources: Resources): Promise<Record<string, { bytes: n
 
 describe("stacks", () => {
     /** The catalogs, ruleset, workgroup and job arguments each stack deploys. */
-    function expectEtl(r: Resources, stack: string, o: { cutoffBytes: number; maxRetries: number; forceDestroy: boolean }) {
+    function expectEtl(
+        r: Resources,
+        stack: string,
+        o: { cutoffBytes: number; maxRetries: number; forceDestroy: boolean },
+    ) {
         const bucket = r.one("aws:s3/bucket:Bucket", "csv-to-parquet-data").state.bucket;
-        const databases = r.ofType("aws:glue/catalogDatabase:CatalogDatabase").map((d) => d.inputs.name).sort();
+        const databases = r
+            .ofType("aws:glue/catalogDatabase:CatalogDatabase")
+            .map((d) => d.inputs.name)
+            .sort();
         expect(databases).to.deep.equal([`csv_to_parquet_${stack}_curated`, `csv_to_parquet_${stack}_raw`]);
         const ruleset = r.one("aws:glue/dataQualityRuleset:DataQualityRuleset", "csv-to-parquet-ruleset");
         expect(ruleset.inputs.ruleset).to.equal("Rules = [ RowCount > 0 ]");
         const workgroup = r.one("aws:athena/workgroup:Workgroup", "csv-to-parquet-athena").inputs;
         expect(workgroup.forceDestroy).to.equal(o.forceDestroy);
-        expect(workgroup.configuration).to.deep.include({ enforceWorkgroupConfiguration: true, bytesScannedCutoffPerQuery: o.cutoffBytes });
+        expect(workgroup.configuration).to.deep.include({
+            enforceWorkgroupConfiguration: true,
+            bytesScannedCutoffPerQuery: o.cutoffBytes,
+        });
         const key = r.one("aws:kms/key:Key", "csv-to-parquet-key").state.arn;
         expect(workgroup.configuration.resultConfiguration).to.deep.equal({
-            outputLocation: `s3://${bucket}/athena_results/`, encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: key },
+            outputLocation: `s3://${bucket}/athena_results/`,
+            encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: key },
         });
         const job = r.one("aws:glue/job:Job", "csv-to-parquet-job").inputs;
         expect(job.maxRetries).to.equal(o.maxRetries);
@@ -55,11 +73,17 @@ describe("stacks", () => {
         const r = await buildStack("dev");
         const job = r.one("aws:glue/job:Job", "csv-to-parquet-job").inputs;
         expect(job).to.deep.include({ name: "csv-to-parquet-dev-job", executionClass: "FLEX", timeout: 30 });
-        expect(r.one("aws:glue/crawler:Crawler", "csv-to-parquet-crawler").inputs.name).to.equal("csv-to-parquet-dev-crawler");
-        expect(r.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => g.inputs.retentionInDays)).to.deep.equal([7, 7, 7, 7, 7]);
+        expect(r.one("aws:glue/crawler:Crawler", "csv-to-parquet-crawler").inputs.name).to.equal(
+            "csv-to-parquet-dev-crawler",
+        );
+        expect(r.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => g.inputs.retentionInDays)).to.deep.equal([
+            7, 7, 7, 7, 7,
+        ]);
         expect(r.one("aws:s3/bucket:Bucket", "csv-to-parquet-data").inputs.forceDestroy).to.equal(true);
         expect(r.ofType("aws:s3/bucketVersioning:BucketVersioning")).to.have.length(0);
-        const emails = r.ofType("aws:sns/topicSubscription:TopicSubscription").filter((s) => s.inputs.protocol === "email");
+        const emails = r
+            .ofType("aws:sns/topicSubscription:TopicSubscription")
+            .filter((s) => s.inputs.protocol === "email");
         expect(emails.map((s) => s.inputs.endpoint)).to.deep.equal(["data-team@example.com"]);
         expectEtl(r, "dev", { cutoffBytes: 1024 * 1_048_576, maxRetries: 0, forceDestroy: true });
         report("dev", r, await archives(r));
@@ -67,13 +91,25 @@ describe("stacks", () => {
 
     it("prod: standard runs, a year of logs, a versioned bucket Pulumi will not delete", async () => {
         const r = await buildStack("prod");
-        expect(r.one("aws:glue/job:Job", "csv-to-parquet-job").inputs).to.deep.include({ name: "csv-to-parquet-prod-job", executionClass: "STANDARD", timeout: 120 });
-        expect(r.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => g.inputs.retentionInDays)).to.deep.equal([365, 365, 365, 365, 365]);
+        expect(r.one("aws:glue/job:Job", "csv-to-parquet-job").inputs).to.deep.include({
+            name: "csv-to-parquet-prod-job",
+            executionClass: "STANDARD",
+            timeout: 120,
+        });
+        expect(r.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => g.inputs.retentionInDays)).to.deep.equal([
+            365, 365, 365, 365, 365,
+        ]);
         expect(r.one("aws:s3/bucket:Bucket", "csv-to-parquet-data").inputs.forceDestroy).to.equal(false);
-        expect(r.options("aws:s3/bucket:Bucket", "csv-to-parquet-data")).to.include({ protect: true, retainOnDelete: true });
+        expect(r.options("aws:s3/bucket:Bucket", "csv-to-parquet-data")).to.include({
+            protect: true,
+            retainOnDelete: true,
+        });
         expect(r.ofType("aws:s3/bucketVersioning:BucketVersioning")).to.have.length(1);
         // A crawl-completed message waits out a whole 120-minute run: ceil(7200 / 180) + 3 receives.
-        expect(JSON.parse(r.one("aws:sqs/queue:Queue", "csv-to-parquet-start-job-queue").inputs.redrivePolicy).maxReceiveCount).to.equal(43);
+        expect(
+            JSON.parse(r.one("aws:sqs/queue:Queue", "csv-to-parquet-start-job-queue").inputs.redrivePolicy)
+                .maxReceiveCount,
+        ).to.equal(43);
         expectEtl(r, "prod", { cutoffBytes: 10240 * 1_048_576, maxRetries: 1, forceDestroy: false });
         report("prod", r, await archives(r));
     });
@@ -81,17 +117,28 @@ describe("stacks", () => {
     it("differ only where an operator wants them to", () => {
         const dev = stackFile("dev");
         const prod = stackFile("prod");
-        const differing = Object.keys({ ...dev, ...prod }).filter((k) => dev[k] !== prod[k]).sort();
+        const differing = Object.keys({ ...dev, ...prod })
+            .filter((k) => dev[k] !== prod[k])
+            .sort();
         expect(differing).to.deep.equal([
-            "csv-to-parquet:athenaBytesScannedCutoffMb", "csv-to-parquet:crawlerName", "csv-to-parquet:curatedDatabaseName",
-            "csv-to-parquet:databaseName", "csv-to-parquet:executionClass", "csv-to-parquet:jobMaxRetries",
-            "csv-to-parquet:jobName", "csv-to-parquet:jobTimeoutMinutes", "csv-to-parquet:logRetentionDays",
+            "csv-to-parquet:athenaBytesScannedCutoffMb",
+            "csv-to-parquet:crawlerName",
+            "csv-to-parquet:curatedDatabaseName",
+            "csv-to-parquet:databaseName",
+            "csv-to-parquet:executionClass",
+            "csv-to-parquet:jobMaxRetries",
+            "csv-to-parquet:jobName",
+            "csv-to-parquet:jobTimeoutMinutes",
+            "csv-to-parquet:logRetentionDays",
             "csv-to-parquet:protectData",
         ]);
     });
 
     it("index.ts reads the stack config and exports the locations and names", async () => {
-        pulumi.runtime.setAllConfig({ ...stackFile("dev"), [`${PROJECT}:notificationEmail`]: "a@example.com,b@example.com" });
+        pulumi.runtime.setAllConfig({
+            ...stackFile("dev"),
+            [`${PROJECT}:notificationEmail`]: "a@example.com,b@example.com",
+        });
         startRecording();
         const program = require("../index") as Record<string, pulumi.Output<string>>;
         const bucket = await valueOf(program.bucketName);

@@ -8,7 +8,9 @@ import { build, PROJECT, Resources } from "./harness";
 
 /** A stack file's values, as `pulumi config` would hand them to the program. */
 export function stackFile(stack: string): Record<string, string> {
-    const file = yaml.load(fs.readFileSync(path.join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+    const file = yaml.load(fs.readFileSync(path.join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8")) as {
+        config: Record<string, unknown>;
+    };
     const values: Record<string, string> = {};
     for (const [key, value] of Object.entries(file.config)) {
         values[key] = String(value);

@@ -10,10 +10,21 @@ import { glueMock } from "./glueMock";
 import { createTableOnMoto, createTableRequest, motoDynamoDb, resetMoto } from "./motoServer";
 
 /** An S3 notification of one key at one sequencer (the sample event's other fields). */
-function notification(encodedKey: string, sequencer: string, extra: { size?: number; eTag?: string; eventTime?: string } = {}) {
+function notification(
+    encodedKey: string,
+    sequencer: string,
+    extra: { size?: number; eTag?: string; eventTime?: string } = {},
+) {
     const event = s3Notification(encodedKey, extra.eventTime);
-    const object = ((event.Records as { [key: string]: Json }[])[0].s3 as { [key: string]: Json }).object as { [key: string]: Json };
-    Object.assign(object, { sequencer }, extra.size === undefined ? {} : { size: extra.size }, extra.eTag === undefined ? {} : { eTag: extra.eTag });
+    const object = ((event.Records as { [key: string]: Json }[])[0].s3 as { [key: string]: Json }).object as {
+        [key: string]: Json;
+    };
+    Object.assign(
+        object,
+        { sequencer },
+        extra.size === undefined ? {} : { size: extra.size },
+        extra.eTag === undefined ? {} : { eTag: extra.eTag },
+    );
     return event;
 }
 
@@ -23,22 +34,42 @@ describe("uploads ledger: what a notification records", () => {
     it("reads the sample ObjectCreated record: decoded key, dataset, padded sequencer, size, ETag, event time", () => {
         const [upload] = uploadsIn(JSON.stringify(s3Notification("csv_data/my+sales/q1+%2B+q2.csv")), "csv_data/");
         expect(upload).to.deep.equal({
-            key: "csv_data/my sales/q1 + q2.csv", dataset: "my sales", sequencer: comparableSequencer("0A1B2C3D4E5F678901"),
-            size: 1024, etag: "0123456789abcdef0123456789abcdef", eventTime: "2026-11-21T10:00:00.000Z",
+            key: "csv_data/my sales/q1 + q2.csv",
+            dataset: "my sales",
+            sequencer: comparableSequencer("0A1B2C3D4E5F678901"),
+            size: 1024,
+            etag: "0123456789abcdef0123456789abcdef",
+            eventTime: "2026-11-21T10:00:00.000Z",
         });
     });
 
     it("records only CSV objects in a dataset folder under the raw prefix, as the job converts them", () => {
-        const keys = (...encoded: string[]) => encoded.flatMap((k) => uploadsIn(JSON.stringify(s3Notification(k)), "csv_data/").map((u) => u.key));
-        expect(keys("csv_data/a/x.CSV", "csv_data/a/2024/x.csv", "csv_data/x.csv", "csv_data/a/x.txt", "parquet_data/a/x.csv", "csv_data//x.csv"))
-            .to.deep.equal(["csv_data/a/x.CSV", "csv_data/a/2024/x.csv"]);
+        const keys = (...encoded: string[]) =>
+            encoded.flatMap((k) => uploadsIn(JSON.stringify(s3Notification(k)), "csv_data/").map((u) => u.key));
+        expect(
+            keys(
+                "csv_data/a/x.CSV",
+                "csv_data/a/2024/x.csv",
+                "csv_data/x.csv",
+                "csv_data/a/x.txt",
+                "parquet_data/a/x.csv",
+                "csv_data//x.csv",
+            ),
+        ).to.deep.equal(["csv_data/a/x.CSV", "csv_data/a/2024/x.csv"]);
         expect(uploadsIn(JSON.stringify(fixture("s3-test-event")), "csv_data/")).to.deep.equal([]);
         expect(uploadsIn("not json", "csv_data/")).to.deep.equal([]);
         expect(uploadsIn(JSON.stringify(notification("csv_data/a/x.csv", "not-hex")), "csv_data/")).to.deep.equal([]);
     });
 
     it("orders sequencers of different lengths as S3 says: left-padded with zeros, then compared as text", () => {
-        const order = ["FF", "0100", "00000000000000000101", "0055AED6DCD90281E5", "0055aed6dcd90281e6", "1000000000000000000"];
+        const order = [
+            "FF",
+            "0100",
+            "00000000000000000101",
+            "0055AED6DCD90281E5",
+            "0055aed6dcd90281e6",
+            "1000000000000000000",
+        ];
         const padded = order.map((s) => comparableSequencer(s) as string);
         expect([...padded].sort()).to.deep.equal(padded);
         expect(comparableSequencer("0100")).to.equal(comparableSequencer("100"));
@@ -52,14 +83,30 @@ describe("uploads ledger on DynamoDB (moto's server: conditions are really evalu
     let client: DynamoDBClient;
     const tableName = "uploads";
     const ledger = () => ({ dynamodb: client, tableName });
-    const item = async (key: string) => (await client.send(new GetItemCommand({ TableName: tableName, Key: { key: { S: key } }, ConsistentRead: true }))).Item;
+    const item = async (key: string) =>
+        (
+            await client.send(
+                new GetItemCommand({ TableName: tableName, Key: { key: { S: key } }, ConsistentRead: true }),
+            )
+        ).Item;
     const upload = (sequencer: string, etag = "e1"): UploadRecord => ({
-        key: "csv_data/sales/a.csv", dataset: "sales", sequencer: comparableSequencer(sequencer) as string, size: 10, etag,
+        key: "csv_data/sales/a.csv",
+        dataset: "sales",
+        sequencer: comparableSequencer(sequencer) as string,
+        size: 10,
+        etag,
         eventTime: "2026-11-21T10:00:00.000Z",
     });
 
     before(async () => {
-        const { resources } = await build((opts) => new CsvToParquetPipeline("lake", { notificationTopicArn: "arn:aws:sns:us-east-1:123456789012:t" }, opts));
+        const { resources } = await build(
+            (opts) =>
+                new CsvToParquetPipeline(
+                    "lake",
+                    { notificationTopicArn: "arn:aws:sns:us-east-1:123456789012:t" },
+                    opts,
+                ),
+        );
         table = resources.one("aws:dynamodb/table:Table", "lake-uploads").inputs;
         client = await motoDynamoDb();
     });
@@ -83,19 +130,29 @@ describe("uploads ledger on DynamoDB (moto's server: conditions are really evalu
         const found = await item("csv_data/sales/a.csv");
         expect(found?.status).to.deep.equal({ S: "pending" });
         expect(found?.etag).to.deep.equal({ S: "e1" });
-        const todo = await client.send(new QueryCommand({
-            TableName: tableName, IndexName: LEDGER.todoIndex, KeyConditionExpression: "#todo = :todo",
-            ExpressionAttributeNames: { "#todo": LEDGER.todo }, ExpressionAttributeValues: { ":todo": { S: LEDGER.todoValue } },
-        }));
+        const todo = await client.send(
+            new QueryCommand({
+                TableName: tableName,
+                IndexName: LEDGER.todoIndex,
+                KeyConditionExpression: "#todo = :todo",
+                ExpressionAttributeNames: { "#todo": LEDGER.todo },
+                ExpressionAttributeValues: { ":todo": { S: LEDGER.todoValue } },
+            }),
+        );
         expect(todo.Items?.map((i) => i.key.S)).to.deep.equal(["csv_data/sales/a.csv"]);
     });
 
     it("a redelivered notification changes nothing", async () => {
         await recordUpload(ledger(), upload("0A"));
-        await client.send(new UpdateItemCommand({
-            TableName: tableName, Key: { key: { S: "csv_data/sales/a.csv" } }, UpdateExpression: "SET #s = :done REMOVE #todo",
-            ExpressionAttributeNames: { "#s": "status", "#todo": LEDGER.todo }, ExpressionAttributeValues: { ":done": { S: "converted" } },
-        }));
+        await client.send(
+            new UpdateItemCommand({
+                TableName: tableName,
+                Key: { key: { S: "csv_data/sales/a.csv" } },
+                UpdateExpression: "SET #s = :done REMOVE #todo",
+                ExpressionAttributeNames: { "#s": "status", "#todo": LEDGER.todo },
+                ExpressionAttributeValues: { ":done": { S: "converted" } },
+            }),
+        );
         expect(await recordUpload(ledger(), upload("0A"))).to.equal(false);
         const found = await item("csv_data/sales/a.csv");
         expect(found?.status).to.deep.equal({ S: "converted" });
@@ -112,12 +169,19 @@ describe("uploads ledger on DynamoDB (moto's server: conditions are really evalu
 
     it("a new version of a converted key is pending again and keeps the outputs the job must replace", async () => {
         await recordUpload(ledger(), upload("0A"));
-        await client.send(new UpdateItemCommand({
-            TableName: tableName, Key: { key: { S: "csv_data/sales/a.csv" } },
-            UpdateExpression: "SET #s = :rejected, outputs = :outputs, #error = :why REMOVE #todo",
-            ExpressionAttributeNames: { "#s": "status", "#todo": LEDGER.todo, "#error": "error" },
-            ExpressionAttributeValues: { ":rejected": { S: "rejected" }, ":outputs": { L: [{ S: "parquet_data/sales/x.parquet" }] }, ":why": { S: "bad" } },
-        }));
+        await client.send(
+            new UpdateItemCommand({
+                TableName: tableName,
+                Key: { key: { S: "csv_data/sales/a.csv" } },
+                UpdateExpression: "SET #s = :rejected, outputs = :outputs, #error = :why REMOVE #todo",
+                ExpressionAttributeNames: { "#s": "status", "#todo": LEDGER.todo, "#error": "error" },
+                ExpressionAttributeValues: {
+                    ":rejected": { S: "rejected" },
+                    ":outputs": { L: [{ S: "parquet_data/sales/x.parquet" }] },
+                    ":why": { S: "bad" },
+                },
+            }),
+        );
         expect(await recordUpload(ledger(), upload("0B", "e2"))).to.equal(true);
         const found = await item("csv_data/sales/a.csv");
         expect(found?.status).to.deep.equal({ S: "pending" });
@@ -129,8 +193,18 @@ describe("uploads ledger on DynamoDB (moto's server: conditions are really evalu
     it("start-crawler records every upload of the batch before its crawl logic, duplicates once", async () => {
         glueMock.reset();
         glueMock.on(GetCrawlerCommand).resolves({ Crawler: { State: "RUNNING" } });
-        const event = sqsEvent(notification("csv_data/a/1.csv", "01"), notification("csv_data/b/2.csv", "02"), notification("csv_data/a/1.csv", "01"));
-        const response = await startCrawlerForBatch(event, { glue: new GlueClient({}), crawlerName: "c", rawPrefix: "csv_data/", ledger: ledger(), log: silent });
+        const event = sqsEvent(
+            notification("csv_data/a/1.csv", "01"),
+            notification("csv_data/b/2.csv", "02"),
+            notification("csv_data/a/1.csv", "01"),
+        );
+        const response = await startCrawlerForBatch(event, {
+            glue: new GlueClient({}),
+            crawlerName: "c",
+            rawPrefix: "csv_data/",
+            ledger: ledger(),
+            log: silent,
+        });
         expect(response.batchItemFailures).to.have.length(3); // the crawler is busy: kept for a later crawl
         expect((await item("csv_data/a/1.csv"))?.status).to.deep.equal({ S: "pending" });
         expect((await item("csv_data/b/2.csv"))?.dataset).to.deep.equal({ S: "b" });
@@ -141,7 +215,9 @@ describe("uploads ledger: errors while recording", () => {
     const glue = new GlueClient({ region: "us-east-1" });
     const failing = (name: string, status: number) => {
         const dynamodb = new DynamoDBClient({ region: "us-east-1" });
-        mockClient(dynamodb).on(UpdateItemCommand).rejects(Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } }));
+        mockClient(dynamodb)
+            .on(UpdateItemCommand)
+            .rejects(Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } }));
         return { dynamodb, tableName: "uploads" };
     };
     beforeEach(() => {
@@ -153,7 +229,11 @@ describe("uploads ledger: errors while recording", () => {
     it("a throttled write sends its message back whole and starts no crawl for it; the others go on", async () => {
         const event = sqsEvent(notification("csv_data/a/1.csv", "01"), fixture("s3-test-event"));
         const response = await startCrawlerForBatch(event, {
-            glue, crawlerName: "c", rawPrefix: "csv_data/", ledger: failing("ProvisionedThroughputExceededException", 400), log: silent,
+            glue,
+            crawlerName: "c",
+            rawPrefix: "csv_data/",
+            ledger: failing("ProvisionedThroughputExceededException", 400),
+            log: silent,
         });
         expect(response.batchItemFailures).to.deep.equal([{ itemIdentifier: event.Records[0].messageId }]);
         expect(glueMock.commandCalls(StartCrawlerCommand)).to.have.length(0);
@@ -162,8 +242,14 @@ describe("uploads ledger: errors while recording", () => {
     it("access denied fails the invocation, so the function's error alarm fires", async () => {
         let thrown: unknown;
         await startCrawlerForBatch(sqsEvent(notification("csv_data/a/1.csv", "01")), {
-            glue, crawlerName: "c", rawPrefix: "csv_data/", ledger: failing("AccessDeniedException", 400), log: silent,
-        }).catch((err) => { thrown = err; });
+            glue,
+            crawlerName: "c",
+            rawPrefix: "csv_data/",
+            ledger: failing("AccessDeniedException", 400),
+            log: silent,
+        }).catch((err) => {
+            thrown = err;
+        });
         expect((thrown as Error).name).to.equal("AccessDeniedException");
     });
 });

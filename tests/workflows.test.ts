@@ -7,9 +7,24 @@ import * as yaml from "js-yaml";
 const DIR = path.join(__dirname, "..", ".github", "workflows");
 const VALIDATOR = require.resolve("@action-validator/cli/cli.mjs");
 
-interface Step { uses?: string; run?: string; with?: Record<string, string | number | boolean>; env?: Record<string, string> }
-interface Job { needs?: string | string[]; environment?: string; permissions?: Record<string, string>; strategy?: { matrix: Record<string, string[]> }; steps: Step[] }
-interface Workflow { on: Record<string, { branches?: string[] }>; permissions?: Record<string, string>; jobs: Record<string, Job> }
+interface Step {
+    uses?: string;
+    run?: string;
+    with?: Record<string, string | number | boolean>;
+    env?: Record<string, string>;
+}
+interface Job {
+    needs?: string | string[];
+    environment?: string;
+    permissions?: Record<string, string>;
+    strategy?: { matrix: Record<string, string[]> };
+    steps: Step[];
+}
+interface Workflow {
+    on: Record<string, { branches?: string[] }>;
+    permissions?: Record<string, string>;
+    jobs: Record<string, Job>;
+}
 
 const load = (file: string) => yaml.load(fs.readFileSync(path.join(DIR, file), "utf8")) as Workflow;
 const pulumiSteps = (job: Job) => job.steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
@@ -20,7 +35,10 @@ const installsPolicyPackFirst = (job: Job) => {
 };
 
 describe("GitHub workflows", () => {
-    const files = fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+    const files = fs
+        .readdirSync(DIR)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort();
 
     it("are both present", () => {
         expect(files).to.deep.equal(["deploy.yml", "pull-request.yml"]);
@@ -58,9 +76,15 @@ describe("GitHub workflows", () => {
         const preview = workflow.jobs.preview;
         expect(preview.needs).to.equal("test");
         expect(preview.strategy?.matrix.stack).to.deep.equal(["dev", "prod"]);
-        expect(pulumiSteps(preview).map((s) => s.with)).to.deep.equal([{
-            command: "preview", "stack-name": "${{ matrix.stack }}", policyPacks: "policy", "comment-on-pr": true, "github-token": "${{ secrets.GITHUB_TOKEN }}",
-        }]);
+        expect(pulumiSteps(preview).map((s) => s.with)).to.deep.equal([
+            {
+                command: "preview",
+                "stack-name": "${{ matrix.stack }}",
+                policyPacks: "policy",
+                "comment-on-pr": true,
+                "github-token": "${{ secrets.GITHUB_TOKEN }}",
+            },
+        ]);
         expect(preview.permissions).to.include({ "pull-requests": "write" });
         expect(installsPolicyPackFirst(preview)).to.equal(true);
     });
@@ -72,8 +96,12 @@ describe("GitHub workflows", () => {
         expect(dev.needs).to.equal("test");
         expect(prod.needs).to.equal("up-dev");
         expect(prod.environment).to.equal("production");
-        expect(pulumiSteps(dev).map((s) => s.with)).to.deep.equal([{ command: "up", "stack-name": "dev", policyPacks: "policy" }]);
-        expect(pulumiSteps(prod).map((s) => s.with)).to.deep.equal([{ command: "up", "stack-name": "prod", policyPacks: "policy" }]);
+        expect(pulumiSteps(dev).map((s) => s.with)).to.deep.equal([
+            { command: "up", "stack-name": "dev", policyPacks: "policy" },
+        ]);
+        expect(pulumiSteps(prod).map((s) => s.with)).to.deep.equal([
+            { command: "up", "stack-name": "prod", policyPacks: "policy" },
+        ]);
         expect(installsPolicyPackFirst(dev) && installsPolicyPackFirst(prod)).to.equal(true);
     });
 });

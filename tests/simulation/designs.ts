@@ -56,25 +56,47 @@ const HORIZON_SECONDS = 24 * 3600;
 
 /** The EventBridge event Glue emits, shaped like AWS's sample. */
 function eventJson(event: GlueEvent): { [key: string]: Json } {
-    const sample = event["detail-type"] === "Glue Crawler State Change" ? fixture("glue-crawler-succeeded") : fixture("glue-job-succeeded");
-    return { ...sample, time: event.time.toISOString(), detail: { ...(sample.detail as { [key: string]: Json }), ...event.detail } };
+    const sample =
+        event["detail-type"] === "Glue Crawler State Change"
+            ? fixture("glue-crawler-succeeded")
+            : fixture("glue-job-succeeded");
+    return {
+        ...sample,
+        time: event.time.toISOString(),
+        detail: { ...(sample.detail as { [key: string]: Json }), ...event.detail },
+    };
 }
 
 function report(design: string, scenario: Scenario, clock: Clock, glue: SimGlue, extra: Partial<Report>): Report {
     const lastUpload = Math.max(...scenario.uploads.map((u) => u.at));
     const processed = glue.files.filter((f) => f.processedAt !== undefined).map((f) => f.processedAt as number);
     return {
-        design, scenario: scenario.name, uploads: glue.files.length,
+        design,
+        scenario: scenario.name,
+        uploads: glue.files.length,
         lost: glue.files.length - processed.length,
-        crawls: glue.crawls, failedCrawls: glue.failedCrawls, jobRuns: glue.jobRuns,
-        startCrawlerCalls: glue.calls.StartCrawler, getCrawlerCalls: glue.calls.GetCrawler, startJobRunCalls: glue.calls.StartJobRun,
-        invocations: 0, deadLettered: 0, dropped: 0, maxReceives: 0, emails: 0,
+        crawls: glue.crawls,
+        failedCrawls: glue.failedCrawls,
+        jobRuns: glue.jobRuns,
+        startCrawlerCalls: glue.calls.StartCrawler,
+        getCrawlerCalls: glue.calls.GetCrawler,
+        startJobRunCalls: glue.calls.StartJobRun,
+        invocations: 0,
+        deadLettered: 0,
+        dropped: 0,
+        maxReceives: 0,
+        emails: 0,
         drainMinutes: processed.length ? Math.round(((Math.max(...processed) - lastUpload) / 60) * 10) / 10 : NaN,
         ...extra,
     };
 }
 
-function scheduleUploads(clock: Clock, glue: SimGlue, scenario: Scenario, notify: (key: string) => void | Promise<void>): void {
+function scheduleUploads(
+    clock: Clock,
+    glue: SimGlue,
+    scenario: Scenario,
+    notify: (key: string) => void | Promise<void>,
+): void {
     for (const u of scenario.uploads) {
         clock.at(u.at, async () => {
             glue.upload(u.key);
@@ -96,7 +118,8 @@ export function plainHandlers(glue: Pick<GlueClient, "send">, sim: SimGlue): Que
     const { crawlerName, jobName } = sim;
     const ledger = acceptingLedger();
     return {
-        startCrawler: (event: SQSEvent) => startCrawlerForBatch(event, { glue, crawlerName, rawPrefix: RAW_PREFIX, ledger, log: silent }),
+        startCrawler: (event: SQSEvent) =>
+            startCrawlerForBatch(event, { glue, crawlerName, rawPrefix: RAW_PREFIX, ledger, log: silent }),
         startJob: (event: SQSEvent) => startJobForBatch(event, { glue, jobName, crawlerName, log: silent }),
     };
 }
@@ -114,22 +137,33 @@ export interface QueuedOptions {
  * The deployed design with the queue settings the component deploys by default. `handlers` receives the model's
  * Glue client (the serialized-code tests ignore it: their own GlueClient is routed to the model instead).
  */
-export async function runQueued(scenario: Scenario, handlers: (glue: Pick<GlueClient, "send">, sim: SimGlue) => QueuedHandlers,
-    options: QueuedOptions = {}): Promise<Report & { glue: SimGlue; uploadQueue: SimQueue }> {
+export async function runQueued(
+    scenario: Scenario,
+    handlers: (glue: Pick<GlueClient, "send">, sim: SimGlue) => QueuedHandlers,
+    options: QueuedOptions = {},
+): Promise<Report & { glue: SimGlue; uploadQueue: SimQueue }> {
     const { design = "queued (this project)", jobTimeoutMinutes = PIPELINE_DEFAULTS.jobTimeoutMinutes } = options;
     const clock = new Clock();
     const glue = new SimGlue(clock, options.crawlerName ?? CRAWLER, options.jobName ?? JOB, scenario.timings);
     const { startCrawler, startJob } = handlers(glue.client(), glue);
     const Q = QUEUE_DEFAULTS;
-    const uploadQueue = new SimQueue("uploads", clock, { visibilityTimeoutSeconds: Q.retryIntervalSeconds, maxReceiveCount: Q.crawlerMaxReceives });
+    const uploadQueue = new SimQueue("uploads", clock, {
+        visibilityTimeoutSeconds: Q.retryIntervalSeconds,
+        maxReceiveCount: Q.crawlerMaxReceives,
+    });
     const crawlQueue = new SimQueue("crawl-completed", clock, {
-        visibilityTimeoutSeconds: Q.retryIntervalSeconds, maxReceiveCount: jobMaxReceives(jobTimeoutMinutes, Q.retryIntervalSeconds),
+        visibilityTimeoutSeconds: Q.retryIntervalSeconds,
+        maxReceiveCount: jobMaxReceives(jobTimeoutMinutes, Q.retryIntervalSeconds),
     });
     const uploadMapping = new EventSourceMapping(clock, uploadQueue, startCrawler, {
-        batchSize: Q.uploadBatchSize, batchWindowSeconds: PIPELINE_DEFAULTS.batchWindowSeconds, maximumConcurrency: Q.maximumConcurrency,
+        batchSize: Q.uploadBatchSize,
+        batchWindowSeconds: PIPELINE_DEFAULTS.batchWindowSeconds,
+        maximumConcurrency: Q.maximumConcurrency,
     });
     const crawlMapping = new EventSourceMapping(clock, crawlQueue, startJob, {
-        batchSize: Q.crawlCompletedBatchSize, batchWindowSeconds: Q.crawlCompletedBatchWindowSeconds, maximumConcurrency: Q.maximumConcurrency,
+        batchSize: Q.crawlCompletedBatchSize,
+        batchWindowSeconds: Q.crawlCompletedBatchWindowSeconds,
+        maximumConcurrency: Q.maximumConcurrency,
     });
     const startJobRule = crawlerStatePattern(glue.crawlerName, ["Succeeded"]) as unknown as Json;
     let emails = 0;
@@ -141,17 +175,21 @@ export async function runQueued(scenario: Scenario, handlers: (glue: Pick<GlueCl
             emails += 1; // crawler Failed, and every job outcome, go to the topic
         }
     };
-    scheduleUploads(clock, glue, scenario, (key) => uploadQueue.send(JSON.stringify(s3Notification(key, clock.date().toISOString()))));
+    scheduleUploads(clock, glue, scenario, (key) =>
+        uploadQueue.send(JSON.stringify(s3Notification(key, clock.date().toISOString()))),
+    );
     for (const m of scenario.malformed ?? []) clock.at(m.at, () => uploadQueue.send(m.body));
     await clock.run(Math.max(...scenario.uploads.map((u) => u.at)) + HORIZON_SECONDS);
     const deadLettered = uploadQueue.deadLetters.length + crawlQueue.deadLetters.length;
     return {
         ...report(design, scenario, clock, glue, {
             invocations: uploadMapping.invocations + crawlMapping.invocations,
-            deadLettered, maxReceives: uploadQueue.maxReceives,
+            deadLettered,
+            maxReceives: uploadQueue.maxReceives,
             emails: emails + (deadLettered > 0 ? 1 : 0) + (uploadMapping.errors + crawlMapping.errors > 0 ? 1 : 0),
         }),
-        glue, uploadQueue,
+        glue,
+        uploadQueue,
     };
 }
 
@@ -185,16 +223,24 @@ export async function runDirect(scenario: Scenario, retries: boolean): Promise<R
         }
     };
     const startCrawler = async (event: S3Event) => {
-        if (event.Records.length > 0) await busy("CrawlerRunningException")(() => client.send(new StartCrawlerCommand({ Name: CRAWLER })));
+        if (event.Records.length > 0)
+            await busy("CrawlerRunningException")(() => client.send(new StartCrawlerCommand({ Name: CRAWLER })));
     };
-    const startJob = async () => busy("ConcurrentRunsExceededException")(() => client.send(new StartJobRunCommand({ JobName: JOB })));
+    const startJob = async () =>
+        busy("ConcurrentRunsExceededException")(() => client.send(new StartJobRunCommand({ JobName: JOB })));
     let emails = 0;
     glue.onEvent = (event) => {
         if (event.detail.state === "Succeeded") return invokeAsync(startJob, undefined);
         emails += 1;
         return undefined;
     };
-    scheduleUploads(clock, glue, scenario, (key) => invokeAsync(startCrawler, s3Notification(key, clock.date().toISOString()) as unknown as S3Event));
+    scheduleUploads(clock, glue, scenario, (key) =>
+        invokeAsync(startCrawler, s3Notification(key, clock.date().toISOString()) as unknown as S3Event),
+    );
     await clock.run(Math.max(...scenario.uploads.map((u) => u.at)) + HORIZON_SECONDS);
-    return report(retries ? "direct, 2 async retries" : "direct, busy errors logged", scenario, clock, glue, { invocations, dropped, emails });
+    return report(retries ? "direct, 2 async retries" : "direct, busy errors logged", scenario, clock, glue, {
+        invocations,
+        dropped,
+        emails,
+    });
 }

@@ -6,7 +6,11 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 
 type Action = () => void | Promise<void>;
-interface Scheduled { at: number; seq: number; action: Action }
+interface Scheduled {
+    at: number;
+    seq: number;
+    action: Action;
+}
 
 /** The simulated clock: actions run in time order (ties in the order they were scheduled). */
 export class Clock {
@@ -98,7 +102,11 @@ export class SimQueue {
     onVisible: () => void = () => undefined;
     private next = 0;
 
-    constructor(readonly name: string, private readonly clock: Clock, readonly settings: QueueSettings) {}
+    constructor(
+        readonly name: string,
+        private readonly clock: Clock,
+        readonly settings: QueueSettings,
+    ) {}
 
     send(body: string): void {
         this.next += 1;
@@ -178,8 +186,12 @@ export class EventSourceMapping {
     private scheduled?: { token: number; at: number };
     private tokens = 0;
 
-    constructor(private readonly clock: Clock, private readonly queue: SimQueue, private readonly handler: SqsHandler,
-        private readonly settings: MappingSettings) {
+    constructor(
+        private readonly clock: Clock,
+        private readonly queue: SimQueue,
+        private readonly handler: SqsHandler,
+        private readonly settings: MappingSettings,
+    ) {
         queue.onVisible = () => this.wake();
     }
 

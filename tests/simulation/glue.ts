@@ -5,8 +5,15 @@
  * with the SDK's own exception classes, as the real service.
  */
 import {
-    ConcurrentRunsExceededException, CrawlerRunningException, EntityNotFoundException, GetCrawlerCommand,
-    GetCrawlerCommandOutput, GlueClient, StartCrawlerCommand, StartCrawlerCommandOutput, StartJobRunCommand,
+    ConcurrentRunsExceededException,
+    CrawlerRunningException,
+    EntityNotFoundException,
+    GetCrawlerCommand,
+    GetCrawlerCommandOutput,
+    GlueClient,
+    StartCrawlerCommand,
+    StartCrawlerCommandOutput,
+    StartJobRunCommand,
     StartJobRunCommandOutput,
 } from "@aws-sdk/client-glue";
 import type { Clock } from "./engine";
@@ -52,7 +59,12 @@ export class SimGlue {
     private lastCrawl?: { status: "SUCCEEDED" | "FAILED"; startedAt: number };
     private jobRunning = false;
 
-    constructor(private readonly clock: Clock, readonly crawlerName: string, readonly jobName: string, private readonly timings: GlueTimings) {}
+    constructor(
+        private readonly clock: Clock,
+        readonly crawlerName: string,
+        readonly jobName: string,
+        private readonly timings: GlueTimings,
+    ) {}
 
     /** An object written to the raw prefix now. */
     upload(key: string): void {
@@ -77,7 +89,10 @@ export class SimGlue {
         this.calls.StartCrawler += 1;
         this.checkCrawler(input.Name);
         if (this.crawlerRunning) {
-            throw new CrawlerRunningException({ message: `Crawler with name ${this.crawlerName} has already started`, ...meta });
+            throw new CrawlerRunningException({
+                message: `Crawler with name ${this.crawlerName} has already started`,
+                ...meta,
+            });
         }
         this.crawlerRunning = true;
         this.crawls += 1;
@@ -111,7 +126,10 @@ export class SimGlue {
             throw new EntityNotFoundException({ message: `Job ${input.JobName} not found`, ...meta });
         }
         if (this.jobRunning) {
-            throw new ConcurrentRunsExceededException({ message: `Concurrent runs exceeded for ${this.jobName}`, ...meta });
+            throw new ConcurrentRunsExceededException({
+                message: `Concurrent runs exceeded for ${this.jobName}`,
+                ...meta,
+            });
         }
         this.jobRunning = true;
         this.jobRuns += 1;

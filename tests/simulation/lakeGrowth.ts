@@ -51,7 +51,8 @@ export function listingRun(lake: Lake): RunWork {
     const jobList = pages(total, LIST_PAGE);
     const crawlList = pages(total, LIST_PAGE);
     return {
-        design: LISTING_DESIGN, existing: lake.existing,
+        design: LISTING_DESIGN,
+        existing: lake.existing,
         requests: jobList + 2 * lake.datasets + lake.upload + crawlList + lake.upload,
         keysListed: 2 * total,
         ledgerEntries: lake.existing + total,
@@ -66,7 +67,8 @@ export function ledgerRun(lake: Lake, design = LEDGER_DESIGN): RunWork {
     const jobRequests = pages(lake.upload, QUERY_PAGE) + 3 * lake.upload + lake.upload;
     const crawlRequests = 2 * pages(lake.upload, RECEIVE_BATCH) + pages(folder, LIST_PAGE) + lake.upload;
     return {
-        design, existing: lake.existing,
+        design,
+        existing: lake.existing,
         requests: jobRequests + crawlRequests,
         keysListed: folder,
         ledgerEntries: 4 * lake.upload,
@@ -85,17 +87,33 @@ export const SMALL_UPLOAD = { upload: 10, datasets: 10, inUploadFolder: 0 };
 
 export function lakeGrowthRuns(): RunWork[] {
     const lakes = LAKE_SIZES.map((existing) => ({ ...SMALL_UPLOAD, existing }));
-    const flat = lakes.map((lake) => ledgerRun({ ...lake, inUploadFolder: lake.existing / lake.datasets }, FLAT_FOLDER_DESIGN));
+    const flat = lakes.map((lake) =>
+        ledgerRun({ ...lake, inUploadFolder: lake.existing / lake.datasets }, FLAT_FOLDER_DESIGN),
+    );
     return [...lakes.map(listingRun), ...lakes.map((lake) => ledgerRun(lake)), ...flat];
 }
 
 export function lakeGrowthTable(runs: RunWork[]): string {
     const base = (design: string) => work(runs.find((r) => r.design === design) as RunWork);
     return markdownTable([
-        ["design", "objects in the lake", "requests", "keys listed", "ledger entries", "objects read", "work", "× the 10² lake"],
+        [
+            "design",
+            "objects in the lake",
+            "requests",
+            "keys listed",
+            "ledger entries",
+            "objects read",
+            "work",
+            "× the 10² lake",
+        ],
         ...runs.map((r) => [
-            r.design, r.existing.toLocaleString("en-US"), String(r.requests), r.keysListed.toLocaleString("en-US"),
-            r.ledgerEntries.toLocaleString("en-US"), String(r.objectsRead), work(r).toLocaleString("en-US"),
+            r.design,
+            r.existing.toLocaleString("en-US"),
+            String(r.requests),
+            r.keysListed.toLocaleString("en-US"),
+            r.ledgerEntries.toLocaleString("en-US"),
+            String(r.objectsRead),
+            work(r).toLocaleString("en-US"),
             `${(work(r) / base(r.design)).toFixed(2)}×`,
         ]),
     ]);

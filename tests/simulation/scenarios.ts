@@ -14,7 +14,14 @@ export function random(seed: number): () => number {
 }
 
 /** `count` uploads at random times in [from, to) seconds, spread over `datasets` dataset folders. */
-export function uploads(count: number, from: number, to: number, seed: number, datasets = 10, tag = "f"): Scenario["uploads"] {
+export function uploads(
+    count: number,
+    from: number,
+    to: number,
+    seed: number,
+    datasets = 10,
+    tag = "f",
+): Scenario["uploads"] {
     const next = random(seed);
     return Array.from({ length: count }, (_, i) => ({
         at: Math.round((from + next() * (to - from)) * 1000) / 1000,
@@ -67,12 +74,17 @@ const COLUMNS: [string, (r: Report) => string | number][] = [
 
 /** A Markdown table of the reports. */
 export function table(reports: Report[]): string {
-    return markdownTable([COLUMNS.map(([title]) => title), ...reports.map((r) => COLUMNS.map(([, value]) => String(value(r))))]);
+    return markdownTable([
+        COLUMNS.map(([title]) => title),
+        ...reports.map((r) => COLUMNS.map(([, value]) => String(value(r)))),
+    ]);
 }
 
 /** A Markdown table, columns padded to their widest cell; the first row is the header. */
 export function markdownTable(rows: string[][]): string {
     const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
     const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(" | ")} |`;
-    return [line(rows[0]), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.slice(1).map(line)].join("\n");
+    return [line(rows[0]), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.slice(1).map(line)].join(
+        "\n",
+    );
 }
