@@ -1,15 +1,6 @@
 import { expect } from "chai";
-import { ACCOUNT, build, REGION, Resources, valueOf } from "./harness";
+import { ACCOUNT, build, list, REGION, Resources, Statement, TOPIC, valueOf } from "./harness";
 import { CsvToParquetPipeline } from "../components";
-
-const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:alerts`;
-interface Statement {
-    Sid?: string;
-    Effect: string;
-    Action: string | string[];
-    Resource: string | string[];
-}
-const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
 
 describe("ETL resources: curated catalog, data quality, Athena", () => {
     let r: Resources;

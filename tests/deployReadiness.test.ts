@@ -3,15 +3,13 @@
  * test here fails without its fix.
  */
 import { expect } from "chai";
-import { build, REGION, ACCOUNT } from "./harness";
+import { build, TOPIC } from "./harness";
 import { buildStack, projectValues, stackFile } from "./stackFiles";
 import { CsvToParquetPipeline } from "../components";
 import { ATHENA_MIN_CUTOFF_BYTES } from "../components/athena";
 import { dashboardName } from "../components/dashboard";
 import { glueLogGroupNames } from "../components/glueLogs";
 import { parseConfig } from "../config";
-
-const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:alerts`;
 
 describe("deploy readiness", () => {
     it("turns the smallest Athena scan limit config accepts into one the provider accepts (MiB, not MB)", async () => {

@@ -3,6 +3,37 @@ import * as pulumi from "@pulumi/pulumi";
 
 export const ACCOUNT = "123456789012";
 export const REGION = "us-east-1";
+/** The notification topic the component tests give a pipeline. */
+export const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:alerts`;
+
+/** The resource types the tests look up, by a short name. */
+export const T = {
+    bucket: "aws:s3/bucket:Bucket",
+    queue: "aws:sqs/queue:Queue",
+    queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
+    notification: "aws:s3/bucketNotification:BucketNotification",
+    fn: "aws:lambda/function:Function",
+    esm: "aws:lambda/eventSourceMapping:EventSourceMapping",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    rule: "aws:cloudwatch/eventRule:EventRule",
+    target: "aws:cloudwatch/eventTarget:EventTarget",
+    crawler: "aws:glue/crawler:Crawler",
+    job: "aws:glue/job:Job",
+} as const;
+
+/** A statement of a policy document as the mocks record it (plain JSON). */
+export interface Statement {
+    Sid?: string;
+    Effect: string;
+    Action: string | string[];
+    Resource: string | string[];
+    Principal?: unknown;
+    Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/** A policy field that may be one value or a list, as a list. */
+export const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
 export const PROJECT = "csv-to-parquet";
 
 /** Deserialized resource inputs as the engine would receive them (plain values, no Outputs). */

@@ -1,25 +1,9 @@
 import * as fs from "fs";
 import { expect } from "chai";
-import { ACCOUNT, build, Inputs, REGION, Resources, valueOf } from "./harness";
+import { ACCOUNT, build, Inputs, list, REGION, Resources, Statement, T, TOPIC, valueOf } from "./harness";
 import { coreModules, ETL_SCRIPT_PATH } from "../components/etlAssets";
 import { CsvToParquetPipeline, CsvToParquetPipelineArgs } from "../components";
-import { fixture, Json, matchesPattern } from "./events";
-
-const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:alerts`;
-const T = {
-    bucket: "aws:s3/bucket:Bucket",
-    queue: "aws:sqs/queue:Queue",
-    queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
-    notification: "aws:s3/bucketNotification:BucketNotification",
-    fn: "aws:lambda/function:Function",
-    esm: "aws:lambda/eventSourceMapping:EventSourceMapping",
-    role: "aws:iam/role:Role",
-    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-    rule: "aws:cloudwatch/eventRule:EventRule",
-    target: "aws:cloudwatch/eventTarget:EventTarget",
-    crawler: "aws:glue/crawler:Crawler",
-    job: "aws:glue/job:Job",
-};
+import { fixture, matchesPattern } from "./events";
 
 function pipeline(name: string, args: Partial<CsvToParquetPipelineArgs> = {}) {
     return build(
@@ -37,15 +21,6 @@ function pipeline(name: string, args: Partial<CsvToParquetPipelineArgs> = {}) {
     );
 }
 
-interface Statement {
-    Sid?: string;
-    Effect: string;
-    Action: string | string[];
-    Resource: string | string[];
-    Principal?: Json;
-    Condition?: Record<string, Record<string, string | string[]>>;
-}
-const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
 const statements = (r: Resources, name: string): Statement[] => r.json(T.rolePolicy, name).Statement;
 const allowed = (stmts: Statement[], action: string) =>
     stmts.filter((s) => s.Effect === "Allow" && list(s.Action).includes(action)).flatMap((s) => list(s.Resource));

@@ -2,8 +2,7 @@ import { expect } from "chai";
 import { PIPELINE_DEFAULTS, QUEUE_DEFAULTS } from "../components/defaults";
 import { CsvToParquetPipelineArgs } from "../components/pipelineArgs";
 import { PipelineArgError, resolvePipelineSettings } from "../components/pipelineSettings";
-
-const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
+import { TOPIC } from "./harness";
 
 /* The pipeline's validator on its own, without Pulumi: the component wraps its errors in a ResourceError. */
 describe("pipeline settings", () => {
