@@ -18,33 +18,49 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
     public readonly bucket: aws.s3.Bucket;
     /** Encrypts the bucket (under SSE-KMS), the job's bookmarks and every log group of the pipeline. */
     public readonly key: aws.kms.Key;
+    /** The bucket's name. */
     public readonly bucketName: pulumi.Output<string>;
+    /** Where to upload CSV files, one folder per dataset: `s3://<bucket>/<rawPrefix>`. */
     public readonly uploadLocation: pulumi.Output<string>;
+    /** Where the Parquet appears: `s3://<bucket>/<outputPrefix>`. */
     public readonly outputLocation: pulumi.Output<string>;
+    /** The raw database: the crawler's CSV tables. */
     public readonly database: aws.glue.CatalogDatabase;
+    /** The curated database: the job's Parquet tables, one per dataset. */
     public readonly curatedDatabase: aws.glue.CatalogDatabase;
+    /** The DQDL rules the job evaluates on each dataset's typed rows. */
     public readonly dataQualityRuleset: aws.glue.DataQualityRuleset;
+    /** Analysts' workgroup: encrypted results in the bucket, a per-query scan limit. */
     public readonly athenaWorkgroup: aws.athena.Workgroup;
+    /** Rows put aside, per dataset and run: `s3://<bucket>/<quarantinePrefix>`. */
     public readonly quarantineLocation: pulumi.Output<string>;
+    /** The crawler (S3 event mode) and its name. */
     public readonly crawler: aws.glue.Crawler;
     public readonly crawlerName: pulumi.Output<string>;
+    /** The conversion job and its name. */
     public readonly job: aws.glue.Job;
     public readonly jobName: pulumi.Output<string>;
+    /** The job's role (the crawler has its own). */
     public readonly glueRole: aws.iam.Role;
     /** The uploads ledger: one item per uploaded object, what happened to it, and its Parquet objects. */
     public readonly uploadsTable: aws.dynamodb.Table;
     /** Every object created under the raw prefix is published here, then delivered to the two queues below. */
     public readonly uploadsTopic: aws.sns.Topic;
+    /** The start-crawler function's queue of upload notifications, and its dead-letter queue. */
     public readonly uploadQueue: aws.sqs.Queue;
+    public readonly uploadDeadLetterQueue: aws.sqs.Queue;
     /** The crawler's own queue of S3 events (S3 event mode), and its dead-letter queue. */
     public readonly crawlerEventQueue: aws.sqs.Queue;
     public readonly crawlerEventDeadLetterQueue: aws.sqs.Queue;
-    public readonly uploadDeadLetterQueue: aws.sqs.Queue;
+    /** The start-job function's queue of successful crawls, and its dead-letter queue. */
     public readonly crawlCompletedQueue: aws.sqs.Queue;
     public readonly crawlCompletedDeadLetterQueue: aws.sqs.Queue;
+    /** The functions that record uploads and start the crawler, and start the job. */
     public readonly startCrawlerFunction: aws.lambda.Function;
     public readonly startJobFunction: aws.lambda.Function;
+    /** The notification topic the emails go to. */
     public readonly topicArn: pulumi.Output<string>;
+    /** The pipeline's CloudWatch dashboard. */
     public readonly dashboard: aws.cloudwatch.Dashboard;
 
     constructor(name: string, args: CsvToParquetPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
