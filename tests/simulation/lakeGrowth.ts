@@ -64,7 +64,9 @@ export function listingRun(lake: Lake): RunWork {
     its events and lists the folder they name. */
 export function ledgerRun(lake: Lake, design = LEDGER_DESIGN): RunWork {
     const folder = lake.inUploadFolder + lake.upload;
-    const jobRequests = pages(lake.upload, QUERY_PAGE) + 3 * lake.upload + lake.upload;
+    // Per run, besides the uploads: the count of those still waiting, its metric, and the listing of the (empty)
+    // prefix of the earlier ledger files.
+    const jobRequests = pages(lake.upload, QUERY_PAGE) + 3 * lake.upload + lake.upload + 3;
     const crawlRequests = 2 * pages(lake.upload, RECEIVE_BATCH) + pages(folder, LIST_PAGE) + lake.upload;
     return {
         design,
