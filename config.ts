@@ -1,12 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import {
-    BucketEncryption,
-    EMAIL_PATTERN,
-    ExecutionClass,
-    GlueVersion,
-    PIPELINE_DEFAULTS,
-    WorkerType,
-} from "./components/defaults";
+import { BucketEncryption } from "./components/dataBucket";
+import { PIPELINE_DEFAULTS } from "./components/defaults";
+import { ExecutionClass, GlueVersion, WorkerType } from "./components/glueJobOptions";
+import { EMAIL_PATTERN } from "./components/notificationTopic";
 import { CsvToParquetPipelineArgs } from "./components/pipelineArgs";
 import { PipelineArgError, resolvePipelineSettings } from "./components/pipelineSettings";
 

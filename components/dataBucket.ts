@@ -3,6 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { denyInsecureTransport, policyJson } from "./iam";
 import { PipelinePrefixes } from "./prefixes";
 
+/** How objects in the data bucket are encrypted: the pipeline's own KMS key, or S3-managed keys. */
+export const BUCKET_ENCRYPTIONS = ["SSE-KMS", "SSE-S3"] as const;
+export type BucketEncryption = (typeof BUCKET_ENCRYPTIONS)[number];
+
 export interface DataBucketOptions {
     prefixes: PipelinePrefixes;
     /** Versioning on, `forceDestroy` off, and the bucket protected and retained by Pulumi. */

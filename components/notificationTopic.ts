@@ -1,9 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
-import { EMAIL_PATTERN } from "./defaults";
 import { createCustomerKey } from "./kms";
 import { arnParts, policyJson } from "./iam";
+
+/** What the config and NotificationTopic accept as an email address: one address, no separators. */
+export const EMAIL_PATTERN = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
 
 export interface NotificationTopicArgs {
     /**

@@ -4,7 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ENV, startCrawlerFactory, startJobFactory } from "../functions/callbacks";
 import { alarmRecoveredPattern } from "./alarms";
-import { jobMaxReceives, QUEUE_DEFAULTS as Q } from "./defaults";
+import { jobMaxReceives, QUEUE_DEFAULTS as Q } from "./queueDefaults";
 import { crawlerStatePattern, jobStatePattern } from "./eventPatterns";
 import { serviceMaySendTo } from "./iam";
 import { PipelineSettings, FUNCTION_TIMEOUT_SECONDS } from "./pipelineSettings";

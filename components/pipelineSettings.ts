@@ -1,17 +1,16 @@
+import { BUCKET_ENCRYPTIONS, BucketEncryption } from "./dataBucket";
+import { PIPELINE_DEFAULTS as D } from "./defaults";
 import {
-    BUCKET_ENCRYPTIONS,
-    BucketEncryption,
     DQDL_RULES,
     EXECUTION_CLASSES,
     ExecutionClass,
     FLEX_WORKER_TYPES,
     GLUE_VERSIONS,
     GlueVersion,
-    PIPELINE_DEFAULTS as D,
-    QUEUE_DEFAULTS as Q,
     WORKER_TYPES,
     WorkerType,
-} from "./defaults";
+} from "./glueJobOptions";
+import { QUEUE_DEFAULTS as Q } from "./queueDefaults";
 import { CsvToParquetPipelineArgs } from "./pipelineArgs";
 import { PipelinePrefixes, validatePrefixes } from "./prefixes";
 

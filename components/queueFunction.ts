@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import * as fs from "fs";
 import * as path from "path";
-import { QUEUE_DEFAULTS } from "./defaults";
+import { QUEUE_DEFAULTS } from "./queueDefaults";
 import { createServiceRole, PolicyStatement } from "./iam";
 
 /**

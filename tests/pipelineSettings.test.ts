@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { PIPELINE_DEFAULTS, QUEUE_DEFAULTS } from "../components/defaults";
+import { PIPELINE_DEFAULTS } from "../components/defaults";
+import { QUEUE_DEFAULTS } from "../components/queueDefaults";
 import { CsvToParquetPipelineArgs } from "../components/pipelineArgs";
 import { PipelineArgError, resolvePipelineSettings } from "../components/pipelineSettings";
 import { TOPIC } from "./harness";

@@ -18,7 +18,7 @@ import { glueMock } from "./glueMock";
 import { plainHandlers, runQueued, Scenario } from "./simulation/designs";
 import { SimGlue } from "./simulation/glue";
 import { SCENARIOS, uploads } from "./simulation/scenarios";
-import { QUEUE_DEFAULTS } from "../components/defaults";
+import { QUEUE_DEFAULTS } from "../components/queueDefaults";
 import { GetItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { createTableOnMoto, MOTO_CREDENTIALS, motoDynamoDb, motoEndpoint, resetMoto } from "./motoServer";
 

@@ -5,7 +5,7 @@ import type { SQSEvent } from "aws-lambda";
 import { CrawlerRunningException, GlueClient, StartCrawlerCommand } from "@aws-sdk/client-glue";
 import { processBatch } from "../functions";
 import { classifyS3Message } from "../functions/messages";
-import { QUEUE_DEFAULTS } from "../components/defaults";
+import { QUEUE_DEFAULTS } from "../components/queueDefaults";
 import { CRAWLER, plainHandlers, RAW_PREFIX, Report, runDirect, runQueued, Scenario } from "./simulation/designs";
 import { Clock, EventSourceMapping, SimQueue } from "./simulation/engine";
 import { SimGlue } from "./simulation/glue";

@@ -7,7 +7,8 @@
 import type { S3Event, SQSEvent } from "aws-lambda";
 import { GlueClient, StartCrawlerCommand, StartJobRunCommand } from "@aws-sdk/client-glue";
 import { crawlerStatePattern } from "../../components/eventPatterns";
-import { jobMaxReceives, PIPELINE_DEFAULTS, QUEUE_DEFAULTS } from "../../components/defaults";
+import { PIPELINE_DEFAULTS } from "../../components/defaults";
+import { jobMaxReceives, QUEUE_DEFAULTS } from "../../components/queueDefaults";
 import { fixture, Json, matchesPattern, s3Notification } from "../events";
 import { startCrawlerForBatch, startJobForBatch } from "../../functions";
 import { acceptingLedger } from "../ledgerStub";
