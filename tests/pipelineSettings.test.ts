@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
 import { PIPELINE_DEFAULTS } from "../components/defaults";
 import { QUEUE_DEFAULTS } from "../components/queueDefaults";
 import { CsvToParquetPipelineArgs } from "../components/pipelineArgs";
@@ -33,6 +35,26 @@ describe("pipeline settings", () => {
             keyColumns: [],
             maxQuarantinedPercent: 10,
         });
+    });
+
+    it("applies the defaults the Args document, word for word", () => {
+        const text = fs.readFileSync(path.join(__dirname, "..", "components", "pipelineArgs.ts"), "utf8");
+        // "/** … Default: `csv_data/`. */" on the line above "rawPrefix?: string;"
+        const documented = new Map(
+            [...text.matchAll(/Default: `([^`]*)`[^\n]*\*\/\n\s*(\w+)\?:/g)].map((m) => [m[2], m[1]] as const),
+        );
+        const s = resolvePipelineSettings("lake", { notificationTopicArn: TOPIC });
+        const { prefixes, dataQuality, ...flat } = s;
+        // Every setting with a value as its default (key and partition columns default to none).
+        const applied: Record<string, unknown> = { ...prefixes, ...flat, ...dataQuality };
+        delete applied.partitionColumns;
+        delete applied.keyColumns;
+        for (const [key, value] of Object.entries(applied)) {
+            expect(documented.get(key), key).to.equal(String(value));
+        }
+        expect(text)
+            .to.match(/keyColumns\?: string\[\];/)
+            .and.match(/Default: none\. \*\/\n\s*keyColumns\?/);
     });
 
     it("names the field of the first bad value", () => {
