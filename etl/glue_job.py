@@ -118,6 +118,7 @@ def readable_headers(source, ledger, sink, todo: list, header_of) -> tuple[list,
     answers its GET with NoSuchKey, or 403 to a role that may list only prefixes) is left out and marked so in the
     ledger, after deleting what a crashed run had planned for it beyond its recorded outputs."""
     from botocore.exceptions import ClientError
+    from lake.publish import discard_unrecorded
 
     kept, headers = [], {}
     for upload in todo:
@@ -128,10 +129,7 @@ def readable_headers(source, ledger, sink, todo: list, header_of) -> tuple[list,
                 raise
             if not source.gone(upload):
                 raise
-            recorded = ledger.converted(upload.dataset).get(upload.key)
-            planned = ledger.planned(upload.dataset).get(upload.key, [])
-            for stale in sorted(set(planned) - set(recorded.outputs if recorded else [])):
-                sink.delete(stale)
+            discard_unrecorded(sink, ledger, upload.dataset, {upload.key})
             ledger.forget(upload.key, "the object was deleted from S3 before the job read it")
             continue
         kept.append(upload)

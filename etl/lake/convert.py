@@ -17,7 +17,7 @@ from .contract import Kinds, extend, kinds_seen, merge, partition_problem, propo
 from .csvread import FILE, RAW, read_uploads
 from .names import athena_name, upload_id
 from .ports import QUALITY, Catalog, Contract, Converted, Ledger, Quality, Settings, Sink, Upload
-from .publish import UPLOAD_PARTITION, publish_uploads
+from .publish import UPLOAD_PARTITION, discard_unrecorded, publish_uploads
 from .quarantine import DETAIL, REASON, Tally, over_threshold, row_reason, write_quarantine
 from .session import input_bytes_read
 
@@ -274,10 +274,8 @@ class DatasetConversion:
         for key, (kept, _) in tally.per_key.items():
             tally.quarantine(key, "rejected", kept, kept_before=True)
         tally.reasons = {k: v for k, v in tally.reasons.items() if v}
+        discard_unrecorded(self.sink, self.ledger, self.dataset)
         earlier = self.ledger.converted(self.dataset)
-        for key, planned in self.ledger.planned(self.dataset).items():
-            for stale in sorted(set(planned) - set(earlier[key].outputs if key in earlier else [])):
-                self.sink.delete(stale)
         self.ledger.done(
             self.dataset,
             {

@@ -14,7 +14,7 @@ mid-import is repaired by the next run, and the JSON objects are deleted last. L
 
 import json
 
-from .uploads import TODO, TODO_VALUE, _paths, _s
+from .uploads import TODO_VALUE, paths_attr, string_attr, update_item
 
 OLDEST = "0" * 64  # any sequencer S3 sends is later
 EPOCH = "1970-01-01T00:00:00.000Z"
@@ -53,12 +53,12 @@ def import_legacy_ledger(s3, dynamodb, bucket: str, state_prefix: str, raw_prefi
 def _import(dynamodb, table: str, key: str, dataset: str, record: dict | None, planned: list[str] | None) -> None:
     waits = record is None or record.get("status") == "rejected" or bool(planned)
     values = {
-        ":dataset": _s(dataset),
-        ":oldest": _s(OLDEST),
-        ":etag": _s(record["version"] if record else ""),
+        ":dataset": string_attr(dataset),
+        ":oldest": string_attr(OLDEST),
+        ":etag": string_attr(record["version"] if record else ""),
         ":size": {"N": "1"},  # unknown; only 0 means an empty file
-        ":epoch": _s(EPOCH),
-        ":status": _s("pending" if record is None else record["status"]),
+        ":epoch": string_attr(EPOCH),
+        ":status": string_attr("pending" if record is None else record["status"]),
     }
     sets = [
         "#dataset = if_not_exists(#dataset, :dataset)",
@@ -69,8 +69,12 @@ def _import(dynamodb, table: str, key: str, dataset: str, record: dict | None, p
         "#status = if_not_exists(#status, :status)",
     ]
     if record is not None:
-        values.update({":outputs": _paths(record.get("outputs", [])), ":run": _s(record.get("run_id", ""))})
-        values.update({":written": {"N": str(record.get("rows_written", 0))}, ":converted": _s(record["version"])})
+        values.update(
+            {":outputs": paths_attr(record.get("outputs", [])), ":run": string_attr(record.get("run_id", ""))}
+        )
+        values.update(
+            {":written": {"N": str(record.get("rows_written", 0))}, ":converted": string_attr(record["version"])}
+        )
         sets += [
             "outputs = if_not_exists(outputs, :outputs)",
             "runId = if_not_exists(runId, :run)",
@@ -78,52 +82,29 @@ def _import(dynamodb, table: str, key: str, dataset: str, record: dict | None, p
             "convertedEtag = if_not_exists(convertedEtag, :converted)",
         ]
     if planned:
-        values[":planned"] = _paths(planned)
+        values[":planned"] = paths_attr(planned)
         sets.append("#planned = if_not_exists(#planned, :planned)")
     if waits:
-        values[":todo"] = _s(TODO_VALUE)
+        values[":todo"] = string_attr(TODO_VALUE)
         sets.append("#todo = :todo")
-    _update(dynamodb, table, key, "SET " + ", ".join(sets), None, values)
+    update_item(dynamodb, table, key, "SET " + ", ".join(sets), None, values)
 
 
 def _record_unconverted(dynamodb, table: str, listed: dict, dataset: str) -> None:
     values = {
-        ":dataset": _s(dataset),
-        ":oldest": _s(OLDEST),
-        ":etag": _s(listed["ETag"].strip('"')),
+        ":dataset": string_attr(dataset),
+        ":oldest": string_attr(OLDEST),
+        ":etag": string_attr(listed["ETag"].strip('"')),
         ":size": {"N": str(listed["Size"])},
-        ":time": _s(listed["LastModified"].strftime("%Y-%m-%dT%H:%M:%S.000Z")),
-        ":pending": _s("pending"),
-        ":todo": _s(TODO_VALUE),
+        ":time": string_attr(listed["LastModified"].strftime("%Y-%m-%dT%H:%M:%S.000Z")),
+        ":pending": string_attr("pending"),
+        ":todo": string_attr(TODO_VALUE),
     }
     expression = (
         "SET #dataset = :dataset, #sequencer = :oldest, #etag = :etag, #size = :size, #eventTime = :time, "
         "#status = :pending, #todo = :todo"
     )
     try:
-        _update(dynamodb, table, listed["Key"], expression, "attribute_not_exists(#key)", values)
+        update_item(dynamodb, table, listed["Key"], expression, "attribute_not_exists(#key)", values)
     except dynamodb.exceptions.ConditionalCheckFailedException:
         pass  # recorded by the function since the upgrade
-
-
-def _update(dynamodb, table: str, key: str, expression: str, condition: str | None, values: dict) -> None:
-    names = {
-        "#dataset": "dataset",
-        "#sequencer": "sequencer",
-        "#etag": "etag",
-        "#size": "size",
-        "#eventTime": "eventTime",
-        "#status": "status",
-        "#planned": "planned",
-        "#todo": TODO,
-        "#key": "key",
-    }
-    text = expression + " " + (condition or "")
-    dynamodb.update_item(
-        TableName=table,
-        Key={"key": _s(key)},
-        UpdateExpression=expression,
-        ExpressionAttributeNames={k: v for k, v in names.items() if k in text},
-        ExpressionAttributeValues=values,
-        **({"ConditionExpression": condition} if condition else {}),
-    )

@@ -59,6 +59,16 @@ class DictLedger:
         self._save(dataset)
 
 
+def discard_unrecorded(sink: Sink, ledger: Ledger, dataset: str, keys: set[str] | None = None) -> None:
+    """Deletes the outputs a crashed run planned for uploads (these keys, or all the dataset's) beyond those the
+    ledger records as theirs: for an upload that is not converted now (rejected, or deleted from the source)."""
+    recorded = ledger.converted(dataset)
+    for key, planned in ledger.planned(dataset).items():
+        if keys is None or key in keys:
+            for stale in sorted(set(planned) - set(recorded[key].outputs if key in recorded else [])):
+                sink.delete(stale)
+
+
 def final_names(staged: list[str], prefix: str) -> dict[str, list[tuple[str, str]]]:
     """(staged, final) pairs per upload id, from staged paths '__upload=<id>/[col=v/]part-…'.
 

@@ -40,8 +40,38 @@ def _epoch(iso: str) -> float:
     return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
 
 
-def _s(value) -> dict:
+def string_attr(value) -> dict:
     return {"S": value}
+
+
+# Every attribute name the ledger's updates write through a placeholder (several are DynamoDB reserved words).
+NAMES = {
+    "#dataset": "dataset",
+    "#sequencer": "sequencer",
+    "#etag": "etag",
+    "#size": "size",
+    "#eventTime": "eventTime",
+    "#status": "status",
+    "#planned": "planned",
+    "#claimRun": "claimRun",
+    "#todo": TODO,
+    "#error": "error",
+    "#key": "key",
+}
+
+
+def update_item(dynamodb, table: str, key: str, expression: str, condition: str | None, values: dict) -> None:
+    """One UpdateItem of a ledger item, with the placeholders of NAMES that the expressions use (DynamoDB rejects
+    unused ones)."""
+    text = expression + " " + (condition or "")
+    dynamodb.update_item(
+        TableName=table,
+        Key={"key": string_attr(key)},
+        UpdateExpression=expression,
+        ExpressionAttributeNames={k: v for k, v in NAMES.items() if k in text},
+        ExpressionAttributeValues=values,
+        **({"ConditionExpression": condition} if condition else {}),
+    )
 
 
 # A DynamoDB item holds at most 400 KB. Object lists longer than this (an upload written into thousands of partition
@@ -49,14 +79,14 @@ def _s(value) -> dict:
 LIST_LIMIT_BYTES = 64 * 1024
 
 
-def _paths(values: list[str]) -> dict:
+def paths_attr(values: list[str]) -> dict:
     """An item attribute holding object paths: a list of strings, or gzipped JSON when the list is long."""
     if sum(len(v) + 3 for v in values) <= LIST_LIMIT_BYTES:
-        return {"L": [_s(v) for v in values]}
+        return {"L": [string_attr(v) for v in values]}
     return {"B": gzip.compress(json.dumps(values).encode("utf-8"))}
 
 
-def _read_paths(attribute: dict) -> list[str]:
+def read_paths(attribute: dict) -> list[str]:
     if "B" in attribute:
         return json.loads(gzip.decompress(attribute["B"]).decode("utf-8"))
     return [v["S"] for v in attribute["L"]]
@@ -81,7 +111,7 @@ class UploadsTable:
                 IndexName=TODO_INDEX,
                 KeyConditionExpression="#todo = :todo",
                 ExpressionAttributeNames={"#todo": TODO},
-                ExpressionAttributeValues={":todo": _s(TODO_VALUE)},
+                ExpressionAttributeValues={":todo": string_attr(TODO_VALUE)},
                 **({"ExclusiveStartKey": start} if start else {}),
             )
             items += page.get("Items", [])
@@ -112,9 +142,9 @@ class UploadsTable:
             condition = "#sequencer = :sequencer AND " + (
                 "#claimRun = :holder" if holder else "attribute_not_exists(#claimRun)"
             )
-            values = {":sequencer": item["sequencer"], ":me": _s(self.run_id), ":at": {"N": "%.3f" % now}}
+            values = {":sequencer": item["sequencer"], ":me": string_attr(self.run_id), ":at": {"N": "%.3f" % now}}
             if holder:
-                values[":holder"] = _s(holder)
+                values[":holder"] = string_attr(holder)
             try:
                 answer = self.db.update_item(
                     TableName=self.table,
@@ -145,7 +175,7 @@ class UploadsTable:
                 item.get("convertedEtag", {}).get("S", ""),
                 item.get("status", {}).get("S", "pending"),
                 item.get("runId", {}).get("S", ""),
-                _read_paths(item["outputs"]),
+                read_paths(item["outputs"]),
             )
             for key, item in self._mine(dataset).items()
             if "outputs" in item
@@ -153,22 +183,22 @@ class UploadsTable:
 
     def planned(self, dataset: str) -> dict[str, list[str]]:
         mine = self._mine(dataset)
-        return {key: _read_paths(item["planned"]) for key, item in mine.items() if "planned" in item}
+        return {key: read_paths(item["planned"]) for key, item in mine.items() if "planned" in item}
 
     def plan(self, dataset: str, planned: dict[str, list[str]]) -> None:
         for key, outputs in planned.items():
-            self._update(key, "SET #planned = :planned", "#claimRun = :me", {":planned": _paths(outputs)})
-            self.claimed[key]["planned"] = _paths(outputs)
+            self.claimed[key]["planned"] = paths_attr(outputs)
+            self._update(key, "SET #planned = :planned", "#claimRun = :me", {":planned": self.claimed[key]["planned"]})
 
     def done(self, dataset: str, records: dict[str, Converted]) -> None:
         for key, record in records.items():
             values = {
-                ":status": _s(record.status),
-                ":run": _s(record.run_id),
-                ":outputs": _paths(record.outputs),
+                ":status": string_attr(record.status),
+                ":run": string_attr(record.run_id),
+                ":outputs": paths_attr(record.outputs),
                 ":written": {"N": str(record.rows_written)},
                 ":quarantined": {"N": str(record.rows_quarantined)},
-                ":etag": _s(record.version),
+                ":etag": string_attr(record.version),
                 ":at": {"N": "%.3f" % self.now()},
             }
             sets = (
@@ -177,27 +207,22 @@ class UploadsTable:
             )
             if record.error:
                 sets += ", #error = :error"
-                values[":error"] = _s(record.error)
+                values[":error"] = string_attr(record.error)
             if record.quarantine:
                 sets += ", quarantine = :quarantine"
-                values[":quarantine"] = _s(record.quarantine)
+                values[":quarantine"] = string_attr(record.quarantine)
             # A rejected upload stays in the to-do index: it is tried again each run until it passes.
             removed = "#planned, #claimRun, claimedAt" + ("" if record.status == "rejected" else ", #todo")
             removed += ("" if record.error else ", #error") + ("" if record.quarantine else ", quarantine")
-            claimed = self.claimed[key]["sequencer"]
-            condition = "#sequencer = :claimed AND #claimRun = :me"
-            try:
-                self._update(key, "SET %s REMOVE %s" % (sets, removed), condition, {**values, ":claimed": claimed})
-            except self.db.exceptions.ConditionalCheckFailedException:
-                # A newer version was recorded during the run: it stays pending, and these outputs are now the
-                # ones in the lake, for the run that converts it to replace.
-                self._update(
-                    key,
-                    "SET outputs = :outputs REMOVE #planned, #claimRun, claimedAt",
-                    "#claimRun = :me",
-                    {":outputs": values[":outputs"]},
-                )
-            self.claimed.pop(key)
+            # A newer version recorded during the run stays pending instead: these outputs are then the ones in
+            # the lake, for the run that converts it to replace.
+            self._finish_claim(
+                key,
+                "SET %s REMOVE %s" % (sets, removed),
+                values,
+                otherwise="SET outputs = :outputs REMOVE #planned, #claimRun, claimedAt",
+                otherwise_values={":outputs": values[":outputs"]},
+            )
 
     def forget(self, key: str, why: str) -> None:
         """Marks a claimed upload whose object was deleted before the job read it: out of the to-do index, with why
@@ -206,7 +231,7 @@ class UploadsTable:
         self._finish_claim(
             key,
             "SET #status = :deleted, #error = :why, runId = :me REMOVE #todo, #planned, #claimRun, claimedAt",
-            {":deleted": _s("deleted"), ":why": _s(why)},
+            {":deleted": string_attr("deleted"), ":why": string_attr(why)},
         )
 
     def reject(self, dataset: str, error: str) -> None:
@@ -217,11 +242,19 @@ class UploadsTable:
             self._finish_claim(
                 key,
                 "SET #status = :rejected, #error = :error, runId = :me REMOVE #claimRun, claimedAt",
-                {":rejected": _s("rejected"), ":error": _s(error)},
+                {":rejected": string_attr("rejected"), ":error": string_attr(error)},
             )
 
-    def _finish_claim(self, key: str, expression: str, values: dict) -> None:
-        """Applies `expression` if the item still holds the version this run claimed; else only lets go of it."""
+    def _finish_claim(
+        self,
+        key: str,
+        expression: str,
+        values: dict,
+        otherwise: str = "REMOVE #claimRun, claimedAt",
+        otherwise_values: dict | None = None,
+    ) -> None:
+        """Applies `expression` if the item still holds the version this run claimed; else `otherwise`, which by
+        default only lets go of it."""
         try:
             self._update(
                 key,
@@ -230,24 +263,8 @@ class UploadsTable:
                 {**values, ":claimed": self.claimed[key]["sequencer"]},
             )
         except self.db.exceptions.ConditionalCheckFailedException:
-            self._update(key, "REMOVE #claimRun, claimedAt", "#claimRun = :me", {})
+            self._update(key, otherwise, "#claimRun = :me", otherwise_values or {})
         self.claimed.pop(key)
 
     def _update(self, key: str, expression: str, condition: str, values: dict) -> None:
-        names = {
-            "#planned": "planned",
-            "#claimRun": "claimRun",
-            "#status": "status",
-            "#todo": TODO,
-            "#error": "error",
-            "#sequencer": "sequencer",
-        }
-        text = expression + " " + condition
-        self.db.update_item(
-            TableName=self.table,
-            Key={"key": _s(key)},
-            UpdateExpression=expression,
-            ConditionExpression=condition,
-            ExpressionAttributeNames={k: v for k, v in names.items() if k in text},
-            ExpressionAttributeValues={**values, ":me": _s(self.run_id)},
-        )
+        update_item(self.db, self.table, key, expression, condition, {**values, ":me": string_attr(self.run_id)})
