@@ -12,6 +12,37 @@ export function isCsvName(key: string): boolean {
     return key.toLowerCase().endsWith(".csv");
 }
 
+type S3Record = S3Event["Records"][number];
+
+/**
+ * One record of an S3 notification, as both its readers take it: a CSV object created under the raw prefix (its
+ * decoded key, its event time in epoch ms, and S3's object fields), undefined for an object elsewhere or of another
+ * name, or the problem that makes the record unusable.
+ */
+export function createdCsvObject(
+    record: S3Record | undefined,
+    rawPrefix: string,
+): { key: string; time: number; object: S3Record["s3"]["object"] } | { problem: string } | undefined {
+    const key = record?.s3?.object?.key;
+    if (
+        record?.eventSource !== "aws:s3" ||
+        typeof key !== "string" ||
+        !String(record.eventName).startsWith("ObjectCreated:")
+    ) {
+        return { problem: "record is not an S3 ObjectCreated event" };
+    }
+    let decoded: string;
+    try {
+        decoded = decodeS3Key(key);
+    } catch {
+        return { problem: `key ${key} is not URL-encoded` };
+    }
+    if (!decoded.startsWith(rawPrefix) || !isCsvName(decoded)) return undefined;
+    const time = Date.parse(String(record.eventTime));
+    if (Number.isNaN(time)) return { problem: `record for ${decoded} has no valid eventTime` };
+    return { key: decoded, time, object: record.s3.object };
+}
+
 /**
  * Classifies the body of an SQS message that S3 sent: the `s3:TestEvent` S3 sends when the notification is
  * configured is skipped; ObjectCreated records under the raw prefix ask for a crawl (with the latest eventTime,
@@ -36,28 +67,11 @@ export function classifyS3Message(body: string, rawPrefix: string): Classificati
     const keys: string[] = [];
     let eventTime = 0;
     for (const record of message.Records) {
-        const key = record?.s3?.object?.key;
-        if (
-            record?.eventSource !== "aws:s3" ||
-            typeof key !== "string" ||
-            !String(record.eventName).startsWith("ObjectCreated:")
-        ) {
-            return { action: "reject", reason: "record is not an S3 ObjectCreated event" };
-        }
-        let decoded: string;
-        try {
-            decoded = decodeS3Key(key);
-        } catch {
-            return { action: "reject", reason: `key ${key} is not URL-encoded` };
-        }
-        if (decoded.startsWith(rawPrefix) && isCsvName(decoded)) {
-            const time = Date.parse(String(record.eventTime));
-            if (Number.isNaN(time)) {
-                return { action: "reject", reason: `record for ${decoded} has no valid eventTime` };
-            }
-            keys.push(decoded);
-            eventTime = Math.max(eventTime, time);
-        }
+        const created = createdCsvObject(record, rawPrefix);
+        if (created === undefined) continue;
+        if ("problem" in created) return { action: "reject", reason: created.problem };
+        keys.push(created.key);
+        eventTime = Math.max(eventTime, created.time);
     }
     if (keys.length === 0) {
         return { action: "skip", reason: `no CSV object under ${rawPrefix}` };

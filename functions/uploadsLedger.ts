@@ -1,7 +1,7 @@
 import type { S3Event } from "aws-lambda";
 import type { AttributeValue, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { describeError, Logger } from "./batch";
-import { decodeS3Key, isCsvName } from "./messages";
+import { createdCsvObject } from "./messages";
 
 /**
  * The uploads ledger's item names, shared by the function that records uploads, the Glue job that claims them
@@ -60,33 +60,18 @@ export function uploadsIn(body: string, rawPrefix: string): UploadRecord[] {
     }
     const uploads: UploadRecord[] = [];
     for (const record of Array.isArray(message?.Records) ? message.Records : []) {
-        const object = record?.s3?.object;
-        if (
-            record?.eventSource !== "aws:s3" ||
-            !String(record.eventName).startsWith("ObjectCreated:") ||
-            typeof object?.key !== "string"
-        ) {
-            continue;
-        }
-        let key: string;
-        try {
-            key = decodeS3Key(object.key);
-        } catch {
-            continue;
-        }
-        const dataset = key.startsWith(rawPrefix) ? key.slice(rawPrefix.length).split("/") : [];
-        const sequencer = comparableSequencer(String(object.sequencer));
-        const time = Date.parse(String(record.eventTime));
-        if (dataset.length < 2 || !dataset[0] || !isCsvName(key) || sequencer === undefined || Number.isNaN(time)) {
-            continue;
-        }
+        const created = createdCsvObject(record, rawPrefix);
+        if (created === undefined || "problem" in created) continue;
+        const [dataset, ...rest] = created.key.slice(rawPrefix.length).split("/");
+        const sequencer = comparableSequencer(String(created.object.sequencer));
+        if (rest.length === 0 || !dataset || sequencer === undefined) continue;
         uploads.push({
-            key,
-            dataset: dataset[0],
+            key: created.key,
+            dataset,
             sequencer,
-            size: Number(object.size ?? 0),
-            etag: String(object.eTag ?? ""),
-            eventTime: new Date(time).toISOString(),
+            size: Number(created.object.size ?? 0),
+            etag: String(created.object.eTag ?? ""),
+            eventTime: new Date(created.time).toISOString(),
         });
     }
     return uploads;
