@@ -60,6 +60,12 @@ const TRANSIENT_ERRORS: readonly string[] = [
     "TooManyRequestsException",
 ];
 
+/** Whether an AWS error is one a later try can cure: one of the service's named errors, or any 5xx answer. */
+export function isTransient(err: unknown, names: readonly string[]): boolean {
+    const { name, status } = describeError(err);
+    return names.includes(name) || (status !== undefined && status >= 500);
+}
+
 /** The name and HTTP status of an AWS SDK v3 error, whatever was thrown. */
 export function describeError(err: unknown): { name: string; status?: number; message: string } {
     if (err instanceof Error) {
@@ -134,7 +140,7 @@ export async function processBatch(event: SQSEvent, options: BatchOptions): Prom
             options.log.info(`${options.target} is busy; the messages will be delivered again`, {
                 messages: pending.length,
             });
-        } else if (TRANSIENT_ERRORS.includes(name) || (status !== undefined && status >= 500)) {
+        } else if (isTransient(err, TRANSIENT_ERRORS)) {
             options.log.warn(`Transient error from ${options.target}; the messages will be delivered again`, {
                 name,
                 status,

@@ -1,6 +1,6 @@
 import type { S3Event } from "aws-lambda";
 import type { AttributeValue, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { describeError, Logger } from "./batch";
+import { describeError, isTransient, Logger } from "./batch";
 import { createdCsvObject } from "./messages";
 
 /**
@@ -164,7 +164,7 @@ export async function recordUploads(
                 });
             } catch (err) {
                 const { name, status, message } = describeError(err);
-                if (!TRANSIENT_LEDGER_ERRORS.includes(name) && !(status !== undefined && status >= 500)) {
+                if (!isTransient(err, TRANSIENT_LEDGER_ERRORS)) {
                     log.error("Cannot record upload", { messageId, key: upload.key, name, status, message });
                     throw err;
                 }

@@ -5,7 +5,8 @@ import { ChildProcess, spawn } from "child_process";
 import * as net from "net";
 import * as path from "path";
 import { CreateTableCommand, CreateTableCommandInput, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { Inputs } from "./harness";
+import { build, Inputs } from "./harness";
+import { CsvToParquetPipeline } from "../components";
 
 const ROOT = path.join(__dirname, "..");
 let server: Promise<string> | undefined;
@@ -98,4 +99,19 @@ export function createTableRequest(tableName: string, table: Inputs): CreateTabl
 /** Creates the component's table on the moto server. */
 export async function createTableOnMoto(client: DynamoDBClient, tableName: string, table: Inputs): Promise<void> {
     await client.send(new CreateTableCommand(createTableRequest(tableName, table)));
+}
+
+/** The uploads table as the component declares it: its inputs under Pulumi mocks. */
+export async function componentUploadsTable(): Promise<Inputs> {
+    const { resources } = await build(
+        (opts) =>
+            new CsvToParquetPipeline("lake", { notificationTopicArn: "arn:aws:sns:us-east-1:123456789012:t" }, opts),
+    );
+    return resources.one("aws:dynamodb/table:Table", "lake-uploads").inputs;
+}
+
+/** Forgets everything the moto server holds, then creates the component's uploads table under this name. */
+export async function freshUploadsTable(client: DynamoDBClient, tableName: string, table: Inputs): Promise<void> {
+    await resetMoto();
+    await createTableOnMoto(client, tableName, table);
 }

@@ -5,12 +5,11 @@ import * as path from "path";
 import * as zlib from "zlib";
 import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetJobRunsCommand, GlueClient, StartJobRunCommand } from "@aws-sdk/client-glue";
-import { build, Inputs } from "./harness";
-import { CsvToParquetPipeline } from "../components";
+import { Inputs } from "./harness";
 import { comparableSequencer, recordUpload } from "../functions";
 import { reprocess, status, stackOutputs, UsageError } from "../ops/cli";
 import { glueMock } from "./glueMock";
-import { createTableOnMoto, motoDynamoDb, motoEndpoint, resetMoto } from "./motoServer";
+import { componentUploadsTable, freshUploadsTable, motoDynamoDb, motoEndpoint } from "./motoServer";
 
 const TABLE = "uploads";
 const flags = ["--table", TABLE, "--job", "lake-job", "--bucket", "lake-data"];
@@ -56,21 +55,12 @@ describe("operator commands: npm run status and npm run reprocess", function () 
         (await dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: { key: { S: key } } }))).Item;
 
     before(async () => {
-        const { resources } = await build(
-            (opts) =>
-                new CsvToParquetPipeline(
-                    "lake",
-                    { notificationTopicArn: "arn:aws:sns:us-east-1:123456789012:t" },
-                    opts,
-                ),
-        );
-        table = resources.one("aws:dynamodb/table:Table", "lake-uploads").inputs;
+        table = await componentUploadsTable();
         dynamodb = await motoDynamoDb();
         glue = new GlueClient({ region: "us-east-1" });
     });
     beforeEach(async () => {
-        await resetMoto();
-        await createTableOnMoto(dynamodb, TABLE, table);
+        await freshUploadsTable(dynamodb, TABLE, table);
         glueMock.reset();
         glueMock.on(GetJobRunsCommand).resolves({ JobRuns: [{ Id: "jr_0", JobRunState: "SUCCEEDED" }] });
         glueMock.on(StartJobRunCommand).resolves({ JobRunId: "jr_9" });

@@ -2,12 +2,11 @@ import { expect } from "chai";
 import { DynamoDBClient, GetItemCommand, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { GetCrawlerCommand, GlueClient, StartCrawlerCommand } from "@aws-sdk/client-glue";
-import { build, Inputs } from "./harness";
-import { CsvToParquetPipeline } from "../components";
+import { Inputs } from "./harness";
 import { comparableSequencer, LEDGER, recordUpload, startCrawlerForBatch, UploadRecord, uploadsIn } from "../functions";
 import { fixture, Json, s3Notification, sqsEvent } from "./events";
 import { glueMock } from "./glueMock";
-import { createTableOnMoto, createTableRequest, motoDynamoDb, resetMoto } from "./motoServer";
+import { componentUploadsTable, createTableRequest, freshUploadsTable, motoDynamoDb } from "./motoServer";
 
 /** An S3 notification of one key at one sequencer (the sample event's other fields). */
 function notification(
@@ -99,20 +98,11 @@ describe("uploads ledger on DynamoDB (moto's server: conditions are really evalu
     });
 
     before(async () => {
-        const { resources } = await build(
-            (opts) =>
-                new CsvToParquetPipeline(
-                    "lake",
-                    { notificationTopicArn: "arn:aws:sns:us-east-1:123456789012:t" },
-                    opts,
-                ),
-        );
-        table = resources.one("aws:dynamodb/table:Table", "lake-uploads").inputs;
+        table = await componentUploadsTable();
         client = await motoDynamoDb();
     });
     beforeEach(async () => {
-        await resetMoto();
-        await createTableOnMoto(client, tableName, table);
+        await freshUploadsTable(client, tableName, table);
     });
 
     it("the component's table is the one the Python tests create (tests/fixtures/uploads-table.json)", () => {
