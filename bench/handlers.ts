@@ -1,9 +1,9 @@
 /* Helpers the benchmark runs in child processes: serialize the handlers, evaluate a stack, run the burst model. */
 import * as fs from "fs";
 import * as path from "path";
-import { buildStack } from "../tests/stackFiles";
-import { plainHandlers, runDirect, runQueued } from "../tests/simulation/designs";
-import { SCENARIOS } from "../tests/simulation/scenarios";
+import { buildStack } from "../testkit/stackFiles";
+import { plainHandlers, runDirect, runQueued } from "../simulation/designs";
+import { SCENARIOS } from "../simulation/scenarios";
 
 /** Builds a stack under mocks and evaluates the program completely (every resource registered). */
 export async function evaluate(stack = "dev"): Promise<number> {

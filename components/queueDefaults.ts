@@ -1,6 +1,6 @@
 /* How the queue-fed functions' queues are drained and retried. */
 
-/** How the two queues are drained; the burst simulation (tests/simulation) models these same values. */
+/** How the two queues are drained; the burst simulation (simulation/) models these same values. */
 export const QUEUE_DEFAULTS = {
     /** Visibility timeout: how long a returned message waits before its next delivery, in seconds. */
     retryIntervalSeconds: 180,

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { ACCOUNT, build, Inputs, REGION, Resources, TOPIC } from "./harness";
+import { ACCOUNT, build, Inputs, REGION, Resources, TOPIC } from "../testkit/harness";
 import { CsvToParquetPipeline } from "../components";
-import { fixture, Json, matchesPattern } from "./events";
+import { fixture, Json, matchesPattern } from "../testkit/events";
 
 /**
  * What EventBridge delivers for an input transformer ("Transforming target input"): each path looked up in the

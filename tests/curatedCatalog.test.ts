@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ACCOUNT, build, list, REGION, Resources, Statement, TOPIC, valueOf } from "./harness";
+import { ACCOUNT, build, list, REGION, Resources, Statement, TOPIC, valueOf } from "../testkit/harness";
 import { CsvToParquetPipeline } from "../components";
 
 describe("ETL resources: curated catalog, data quality, Athena", () => {

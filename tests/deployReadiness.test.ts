@@ -3,8 +3,8 @@
  * test here fails without its fix.
  */
 import { expect } from "chai";
-import { build, TOPIC } from "./harness";
-import { buildStack, projectValues, stackFile } from "./stackFiles";
+import { build, TOPIC } from "../testkit/harness";
+import { buildStack, projectValues, stackFile } from "../testkit/stackFiles";
 import { CsvToParquetPipeline } from "../components";
 import { ATHENA_MIN_CUTOFF_BYTES } from "../components/athena";
 import { dashboardName } from "../components/dashboard";

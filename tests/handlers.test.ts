@@ -10,9 +10,9 @@ import {
     StartJobRunCommand,
 } from "@aws-sdk/client-glue";
 import { decodeS3Key, Logger, startCrawlerForBatch, startJobForBatch } from "../functions";
-import { fixture, Json, s3Notification, sqsEvent } from "./events";
+import { fixture, Json, s3Notification, sqsEvent } from "../testkit/events";
 import { glueMock } from "./glueMock";
-import { acceptingLedger } from "./ledgerStub";
+import { acceptingLedger } from "../testkit/ledgerStub";
 
 const glue = new GlueClient({ region: "us-east-1" });
 

@@ -1,6 +1,6 @@
 /* Decides IAM requests against the policies a stack recorded under mocks, with @cloud-copilot/iam-simulate. */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { Inputs, Resources } from "./harness";
+import { Inputs, Resources } from "../testkit/harness";
 
 export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 

@@ -5,7 +5,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as net from "net";
 import * as path from "path";
 import { CreateTableCommand, CreateTableCommandInput, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { build, Inputs } from "./harness";
+import { build, Inputs } from "../testkit/harness";
 import { CsvToParquetPipeline } from "../components";
 
 const ROOT = path.join(__dirname, "..");

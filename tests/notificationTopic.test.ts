@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ACCOUNT, build, valueOf } from "./harness";
+import { ACCOUNT, build, valueOf } from "../testkit/harness";
 import { NotificationTopic } from "../components";
 
 describe("NotificationTopic", () => {

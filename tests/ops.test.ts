@@ -5,7 +5,7 @@ import * as path from "path";
 import * as zlib from "zlib";
 import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetJobRunsCommand, GlueClient, StartJobRunCommand } from "@aws-sdk/client-glue";
-import { Inputs } from "./harness";
+import { Inputs } from "../testkit/harness";
 import { comparableSequencer, recordUpload } from "../functions";
 import { reprocess, status, stackOutputs, UsageError } from "../ops/cli";
 import { glueMock } from "./glueMock";

@@ -1,9 +1,9 @@
 import * as fs from "fs";
 import { expect } from "chai";
-import { ACCOUNT, build, Inputs, list, REGION, Resources, Statement, T, TOPIC, valueOf } from "./harness";
+import { ACCOUNT, build, Inputs, list, REGION, Resources, Statement, T, TOPIC, valueOf } from "../testkit/harness";
 import { coreModules, ETL_SCRIPT_PATH } from "../components/etlAssets";
 import { CsvToParquetPipeline, CsvToParquetPipelineArgs } from "../components";
-import { fixture, matchesPattern } from "./events";
+import { fixture, matchesPattern } from "../testkit/events";
 
 function pipeline(name: string, args: Partial<CsvToParquetPipelineArgs> = {}) {
     return build(

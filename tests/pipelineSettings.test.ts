@@ -5,7 +5,7 @@ import { PIPELINE_DEFAULTS } from "../components/defaults";
 import { QUEUE_DEFAULTS } from "../components/queueDefaults";
 import { CsvToParquetPipelineArgs } from "../components/pipelineArgs";
 import { PipelineArgError, resolvePipelineSettings } from "../components/pipelineSettings";
-import { TOPIC } from "./harness";
+import { TOPIC } from "../testkit/harness";
 
 /* The pipeline's validator on its own, without Pulumi: the component wraps its errors in a ResourceError. */
 describe("pipeline settings", () => {

@@ -12,8 +12,8 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { POLICIES, TYPES } from "../policy/policies";
-import { Inputs, Recorded } from "./harness";
-import { buildStack } from "./stackFiles";
+import { Inputs, Recorded } from "../testkit/harness";
+import { buildStack } from "../testkit/stackFiles";
 
 type Policy = ResourceValidationPolicy | StackValidationPolicy;
 interface Violation {

@@ -4,8 +4,8 @@
  * program produces, which requests are allowed and which are denied.
  */
 import { expect } from "chai";
-import { ACCOUNT, build, Inputs, REGION, Resources } from "./harness";
-import { buildStack } from "./stackFiles";
+import { ACCOUNT, build, Inputs, REGION, Resources } from "../testkit/harness";
+import { buildStack } from "../testkit/stackFiles";
 import { Ask, decide, Decision, stackPolicies, StackPolicies } from "./iamSimulation";
 import { CsvToParquetPipeline } from "../components";
 

@@ -6,10 +6,10 @@ import { CrawlerRunningException, GlueClient, StartCrawlerCommand } from "@aws-s
 import { processBatch } from "../functions";
 import { classifyS3Message } from "../functions/messages";
 import { QUEUE_DEFAULTS } from "../components/queueDefaults";
-import { CRAWLER, plainHandlers, RAW_PREFIX, Report, runDirect, runQueued, Scenario } from "./simulation/designs";
-import { Clock, EventSourceMapping, SimQueue } from "./simulation/engine";
-import { SimGlue } from "./simulation/glue";
-import { SCENARIOS, table, uploads } from "./simulation/scenarios";
+import { CRAWLER, plainHandlers, RAW_PREFIX, Report, runDirect, runQueued, Scenario } from "../simulation/designs";
+import { Clock, EventSourceMapping, SimQueue } from "../simulation/engine";
+import { SimGlue } from "../simulation/glue";
+import { SCENARIOS, table, uploads } from "../simulation/scenarios";
 import {
     FLAT_FOLDER_DESIGN,
     LAKE_SIZES,
@@ -19,7 +19,7 @@ import {
     LISTING_DESIGN,
     RunWork,
     work,
-} from "./simulation/lakeGrowth";
+} from "../simulation/lakeGrowth";
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import * as zlib from "zlib";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT, registered, Resources, startRecording, valueOf } from "./harness";
-import { buildStack, stackFile } from "./stackFiles";
+import { PROJECT, registered, Resources, startRecording, valueOf } from "../testkit/harness";
+import { buildStack, stackFile } from "../testkit/stackFiles";
 
 function report(
     stack: string,

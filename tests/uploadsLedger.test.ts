@@ -2,9 +2,9 @@ import { expect } from "chai";
 import { DynamoDBClient, GetItemCommand, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { GetCrawlerCommand, GlueClient, StartCrawlerCommand } from "@aws-sdk/client-glue";
-import { Inputs } from "./harness";
+import { Inputs } from "../testkit/harness";
 import { comparableSequencer, LEDGER, recordUpload, startCrawlerForBatch, UploadRecord, uploadsIn } from "../functions";
-import { fixture, Json, s3Notification, sqsEvent } from "./events";
+import { fixture, Json, s3Notification, sqsEvent } from "../testkit/events";
 import { glueMock } from "./glueMock";
 import { componentUploadsTable, createTableRequest, freshUploadsTable, motoDynamoDb } from "./motoServer";
 
@@ -105,11 +105,11 @@ describe("uploads ledger on DynamoDB (moto's server: conditions are really evalu
         await freshUploadsTable(client, tableName, table);
     });
 
-    it("the component's table is the one the Python tests create (tests/fixtures/uploads-table.json)", () => {
+    it("the component's table is the one the Python tests create (testkit/fixtures/uploads-table.json)", () => {
         expect(createTableRequest("uploads", table)).to.deep.equal(fixture("uploads-table"));
     });
 
-    it("writes for AWS's sample event the item the Python tests write (tests/fixtures/ledger-recorded-item.json)", async () => {
+    it("writes for AWS's sample event the item the Python tests write (testkit/fixtures/ledger-recorded-item.json)", async () => {
         const [sample] = uploadsIn(JSON.stringify(fixture("s3-object-created")), "csv_data/");
         await recordUpload(ledger(), sample);
         expect(await item(sample.key)).to.deep.equal(fixture("ledger-recorded-item"));

@@ -2,9 +2,9 @@
 uploads are recorded as the function records them.
 
 `record` sends the request functions/uploadsLedger.ts `recordUpload` sends (the same update and condition): both
-are checked against tests/fixtures/ledger-recorded-item.json, the item each writes for AWS's sample S3 event (the
+are checked against testkit/fixtures/ledger-recorded-item.json, the item each writes for AWS's sample S3 event (the
 Node side in tests/uploadsLedger.test.ts, this side in test_uploads_ledger.py). The table is created from
-tests/fixtures/uploads-table.json, which the Node tests check against the component.
+testkit/fixtures/uploads-table.json, which the Node tests check against the component.
 """
 
 import json
@@ -35,8 +35,8 @@ JOB_ARGS = {  # the job's arguments as the component passes them, for a bucket "
     "partition_columns": '{"sales": "region"}',
     "topic_arn": "",
 }
-RECORDED_ITEM = json.loads((ROOT / "tests" / "fixtures" / "ledger-recorded-item.json").read_text())
-UPLOADS_TABLE = json.loads((ROOT / "tests" / "fixtures" / "uploads-table.json").read_text())
+RECORDED_ITEM = json.loads((ROOT / "testkit" / "fixtures" / "ledger-recorded-item.json").read_text())
+UPLOADS_TABLE = json.loads((ROOT / "testkit" / "fixtures" / "uploads-table.json").read_text())
 
 
 def padded(sequencer: str) -> str:
@@ -88,7 +88,7 @@ def mark_for_reprocessing(dynamodb, table: str, key: str) -> None:
 
 
 def create_uploads_table(dynamodb, table: str) -> None:
-    """The table as components/uploadsTable.ts declares it: tests/fixtures/uploads-table.json is the CreateTable
+    """The table as components/uploadsTable.ts declares it: testkit/fixtures/uploads-table.json is the CreateTable
     request the Node tests derive from the component and compare with that file."""
     dynamodb.create_table(**{**UPLOADS_TABLE, "TableName": table})
 

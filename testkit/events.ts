@@ -1,4 +1,5 @@
-/* AWS's documented sample events (tests/fixtures) and the SQS messages that carry them. */
+/* AWS's documented sample events (testkit/fixtures) and the SQS messages that carry them, for the tests, the
+   simulation and the benchmark. */
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import * as fs from "fs";
 import * as path from "path";

@@ -6,12 +6,12 @@
  */
 import type { S3Event, SQSEvent } from "aws-lambda";
 import { GlueClient, StartCrawlerCommand, StartJobRunCommand } from "@aws-sdk/client-glue";
-import { crawlerStatePattern } from "../../components/eventPatterns";
-import { PIPELINE_DEFAULTS } from "../../components/defaults";
-import { jobMaxReceives, QUEUE_DEFAULTS } from "../../components/queueDefaults";
-import { fixture, Json, matchesPattern, s3Notification } from "../events";
-import { startCrawlerForBatch, startJobForBatch } from "../../functions";
-import { acceptingLedger } from "../ledgerStub";
+import { crawlerStatePattern } from "../components/eventPatterns";
+import { PIPELINE_DEFAULTS } from "../components/defaults";
+import { jobMaxReceives, QUEUE_DEFAULTS } from "../components/queueDefaults";
+import { fixture, Json, matchesPattern, s3Notification } from "../testkit/events";
+import { startCrawlerForBatch, startJobForBatch } from "../functions";
+import { acceptingLedger } from "../testkit/ledgerStub";
 import { Clock, EventSourceMapping, SimQueue, SqsHandler } from "./engine";
 import { GlueEvent, GlueTimings, SimGlue } from "./glue";
 

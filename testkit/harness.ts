@@ -1,4 +1,5 @@
-/* Pulumi mocks shared by every mock-based test. Import this before any module that creates resources. */
+/* Pulumi mocks shared by every mock-based test and the benchmark. Import this before any module that creates
+   resources. */
 import * as pulumi from "@pulumi/pulumi";
 
 export const ACCOUNT = "123456789012";
