@@ -1,4 +1,4 @@
-/* The burst scenarios and the table the simulation test prints (and the README quotes). */
+/* The burst scenarios and the table the simulation test prints (and docs/simulation.md quotes). */
 import type { Report, Scenario } from "./designs";
 
 /** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so every run gives the same figures. */
