@@ -1,29 +1,9 @@
 import * as fs from "fs";
 import { expect } from "chai";
-import { ACCOUNT, build, Inputs, list, REGION, Resources, Statement, T, TOPIC, valueOf } from "../testkit/harness";
+import { build, Inputs, Resources, T, TOPIC, valueOf } from "../testkit/harness";
 import { coreModules, ETL_SCRIPT_PATH } from "../components/etlAssets";
 import { CsvToParquetPipeline, CsvToParquetPipelineArgs } from "../components";
-import { fixture, matchesPattern } from "../testkit/events";
-
-function pipeline(name: string, args: Partial<CsvToParquetPipelineArgs> = {}) {
-    return build(
-        (opts) =>
-            new CsvToParquetPipeline(
-                name,
-                {
-                    notificationTopicArn: TOPIC,
-                    crawlerName: `${name}-crawler`,
-                    jobName: `${name}-job`,
-                    ...args,
-                },
-                opts,
-            ),
-    );
-}
-
-const statements = (r: Resources, name: string): Statement[] => r.json(T.rolePolicy, name).Statement;
-const allowed = (stmts: Statement[], action: string) =>
-    stmts.filter((s) => s.Effect === "Allow" && list(s.Action).includes(action)).flatMap((s) => list(s.Resource));
+import { buildPipeline } from "../testkit/pipeline";
 
 describe("CsvToParquetPipeline", () => {
     let r: Resources;
@@ -31,7 +11,7 @@ describe("CsvToParquetPipeline", () => {
     const physical = (type: string, suffix: string) => r.one(type, suffix).state;
 
     before(async () => {
-        const built = await pipeline("lake");
+        const built = await buildPipeline("lake");
         r = built.resources;
         p = built.value;
     });
@@ -71,7 +51,7 @@ describe("CsvToParquetPipeline", () => {
             expect(r.one(T.bucket, "lake-data").inputs.forceDestroy).to.equal(true);
             expect(r.ofType("aws:s3/bucketVersioning:BucketVersioning")).to.have.length(0);
             expect(r.options(T.bucket, "lake-data").protect).to.equal(false);
-            const prod = (await pipeline("safe", { protectData: true })).resources;
+            const prod = (await buildPipeline("safe", { protectData: true })).resources;
             expect(prod.one(T.bucket, "safe-data").inputs.forceDestroy).to.equal(false);
             expect(
                 prod.one("aws:s3/bucketVersioning:BucketVersioning", "safe-data").inputs.versioningConfiguration,
@@ -106,294 +86,6 @@ describe("CsvToParquetPipeline", () => {
                 "lake/hadoopfs.py",
             ]);
             expect(coreModules().every((m) => /^lake\/[a-z_]+\.py$/.test(m))).to.equal(true);
-        });
-    });
-
-    describe("uploads to the start-crawler function and the crawler", () => {
-        it("publishes every ObjectCreated under the raw prefix (no case-sensitive suffix) to the uploads topic, after its policy and deliveries exist", async () => {
-            const topic = physical("aws:sns/topic:Topic", "lake-uploads");
-            const notification = r.one(T.notification, "lake-uploads").inputs;
-            expect(notification.queues).to.equal(undefined);
-            expect(notification.topics).to.deep.equal([
-                { topicArn: topic.arn, events: ["s3:ObjectCreated:*"], filterPrefix: "csv_data/" },
-            ]);
-            const deps = await r.dependsOn(T.notification, "lake-uploads");
-            for (const needed of [
-                "aws:sns/topicPolicy:TopicPolicy::lake-uploads",
-                "aws:sns/topicSubscription:TopicSubscription::lake-uploads-to-start-crawler",
-                "aws:sns/topicSubscription:TopicSubscription::lake-uploads-to-crawler",
-            ]) {
-                expect(
-                    deps.some((urn) => urn.endsWith(needed)),
-                    needed,
-                ).to.equal(true);
-            }
-        });
-
-        it("delivers each notification as S3 wrote it (raw) to the start-crawler queue and the crawler's event queue", () => {
-            const topic = physical("aws:sns/topic:Topic", "lake-uploads");
-            for (const [role, queue] of [
-                ["start-crawler", "lake-start-crawler-queue"],
-                ["crawler", "lake-crawler-events-queue"],
-            ]) {
-                expect(
-                    r.one("aws:sns/topicSubscription:TopicSubscription", `lake-uploads-to-${role}`).inputs,
-                ).to.deep.include({
-                    topic: topic.arn,
-                    protocol: "sqs",
-                    endpoint: physical(T.queue, queue).arn,
-                    rawMessageDelivery: true,
-                });
-            }
-        });
-
-        it("lets only S3, for this bucket and account, publish to the uploads topic, and only that topic send to the queues", () => {
-            const topic = physical("aws:sns/topic:Topic", "lake-uploads");
-            expect(r.json("aws:sns/topicPolicy:TopicPolicy", "lake-uploads").Statement).to.deep.equal([
-                {
-                    Sid: "AllowUploadNotificationsFromTheDataBucket",
-                    Effect: "Allow",
-                    Principal: { Service: "s3.amazonaws.com" },
-                    Action: "sns:Publish",
-                    Resource: topic.arn,
-                    Condition: {
-                        ArnEquals: { "aws:SourceArn": physical(T.bucket, "lake-data").arn },
-                        StringEquals: { "aws:SourceAccount": ACCOUNT },
-                    },
-                },
-            ]);
-            for (const [role, queue] of [
-                ["start-crawler", "lake-start-crawler-queue"],
-                ["crawler", "lake-crawler-events-queue"],
-            ]) {
-                expect(r.json(T.queuePolicy, `lake-uploads-to-${role}`).Statement).to.deep.equal([
-                    {
-                        Sid: "AllowTheUploadsTopic",
-                        Effect: "Allow",
-                        Principal: { Service: "sns.amazonaws.com" },
-                        Action: "sqs:SendMessage",
-                        Resource: physical(T.queue, queue).arn,
-                        Condition: { ArnEquals: { "aws:SourceArn": topic.arn } },
-                    },
-                ]);
-            }
-        });
-
-        it("encrypts the uploads topic with the pipeline key, which S3 may use to publish to it", () => {
-            expect(r.one("aws:sns/topic:Topic", "lake-uploads").inputs.kmsMasterKeyId).to.equal(
-                physical("aws:kms/key:Key", "lake-key").arn,
-            );
-            const statement = r
-                .json("aws:kms/keyPolicy:KeyPolicy", "lake-key", "policy")
-                .Statement.find((x: Statement) => x.Sid === "LetS3PublishToTheEncryptedUploadsTopic");
-            expect(statement).to.deep.include({
-                Principal: { Service: "s3.amazonaws.com" },
-                Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-            });
-        });
-
-        it("dead-letters a message after bounded receives, with the retry interval as visibility timeout", () => {
-            for (const [role, receives] of [
-                ["start-crawler", 20],
-                ["start-job", 23],
-            ] as const) {
-                const queue = r.one(T.queue, `lake-${role}-queue`).inputs;
-                expect(queue.visibilityTimeoutSeconds, role).to.equal(180);
-                expect(queue.sqsManagedSseEnabled, role).to.equal(true);
-                expect(JSON.parse(queue.redrivePolicy), role).to.deep.equal({
-                    deadLetterTargetArn: physical(T.queue, `lake-${role}-dlq`).arn,
-                    maxReceiveCount: receives,
-                });
-                expect(r.one(T.queue, `lake-${role}-dlq`).inputs.messageRetentionSeconds).to.equal(14 * 24 * 3600);
-            }
-        });
-
-        it("feeds each function through a batching event source mapping that reports item failures", () => {
-            const crawlerEsm = r.one(T.esm, "lake-start-crawler-esm").inputs;
-            expect(crawlerEsm).to.deep.include({
-                eventSourceArn: physical(T.queue, "lake-start-crawler-queue").arn,
-                functionName: physical(T.fn, "lake-start-crawler-fn").arn,
-                batchSize: 100,
-                maximumBatchingWindowInSeconds: 60,
-                functionResponseTypes: ["ReportBatchItemFailures"],
-            });
-            expect(r.one(T.esm, "lake-start-job-esm").inputs).to.deep.include({
-                eventSourceArn: physical(T.queue, "lake-start-job-queue").arn,
-                functionResponseTypes: ["ReportBatchItemFailures"],
-            });
-        });
-    });
-
-    describe("Lambda functions", () => {
-        for (const role of ["start-crawler", "start-job"]) {
-            it(`${role}: Node.js 22 on arm64, own role, JSON logs with retention, archive without node_modules`, async () => {
-                const fn = r.one(T.fn, `lake-${role}-fn`).inputs;
-                expect(fn.runtime).to.equal("nodejs22.x");
-                expect(fn.architectures).to.deep.equal(["arm64"]);
-                expect(fn.role).to.equal(physical(T.role, `lake-${role}-role`).arn);
-                expect(fn.loggingConfig).to.deep.include({
-                    logFormat: "JSON",
-                    logGroup: physical("aws:cloudwatch/logGroup:LogGroup", `lake-${role}-logs`).name,
-                });
-                expect(r.one("aws:cloudwatch/logGroup:LogGroup", `lake-${role}-logs`).inputs.retentionInDays).to.equal(
-                    30,
-                );
-                const assets = await fn.code.assets;
-                expect(Object.keys(assets)).to.deep.equal(["__index.js"]);
-                expect(await assets["__index.js"].text).to.contain('require("@aws-sdk/client-glue")');
-            });
-        }
-
-        it("never gets CallbackFunction's default role or its FullAccess managed policies", () => {
-            expect(r.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")).to.have.length(0);
-            expect(
-                r
-                    .ofType(T.role)
-                    .map((role) => role.name)
-                    .sort(),
-            ).to.deep.equal(["lake-crawler-role", "lake-glue", "lake-start-crawler-role", "lake-start-job-role"]);
-        });
-
-        it("passes the names the handlers need through the environment", () => {
-            expect(r.one(T.fn, "lake-start-crawler-fn").inputs.environment.variables).to.deep.equal({
-                CRAWLER_NAME: "lake-crawler",
-                RAW_PREFIX: "csv_data/",
-                UPLOADS_TABLE: physical("aws:dynamodb/table:Table", "lake-uploads").name,
-            });
-            expect(r.one(T.fn, "lake-start-job-fn").inputs.environment.variables).to.deep.equal({
-                JOB_NAME: "lake-job",
-                CRAWLER_NAME: "lake-crawler",
-            });
-        });
-    });
-
-    describe("IAM", () => {
-        it("start-crawler may start this crawler, record uploads, read its queue and write its logs, nothing else", () => {
-            const s = statements(r, "lake-start-crawler-role");
-            expect(allowed(s, "glue:StartCrawler")).to.deep.equal([physical(T.crawler, "lake-crawler").arn]);
-            expect(allowed(s, "glue:GetCrawler")).to.deep.equal([physical(T.crawler, "lake-crawler").arn]);
-            expect(allowed(s, "sqs:ReceiveMessage")).to.deep.equal([physical(T.queue, "lake-start-crawler-queue").arn]);
-            expect(allowed(s, "logs:PutLogEvents")).to.deep.equal([
-                `${physical("aws:cloudwatch/logGroup:LogGroup", "lake-start-crawler-logs").arn}:*`,
-            ]);
-            const table = physical("aws:dynamodb/table:Table", "lake-uploads").arn;
-            expect(allowed(s, "dynamodb:UpdateItem")).to.deep.equal([table]);
-            expect(allowed(s, "kms:Decrypt")).to.deep.equal([physical("aws:kms/key:Key", "lake-key").arn]);
-            expect(s.find((x) => x.Sid === "UseThePipelineKeyThroughDynamoDb")?.Condition).to.deep.equal({
-                StringEquals: { "kms:ViaService": `dynamodb.${REGION}.amazonaws.com` },
-            });
-            expect(s.flatMap((x) => list(x.Action)).sort()).to.deep.equal([
-                "dynamodb:UpdateItem",
-                "glue:GetCrawler",
-                "glue:StartCrawler",
-                "kms:Decrypt",
-                "kms:DescribeKey",
-                "kms:Encrypt",
-                "kms:GenerateDataKey",
-                "logs:CreateLogStream",
-                "logs:PutLogEvents",
-                "sqs:DeleteMessage",
-                "sqs:GetQueueAttributes",
-                "sqs:ReceiveMessage",
-            ]);
-        });
-
-        it("start-job may start this job and read its queue, nothing else", () => {
-            const s = statements(r, "lake-start-job-role");
-            expect(allowed(s, "glue:StartJobRun")).to.deep.equal([physical(T.job, "lake-job").arn]);
-            expect(allowed(s, "sqs:DeleteMessage")).to.deep.equal([physical(T.queue, "lake-start-job-queue").arn]);
-            expect(s.flatMap((x) => list(x.Action))).to.not.include("glue:StartCrawler");
-        });
-
-        it("the job reads CSV and scripts, writes only Parquet, quarantine and temp files, claims uploads, keeps only the curated catalog", () => {
-            const s = statements(r, "lake-glue");
-            const bucketArn = physical(T.bucket, "lake-data").arn;
-            expect(allowed(s, "s3:GetObject")).to.include.members([
-                `${bucketArn}/csv_data*`,
-                `${bucketArn}/glue/scripts/*`,
-            ]);
-            expect(allowed(s, "s3:PutObject")).to.deep.equal([
-                `${bucketArn}/parquet_data*`,
-                `${bucketArn}/quarantine*`,
-                `${bucketArn}/glue/temp*`,
-            ]);
-            const table = physical("aws:dynamodb/table:Table", "lake-uploads").arn;
-            expect(allowed(s, "dynamodb:UpdateItem")).to.deep.equal([table]);
-            expect(allowed(s, "dynamodb:Query")).to.deep.equal([`${table}/index/todo`]);
-            expect(
-                s
-                    .flatMap((x) => list(x.Action))
-                    .filter((a) => a.startsWith("dynamodb:"))
-                    .sort(),
-            ).to.deep.equal(["dynamodb:Query", "dynamodb:UpdateItem"]);
-            expect(allowed(s, "glue:GetJobRun")).to.deep.equal([physical(T.job, "lake-job").arn]);
-            // and the earlier versions' ledger files, which the first run after an upgrade imports and removes
-            expect(allowed(s, "s3:DeleteObject")).to.deep.equal([
-                `${bucketArn}/glue/state/*`,
-                ...allowed(s, "s3:PutObject"),
-            ]);
-            const db = physical("aws:glue/catalogDatabase:CatalogDatabase", "lake-raw");
-            const curated = physical("aws:glue/catalogDatabase:CatalogDatabase", "lake-curated");
-            expect(allowed(s, "glue:CreateTable")).to.deep.equal([
-                `arn:aws:glue:${REGION}:${ACCOUNT}:catalog`,
-                curated.arn,
-                `arn:aws:glue:${REGION}:${ACCOUNT}:table/${curated.name}/*`,
-            ]);
-            expect(s.flatMap((x) => list(x.Action)).some((a) => a.startsWith("sqs:"))).to.equal(false);
-            expect(allowed(s, "glue:CreateTable")).to.not.include(db.arn);
-            expect(r.json(T.role, "lake-glue", "assumeRolePolicy").Statement[0].Principal).to.deep.equal({
-                Service: "glue.amazonaws.com",
-            });
-        });
-
-        it("the crawler reads the uploads, keeps only the raw catalog and consumes only its own event queues", () => {
-            const s = statements(r, "lake-crawler-role");
-            const bucketArn = physical(T.bucket, "lake-data").arn;
-            expect(allowed(s, "s3:GetObject")).to.deep.equal([`${bucketArn}/csv_data*`]);
-            expect(
-                s.flatMap((x) => list(x.Action)).filter((a) => /^(s3:Put|s3:Delete|dynamodb:|sns:)/.test(a)),
-            ).to.deep.equal([]);
-            const db = physical("aws:glue/catalogDatabase:CatalogDatabase", "lake-raw");
-            expect(allowed(s, "glue:CreateTable")).to.deep.equal([
-                `arn:aws:glue:${REGION}:${ACCOUNT}:catalog`,
-                db.arn,
-                `arn:aws:glue:${REGION}:${ACCOUNT}:table/${db.name}/*`,
-            ]);
-            const queues = [
-                physical(T.queue, "lake-crawler-events-queue").arn,
-                physical(T.queue, "lake-crawler-events-dlq").arn,
-            ];
-            for (const action of [
-                "sqs:ReceiveMessage",
-                "sqs:DeleteMessage",
-                "sqs:GetQueueUrl",
-                "sqs:GetQueueAttributes",
-                "sqs:SetQueueAttributes",
-                "sqs:ListDeadLetterSourceQueues",
-                "sqs:ListQueueTags",
-                "sqs:PurgeQueue",
-            ]) {
-                expect(allowed(s, action), action).to.deep.equal(queues);
-            }
-            expect(r.json(T.role, "lake-crawler-role", "assumeRolePolicy").Statement[0].Principal).to.deep.equal({
-                Service: "glue.amazonaws.com",
-            });
-        });
-
-        it("has no wildcard action, and a * resource only for an action without resource-level permissions", () => {
-            for (const name of ["lake-glue", "lake-crawler-role", "lake-start-crawler-role", "lake-start-job-role"]) {
-                for (const s of statements(r, name)) {
-                    for (const action of list(s.Action)) {
-                        expect(action, name).to.match(/^[a-z0-9]+:[A-Za-z]+$/);
-                    }
-                    if (list(s.Resource).includes("*")) {
-                        expect(s.Action, name).to.equal("cloudwatch:PutMetricData");
-                        expect(s.Condition).to.deep.equal({
-                            StringEquals: { "cloudwatch:namespace": ["Glue", "Glue Data Quality", "CsvToParquet"] },
-                        });
-                    }
-                }
-            }
         });
     });
 
@@ -469,45 +161,6 @@ describe("CsvToParquetPipeline", () => {
             expect(asked).to.not.include.members(["JOB_RUN_ID", "JOB_ID", "SECURITY_CONFIGURATION", "TempDir"]);
             const args = Object.keys(r.one(T.job, "lake-job").inputs.defaultArguments).map((k) => k.replace(/^--/, ""));
             expect(args).to.include.members(asked.slice(1));
-        });
-    });
-
-    describe("events", () => {
-        const pattern = (name: string) => r.json(T.rule, name, "eventPattern");
-        const names = { crawlerName: "lake-crawler", jobName: "lake-job" };
-
-        it("starts the job only on this crawler's Succeeded state change", () => {
-            const p = pattern("lake-crawl-succeeded");
-            expect(matchesPattern(p, fixture("glue-crawler-succeeded", names))).to.equal(true);
-            expect(matchesPattern(p, fixture("glue-crawler-succeeded", { crawlerName: "other" }))).to.equal(false);
-            expect(matchesPattern(p, fixture("glue-crawler-failed", names))).to.equal(false);
-            expect(matchesPattern(p, fixture("glue-crawler-started", names))).to.equal(false);
-            expect(r.one(T.target, "lake-crawl-succeeded").inputs.arn).to.equal(
-                physical(T.queue, "lake-start-job-queue").arn,
-            );
-            const [statement] = r.json(T.queuePolicy, "lake-crawl-completed").Statement;
-            expect(statement.Principal).to.deep.equal({ Service: "events.amazonaws.com" });
-            expect(statement.Condition).to.deep.equal({
-                ArnEquals: { "aws:SourceArn": physical(T.rule, "lake-crawl-succeeded").arn },
-            });
-        });
-
-        it("tells the topic of this job's SUCCEEDED/FAILED/TIMEOUT/STOPPED, this crawler's Failed and its alarms' recovery, nothing else", () => {
-            const jobRule = pattern("lake-job-finished");
-            expect(jobRule.detail.state).to.deep.equal(["SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED"]);
-            expect(matchesPattern(jobRule, fixture("glue-job-succeeded", names))).to.equal(true);
-            expect(matchesPattern(jobRule, fixture("glue-job-failed", names))).to.equal(true);
-            expect(matchesPattern(jobRule, fixture("glue-job-failed", { jobName: "other" }))).to.equal(false);
-            expect(matchesPattern(jobRule, fixture("glue-job-run-status", names))).to.equal(false);
-            const crawlRule = pattern("lake-crawl-failed");
-            expect(matchesPattern(crawlRule, fixture("glue-crawler-failed", names))).to.equal(true);
-            expect(matchesPattern(crawlRule, fixture("glue-crawler-succeeded", names))).to.equal(false);
-            const toTopic = r
-                .ofType(T.target)
-                .filter((t) => t.inputs.arn === TOPIC)
-                .map((t) => t.name)
-                .sort();
-            expect(toTopic).to.deep.equal(["lake-alarm-recovered", "lake-crawl-failed", "lake-job-finished"]);
         });
     });
 
