@@ -1,5 +1,5 @@
-/* One CsvToParquetPipeline under Pulumi mocks, as the component tests build it: the test topic, and the crawler and
-   job named after the component unless the arguments say otherwise. */
+/* One CsvToParquetPipeline under Pulumi mocks, as the component tests build it: the test topic, and every other
+   argument as given (the crawler, job and databases then take the names the component derives from `name`). */
 import { build, Resources, TOPIC } from "./harness";
 import { CsvToParquetPipeline, CsvToParquetPipelineArgs } from "../components";
 
@@ -7,12 +7,5 @@ export function buildPipeline(
     name: string,
     args: Partial<CsvToParquetPipelineArgs> = {},
 ): Promise<{ value: CsvToParquetPipeline; resources: Resources }> {
-    return build(
-        (opts) =>
-            new CsvToParquetPipeline(
-                name,
-                { notificationTopicArn: TOPIC, crawlerName: `${name}-crawler`, jobName: `${name}-job`, ...args },
-                opts,
-            ),
-    );
+    return build((opts) => new CsvToParquetPipeline(name, { notificationTopicArn: TOPIC, ...args }, opts));
 }

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { ACCOUNT, build, Inputs, REGION, Resources, TOPIC } from "../testkit/harness";
-import { CsvToParquetPipeline } from "../components";
+import { ACCOUNT, Inputs, REGION, Resources, TOPIC } from "../testkit/harness";
+import { buildPipeline } from "../testkit/pipeline";
 import { fixture, Json, matchesPattern } from "../testkit/events";
 
 /**
@@ -33,20 +33,7 @@ const AWKWARD = 'An error occurred while calling o98.csv: Path "s3://b/x\\y.csv"
 describe("alerts", () => {
     let r: Resources;
     before(async () => {
-        r = (
-            await build(
-                (opts) =>
-                    new CsvToParquetPipeline(
-                        "ops",
-                        {
-                            notificationTopicArn: TOPIC,
-                            crawlerName: "ops-crawler",
-                            jobName: "ops-job",
-                        },
-                        opts,
-                    ),
-            )
-        ).resources;
+        r = (await buildPipeline("ops")).resources;
     });
     const names = { crawlerName: "ops-crawler", jobName: "ops-job" };
 
@@ -202,20 +189,7 @@ describe("alerts", () => {
 
 describe("dashboard", () => {
     it("charts queue and dead-letter depth, function errors, throttles and duration, and Glue tasks of this pipeline", async () => {
-        const r = (
-            await build(
-                (opts) =>
-                    new CsvToParquetPipeline(
-                        "dash",
-                        {
-                            notificationTopicArn: TOPIC,
-                            crawlerName: "dash-crawler",
-                            jobName: "dash-job",
-                        },
-                        opts,
-                    ),
-            )
-        ).resources;
+        const r = (await buildPipeline("dash")).resources;
         const body = r.json("aws:cloudwatch/dashboard:Dashboard", "dash-dashboard", "dashboardBody");
         const metricsOf = (title: string): Json[][] => {
             const widget = body.widgets.find((w: Inputs) => w.properties.title.startsWith(title));

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { ACCOUNT, build, list, REGION, Resources, Statement, TOPIC, valueOf } from "../testkit/harness";
+import { ACCOUNT, list, REGION, Resources, Statement, TOPIC, valueOf } from "../testkit/harness";
+import { buildPipeline } from "../testkit/pipeline";
 import { CsvToParquetPipeline } from "../components";
 
 describe("ETL resources: curated catalog, data quality, Athena", () => {
@@ -12,26 +13,18 @@ describe("ETL resources: curated catalog, data quality, Athena", () => {
         ) as Statement;
 
     before(async () => {
-        const built = await build(
-            (opts) =>
-                new CsvToParquetPipeline(
-                    "etl",
-                    {
-                        notificationTopicArn: TOPIC,
-                        dataQuality: {
-                            rules: "Rules = [ RowCount > 10, ColumnCount = 4 ]",
-                            keyColumns: ["Order ID"],
-                            maxQuarantinedPercent: 0,
-                        },
-                        partitionColumns: { sales: "order_date" },
-                        autoScaling: false,
-                        jobMaxRetries: 2,
-                        athenaBytesScannedCutoffMb: 100,
-                        numberOfWorkers: 10,
-                    },
-                    opts,
-                ),
-        );
+        const built = await buildPipeline("etl", {
+            dataQuality: {
+                rules: "Rules = [ RowCount > 10, ColumnCount = 4 ]",
+                keyColumns: ["Order ID"],
+                maxQuarantinedPercent: 0,
+            },
+            partitionColumns: { sales: "order_date" },
+            autoScaling: false,
+            jobMaxRetries: 2,
+            athenaBytesScannedCutoffMb: 100,
+            numberOfWorkers: 10,
+        });
         r = built.resources;
         p = built.value;
         bucket = r.one("aws:s3/bucket:Bucket", "etl-data").state.bucket;

@@ -3,9 +3,8 @@
  * test here fails without its fix.
  */
 import { expect } from "chai";
-import { build, TOPIC } from "../testkit/harness";
+import { buildPipeline } from "../testkit/pipeline";
 import { buildStack, projectValues, stackFile } from "../testkit/stackFiles";
-import { CsvToParquetPipeline } from "../components";
 import { ATHENA_MIN_CUTOFF_BYTES } from "../components/athena";
 import { dashboardName } from "../components/dashboard";
 import { glueLogGroupNames } from "../components/glueLogs";
@@ -21,17 +20,9 @@ describe("deploy readiness", () => {
             });
         const smallest = dev("10");
         expect(() => dev("9")).to.throw(/athenaBytesScannedCutoffMb/);
-        const { resources } = await build(
-            (opts) =>
-                new CsvToParquetPipeline(
-                    "mib",
-                    {
-                        notificationTopicArn: TOPIC,
-                        athenaBytesScannedCutoffMb: smallest.athenaBytesScannedCutoffMb,
-                    },
-                    opts,
-                ),
-        );
+        const { resources } = await buildPipeline("mib", {
+            athenaBytesScannedCutoffMb: smallest.athenaBytesScannedCutoffMb,
+        });
         const cutoff = resources.one("aws:athena/workgroup:Workgroup", "mib-athena").inputs.configuration
             .bytesScannedCutoffPerQuery;
         expect(cutoff)
@@ -64,9 +55,7 @@ describe("deploy readiness", () => {
             ["SSE-KMS", true],
             ["SSE-S3", undefined],
         ] as const) {
-            const { resources } = await build(
-                (opts) => new CsvToParquetPipeline("enc", { notificationTopicArn: TOPIC, bucketEncryption }, opts),
-            );
+            const { resources } = await buildPipeline("enc", { bucketEncryption });
             const [rule] = resources.one(
                 "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
                 "enc-data",
@@ -83,18 +72,7 @@ describe("deploy readiness", () => {
     });
 
     it("creates every log group the job and the crawler write to, with retention and the pipeline key, before they run", async () => {
-        const { resources: r } = await build(
-            (opts) =>
-                new CsvToParquetPipeline(
-                    "logs",
-                    {
-                        notificationTopicArn: TOPIC,
-                        logRetentionDays: 14,
-                        jobName: "logs-job",
-                    },
-                    opts,
-                ),
-        );
+        const { resources: r } = await buildPipeline("logs", { logRetentionDays: 14 });
         const jobRole = r.one("aws:iam/role:Role", "logs-glue").state.name;
         const crawlerRole = r.one("aws:iam/role:Role", "logs-crawler-role").state.name;
         const config = r.one("aws:glue/securityConfiguration:SecurityConfiguration", "logs-security").inputs.name;

@@ -5,8 +5,8 @@ import { ChildProcess, spawn } from "child_process";
 import * as net from "net";
 import * as path from "path";
 import { CreateTableCommand, CreateTableCommandInput, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { build, Inputs } from "../testkit/harness";
-import { CsvToParquetPipeline } from "../components";
+import { Inputs } from "../testkit/harness";
+import { buildPipeline } from "../testkit/pipeline";
 
 const ROOT = path.join(__dirname, "..");
 let server: Promise<string> | undefined;
@@ -103,10 +103,7 @@ export async function createTableOnMoto(client: DynamoDBClient, tableName: strin
 
 /** The uploads table as the component declares it: its inputs under Pulumi mocks. */
 export async function componentUploadsTable(): Promise<Inputs> {
-    const { resources } = await build(
-        (opts) =>
-            new CsvToParquetPipeline("lake", { notificationTopicArn: "arn:aws:sns:us-east-1:123456789012:t" }, opts),
-    );
+    const { resources } = await buildPipeline("lake");
     return resources.one("aws:dynamodb/table:Table", "lake-uploads").inputs;
 }
 

@@ -6,7 +6,8 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { ACCOUNT, build, Inputs, REGION, Resources } from "../testkit/harness";
+import { ACCOUNT, Inputs, REGION, Resources } from "../testkit/harness";
+import { buildPipeline } from "../testkit/pipeline";
 import { buildStack } from "../testkit/stackFiles";
 import { DEFAULT_KEY_POLICY, iamCases, Make, OTHER_ACCOUNT } from "./iamCases";
 import { decide, Decision, stackPolicies, StackPolicies } from "./iamSimulation";
@@ -241,17 +242,7 @@ for (const stack of ["dev", "prod"]) {
 
 describe("security options", () => {
     it("uses SSE-S3 for the bucket, Glue's S3 output and Athena results when bucketEncryption is SSE-S3", async () => {
-        const { resources: r } = await build(
-            (opts) =>
-                new CsvToParquetPipeline(
-                    "plain",
-                    {
-                        notificationTopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:alerts`,
-                        bucketEncryption: "SSE-S3",
-                    },
-                    opts,
-                ),
-        );
+        const { resources: r } = await buildPipeline("plain", { bucketEncryption: "SSE-S3" });
         const sse = r.one(
             "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
             "plain-data",
