@@ -6,8 +6,6 @@ import { EMAIL_PATTERN } from "./components/notificationTopic";
 import { CsvToParquetPipelineArgs } from "./components/pipelineArgs";
 import { PipelineArgError, resolvePipelineSettings } from "./components/pipelineSettings";
 
-export { LOG_RETENTION_DAYS } from "./components/pipelineSettings";
-
 /** The name the stack gives its pipeline component. */
 export const PIPELINE_NAME = "csv-to-parquet";
 

@@ -1,3 +1,4 @@
+import { ATHENA_MIN_CUTOFF_BYTES, MIB } from "./athena";
 import { BUCKET_ENCRYPTIONS, BucketEncryption } from "./dataBucket";
 import { PIPELINE_DEFAULTS as D } from "./defaults";
 import {
@@ -124,7 +125,7 @@ export function resolvePipelineSettings(name: string, args: CsvToParquetPipeline
     const jobMaxRetries = args.jobMaxRetries ?? D.jobMaxRetries;
     range("jobMaxRetries", jobMaxRetries, 0, 10);
     const cutoffMb = args.athenaBytesScannedCutoffMb ?? D.athenaBytesScannedCutoffMb;
-    range("athenaBytesScannedCutoffMb", cutoffMb, 10, 1_000_000_000);
+    range("athenaBytesScannedCutoffMb", cutoffMb, ATHENA_MIN_CUTOFF_BYTES / MIB, 1_000_000_000);
     const bucketEncryption = args.bucketEncryption ?? D.bucketEncryption;
     if (!isOneOf(BUCKET_ENCRYPTIONS, bucketEncryption))
         return fail("bucketEncryption", `must be ${BUCKET_ENCRYPTIONS.join(" or ")}, not "${bucketEncryption}"`);

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyStatement, policyJson, serviceMaySendTo } from "./iam";
+import { arnParts, PolicyStatement, policyJson, serviceMaySendTo } from "./iam";
 
 export interface UploadEventsOptions {
     bucket: aws.s3.Bucket;
@@ -48,7 +48,7 @@ export function createUploadEvents(name: string, o: UploadEventsOptions, parent:
         },
         { parent, dependsOn: [o.keyPolicy] },
     );
-    const account = topic.arn.apply((arn) => arn.split(":")[4]);
+    const account = topic.arn.apply((arn) => arnParts(arn).account);
     const topicPolicy = new aws.sns.TopicPolicy(
         `${name}-uploads`,
         {

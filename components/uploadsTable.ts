@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LEDGER } from "../functions/uploadsLedger";
-import { PolicyStatement } from "./iam";
+import { arnParts, PolicyStatement } from "./iam";
 
 export interface UploadsTableOptions {
     /** The pipeline's key: the table is encrypted with it. */
@@ -51,8 +51,8 @@ export function createUploadsTable(name: string, o: UploadsTableOptions, parent:
  * decrypts the table key with the caller's permissions ("Encryption at rest: how it works", key policy example
  * "Allow access through Amazon DynamoDB").
  */
-export function useKeyThroughDynamoDb(keyArn: pulumi.Input<string>, tableArn: pulumi.Input<string>): PolicyStatement {
-    const region = pulumi.output(tableArn).apply((arn) => arn.split(":")[3]);
+function useKeyThroughDynamoDb(keyArn: pulumi.Input<string>, tableArn: pulumi.Input<string>): PolicyStatement {
+    const region = pulumi.output(tableArn).apply((arn) => arnParts(arn).region);
     return {
         Sid: "UseThePipelineKeyThroughDynamoDb",
         Effect: "Allow",
