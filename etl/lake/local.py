@@ -18,8 +18,8 @@ from .convert import DatasetConversion, Layout, report_line
 from .csvread import UnreadableUpload, header_of
 from .hadoopfs import HadoopSink
 from .names import table_clashes
-from .ports import Column, Contract, Settings, Upload
-from .publish import DictLedger, pending
+from .ports import Column, Contract, Converted, Settings, Upload
+from .publish import pending
 from .stack_settings import StackSettingsError, stack_settings
 
 DQDL_NOTE = "Glue Data Quality (DQDL) rules run only in the Glue job; they were not evaluated here"
@@ -72,7 +72,7 @@ class LocalSource:
         return open(self.root / upload.key, encoding="utf-8-sig", newline="")
 
 
-class LocalState(DictLedger):
+class LocalState:
     """The ledger and the catalog of a local run, in one JSON file written atomically after every change."""
 
     def __init__(self, path: Path):
@@ -82,11 +82,28 @@ class LocalState(DictLedger):
     def _entry(self, dataset: str) -> dict:
         return self.data["datasets"].setdefault(dataset, {"contract": None, "converted": {}, "planned": {}})
 
-    def _save(self, dataset: str) -> None:  # the whole file: it holds every dataset
+    def _save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
         temporary.write_text(json.dumps(self.data, indent=2, sort_keys=True), encoding="utf-8")
         os.replace(temporary, self.path)
+
+    def converted(self, dataset: str) -> dict[str, Converted]:
+        return {k: Converted(**v) for k, v in self._entry(dataset)["converted"].items()}
+
+    def planned(self, dataset: str) -> dict[str, list[str]]:
+        return dict(self._entry(dataset)["planned"])
+
+    def plan(self, dataset: str, planned: dict[str, list[str]]) -> None:
+        self._entry(dataset)["planned"].update(planned)
+        self._save()
+
+    def done(self, dataset: str, records: dict[str, Converted]) -> None:
+        entry = self._entry(dataset)
+        for key, record in records.items():
+            entry["converted"][key] = vars(record)
+            entry["planned"].pop(key, None)
+        self._save()
 
     def contract(self, dataset: str) -> Contract | None:
         saved = self._entry(dataset)["contract"]
@@ -102,7 +119,7 @@ class LocalState(DictLedger):
             "columns": [vars(c) for c in contract.columns],
             "partition": contract.partition,
         }
-        self._save(dataset)
+        self._save()
 
 
 def convert_folder(

@@ -31,34 +31,6 @@ def pending(uploads: list[Upload], converted: dict[str, Converted], planned: dic
     ]
 
 
-class DictLedger:
-    """The Ledger port on a per-dataset dict {"converted": {key: record}, "planned": {key: [outputs]}}; a subclass
-    says where the dict lives (`_entry`) and how a change is kept (`_save`)."""
-
-    def _entry(self, dataset: str) -> dict:
-        raise NotImplementedError
-
-    def _save(self, dataset: str) -> None:
-        raise NotImplementedError
-
-    def converted(self, dataset: str) -> dict[str, Converted]:
-        return {k: Converted(**v) for k, v in self._entry(dataset)["converted"].items()}
-
-    def planned(self, dataset: str) -> dict[str, list[str]]:
-        return dict(self._entry(dataset)["planned"])
-
-    def plan(self, dataset: str, planned: dict[str, list[str]]) -> None:
-        self._entry(dataset)["planned"].update(planned)
-        self._save(dataset)
-
-    def done(self, dataset: str, records: dict[str, Converted]) -> None:
-        entry = self._entry(dataset)
-        for key, record in records.items():
-            entry["converted"][key] = vars(record)
-            entry["planned"].pop(key, None)
-        self._save(dataset)
-
-
 def discard_unrecorded(sink: Sink, ledger: Ledger, dataset: str, keys: set[str] | None = None) -> None:
     """Deletes the outputs a crashed run planned for uploads (these keys, or all the dataset's) beyond those the
     ledger records as theirs: for an upload that is not converted now (rejected, or deleted from the source)."""

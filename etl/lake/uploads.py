@@ -60,17 +60,18 @@ NAMES = {
 }
 
 
-def update_item(dynamodb, table: str, key: str, expression: str, condition: str | None, values: dict) -> None:
+def update_item(dynamodb, table: str, key: str, expression: str, condition: str | None, values: dict, **extra) -> dict:
     """One UpdateItem of a ledger item, with the placeholders of NAMES that the expressions use (DynamoDB rejects
-    unused ones)."""
+    unused ones); `extra` adds request parameters such as ReturnValues. Returns DynamoDB's answer."""
     text = expression + " " + (condition or "")
-    dynamodb.update_item(
+    return dynamodb.update_item(
         TableName=table,
         Key={"key": string_attr(key)},
         UpdateExpression=expression,
         ExpressionAttributeNames={k: v for k, v in NAMES.items() if k in text},
         ExpressionAttributeValues=values,
         **({"ConditionExpression": condition} if condition else {}),
+        **extra,
     )
 
 
@@ -135,10 +136,11 @@ class UploadsTable:
             holder = item.get("claimRun", {}).get("S")
             if holder and holder != self.run_id:
                 stale = float(item.get("claimedAt", {}).get("N", "0")) < now - self.stale_after
-                if holder not in ended:
-                    ended[holder] = stale or self.run_ended(holder)
-                if not stale and not ended[holder]:
-                    continue  # a live run is converting it
+                if not stale:
+                    if holder not in ended:
+                        ended[holder] = self.run_ended(holder)
+                    if not ended[holder]:
+                        continue  # a live run is converting it
             condition = "#sequencer = :sequencer AND " + (
                 "#claimRun = :holder" if holder else "attribute_not_exists(#claimRun)"
             )
@@ -146,13 +148,13 @@ class UploadsTable:
             if holder:
                 values[":holder"] = string_attr(holder)
             try:
-                answer = self.db.update_item(
-                    TableName=self.table,
-                    Key={"key": item["key"]},
-                    UpdateExpression="SET #claimRun = :me, claimedAt = :at",
-                    ConditionExpression=condition,
-                    ExpressionAttributeNames={"#sequencer": "sequencer", "#claimRun": "claimRun"},
-                    ExpressionAttributeValues=values,
+                answer = update_item(
+                    self.db,
+                    self.table,
+                    item["key"]["S"],
+                    "SET #claimRun = :me, claimedAt = :at",
+                    condition,
+                    values,
                     ReturnValues="ALL_NEW",
                 )
             except self.db.exceptions.ConditionalCheckFailedException:
