@@ -69,8 +69,23 @@ writeHandlers(${JSON.stringify(OUT)}).then((sizes) => console.log(JSON.stringify
     const excluded = await shippedModules(awsSdkPackages());
     const unexcluded = await shippedModules([]);
 
-    // Cold start: a fresh process loads a handler and serves one event with Glue's `send` stubbed.
-    const cold = (handlerFile: string) => {
+    // Cold start: a fresh process loads a handler and serves one SQS message of the kind its queue carries (an S3
+    // upload for start-crawler, AWS's sample "Glue Crawler State Change" Succeeded event for start-job), with Glue's
+    // and DynamoDB's `send` stubbed.
+    const s3Upload = JSON.stringify({
+        Records: [
+            {
+                eventSource: "aws:s3",
+                eventName: "ObjectCreated:Put",
+                eventTime: "2026-11-21T10:00:00Z",
+                s3: { object: { key: "csv_data/a/1.csv", size: 1, eTag: "e", sequencer: "0A" } },
+            },
+        ],
+    });
+    const crawlSucceeded = fs
+        .readFileSync(path.join(ROOT, "testkit", "fixtures", "glue-crawler-succeeded.json"), "utf8")
+        .replace(/CRAWLER_NAME/g, "c");
+    const cold = (handlerFile: string, body: string) => {
         const file = path.join(OUT, `cold-${path.basename(handlerFile)}`);
         fs.writeFileSync(
             file,
@@ -82,15 +97,19 @@ process.env.CRAWLER_NAME = "c"; process.env.JOB_NAME = "j"; process.env.RAW_PREF
 process.env.AWS_REGION = "us-east-1";
 console.info = () => undefined;
 const { handler } = require(${JSON.stringify(handlerFile)});
-const body = JSON.stringify({ Records: [{ eventSource: "aws:s3", eventName: "ObjectCreated:Put", eventTime: "2026-11-21T10:00:00Z", s3: { object: { key: "csv_data/a/1.csv", size: 1, eTag: "e", sequencer: "0A" } } }] });
+const body = ${JSON.stringify(body)};
 handler({ Records: [{ messageId: "1", body }] }, {}).then(() => process.stdout.write(String(performance.now() - t0)));`,
         );
         return timeChild(file);
     };
-    const minimal = path.join(OUT, "minimal.js");
-    // The same work written by hand: one ledger write for the upload, then StartCrawler.
+    // The same work written by hand: start-crawler's ledger write for the upload, then StartCrawler; start-job's
+    // StartJobRun.
+    const minimal = {
+        "start-crawler": path.join(OUT, "minimal-start-crawler.js"),
+        "start-job": path.join(OUT, "minimal-start-job.js"),
+    };
     fs.writeFileSync(
-        minimal,
+        minimal["start-crawler"],
         `const { GlueClient, StartCrawlerCommand } = require("@aws-sdk/client-glue");
 const { DynamoDBClient, UpdateItemCommand } = require("@aws-sdk/client-dynamodb");
 const glue = new GlueClient({});
@@ -98,6 +117,15 @@ const db = new DynamoDBClient({});
 exports.handler = async () => {
     await db.send(new UpdateItemCommand({ TableName: process.env.UPLOADS_TABLE, Key: { key: { S: "csv_data/a/1.csv" } }, UpdateExpression: "SET s = :s", ExpressionAttributeValues: { ":s": { S: "0A" } } }));
     await glue.send(new StartCrawlerCommand({ Name: process.env.CRAWLER_NAME }));
+    return { batchItemFailures: [] };
+};`,
+    );
+    fs.writeFileSync(
+        minimal["start-job"],
+        `const { GlueClient, StartJobRunCommand } = require("@aws-sdk/client-glue");
+const glue = new GlueClient({});
+exports.handler = async () => {
+    await glue.send(new StartJobRunCommand({ JobName: process.env.JOB_NAME }));
     return { batchItemFailures: [] };
 };`,
     );
@@ -126,9 +154,12 @@ evaluate(process.env.STACK).then(() => process.stdout.write(String(performance.n
             `${Math.round((sizes[name] + unexcluded) / (sizes[name] + excluded))}× smaller`,
         ]);
     }
-    for (const name of ["start-crawler", "start-job"]) {
-        const deployed = cold(path.join(OUT, `${name}.js`));
-        const hand = cold(minimal);
+    for (const [name, body] of [
+        ["start-crawler", s3Upload],
+        ["start-job", crawlSucceeded],
+    ] as const) {
+        const deployed = cold(path.join(OUT, `${name}.js`), body);
+        const hand = cold(minimal[name], body);
         rows.push([
             `${name} cold start`,
             `${deployed.toFixed(0)} ms`,
