@@ -85,15 +85,15 @@ export function jobRoleStatements(o: JobRoleScope): PolicyStatement[] {
     const legacyState = `${prefixes.gluePrefix}state/`;
     return [
         {
-            Sid: "ListPipelinePrefixes",
+            // Unconditional on purpose. S3 answers a GET or HEAD of a missing key with 403 instead of 404 when the
+            // caller lacks s3:ListBucket on the bucket ("GetObject" and "HeadObject" in the Amazon S3 API Reference,
+            // section Permissions), and such a request carries no s3:prefix, so a prefix condition never matches
+            // it. Hadoop's S3 file systems and Spark's committers ask whether a path exists before they write, and
+            // take a 403 as an error. Listing reveals key names, never the data (GetObject stays per prefix).
+            Sid: "ListTheBucket",
             Effect: "Allow",
             Action: "s3:ListBucket",
             Resource: bucketArn,
-            Condition: {
-                StringLike: {
-                    "s3:prefix": [prefixes.rawPrefix, ...written, legacyState].flatMap((p) => [stem(p), `${p}*`]),
-                },
-            },
         },
         { Sid: "LocateBucket", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: bucketArn },
         {

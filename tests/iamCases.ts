@@ -112,6 +112,16 @@ export function iamCases(stack: string, p: StackPolicies): Record<Decision, [str
                 "Glue: list a dataset folder",
                 role("glue", "s3:ListBucket", () => p.bucketArn, bucket, { "s3:prefix": "csv_data/sales/" }),
             ],
+            // Reversed on purpose: this case was a denial until the job's ListBucket lost its s3:prefix condition.
+            // Without ListBucket, S3 answers a HEAD or GET of a missing key with 403 instead of 404, and Spark's
+            // "does this path exist?" before every write fails (see ListTheBucket in components/glueRoles.ts).
+            [
+                "Glue: list the whole bucket",
+                role("glue", "s3:ListBucket", () => p.bucketArn, bucket, { "s3:prefix": "" }),
+            ],
+            // What S3 authorizes when the job HEADs or GETs a key that does not exist: ListBucket on the bucket,
+            // with no s3:prefix in the request context. Denied, S3 answers 403 where Hadoop expects 404.
+            ["Glue: learn that a key is missing (HEAD)", role("glue", "s3:ListBucket", () => p.bucketArn, bucket)],
             [
                 "Glue: write Parquet",
                 role("glue", "s3:PutObject", () => "arn:aws:s3:::BUCKET/parquet_data/sales/part-0.parquet", bucket),
@@ -376,10 +386,6 @@ export function iamCases(stack: string, p: StackPolicies): Record<Decision, [str
             ["Glue: write into the raw prefix", role("glue", "s3:PutObject", () => raw, bucket)],
             ["Glue: delete an upload", role("glue", "s3:DeleteObject", () => raw, bucket)],
             ["Glue: delete the bucket", role("glue", "s3:DeleteBucket", () => p.bucketArn, bucket)],
-            [
-                "Glue: list the whole bucket",
-                role("glue", "s3:ListBucket", () => p.bucketArn, bucket, { "s3:prefix": "" }),
-            ],
             [
                 "Glue: read another bucket",
                 role("glue", "s3:GetObject", () => "arn:aws:s3:::someone-elses-bucket/data.csv"),
