@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
 import { createCustomerKey } from "./kms";
 import { arnParts, policyJson } from "./iam";
+import { nameTooLong, TOPIC_AUTONAMED } from "./names";
 
 /** What the config and NotificationTopic accept as an email address: one address, no separators. */
 export const EMAIL_PATTERN = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
@@ -41,6 +42,8 @@ export class NotificationTopic extends pulumi.ComponentResource {
 
     constructor(name: string, args: NotificationTopicArgs, opts?: pulumi.ComponentResourceOptions) {
         super("csv-to-parquet:notifications:NotificationTopic", name, {}, opts);
+        const tooLong = nameTooLong(name, TOPIC_AUTONAMED);
+        if (tooLong) throw new pulumi.ResourceError(`NotificationTopic ${name}: ${tooLong}`, this);
         const emails = args.emails ?? [];
         for (const email of emails) {
             if (!EMAIL_PATTERN.test(email)) {

@@ -11,6 +11,7 @@ import {
     WORKER_TYPES,
     WorkerType,
 } from "./glueJobOptions";
+import { nameTooLong, PIPELINE_AUTONAMED } from "./names";
 import { QUEUE_DEFAULTS as Q } from "./queueDefaults";
 import { CsvToParquetPipelineArgs } from "./pipelineArgs";
 import { PipelinePrefixes, validatePrefixes } from "./prefixes";
@@ -71,8 +72,10 @@ export function resolvePipelineSettings(name: string, args: CsvToParquetPipeline
         if (!Number.isInteger(value)) fail(field, `${value} is not a whole number`);
         if (value < low || value > high) fail(field, `${value} is outside ${low}..${high}`);
     };
-    if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(name))
-        fail("name", `"${name}" must be 1-40 lower-case letters, digits or "-" (it prefixes S3 bucket names)`);
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(name))
+        fail("name", `"${name}" must be lower-case letters, digits or "-" (it prefixes S3 bucket names)`);
+    const tooLong = nameTooLong(name, PIPELINE_AUTONAMED);
+    if (tooLong) fail("name", tooLong);
     checkNames(args, fail);
     const prefixes = {
         rawPrefix: args.rawPrefix ?? D.rawPrefix,

@@ -70,7 +70,7 @@ describe("pipeline settings", () => {
         };
         expect(problem({}, "Lake")).to.deep.equal([
             "name",
-            '"Lake" must be 1-40 lower-case letters, digits or "-" (it prefixes S3 bucket names)',
+            '"Lake" must be lower-case letters, digits or "-" (it prefixes S3 bucket names)',
         ]);
         expect(problem({ executionClass: "FLEX", workerType: "G.4X" })).to.deep.equal([
             "workerType",
