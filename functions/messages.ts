@@ -12,17 +12,40 @@ export function isCsvName(key: string): boolean {
     return key.toLowerCase().endsWith(".csv");
 }
 
+/**
+ * Digits of the length before a stored sequencer. A sequencer reaches the function inside an SQS message of at most
+ * 1 MiB (1,048,576 characters, 7 digits), so 8 digits hold the length of any sequencer that can arrive.
+ */
+const SEQUENCER_LENGTH_DIGITS = 8;
+
+/**
+ * S3's `sequencer` made comparable as a string, at any length: "the greater sequencer hexadecimal value is the event
+ * that occurred later… left-pad the shorter value with zeros, and then do a lexicographical comparison" (S3 User
+ * Guide, "Event message structure"; S3 promises no maximum length). Leading zeros carry no value, so they are
+ * dropped and the count of the remaining digits, zero-padded, goes first: "0A1B" becomes "00000003-A1B", and the
+ * stored strings compare as the hexadecimal values do. The case of the hex digits is not documented, so it is
+ * folded to upper case. Undefined for anything that is not hexadecimal digits.
+ */
+export function comparableSequencer(sequencer: string): string | undefined {
+    if (!/^[0-9A-Fa-f]+$/.test(sequencer)) return undefined;
+    const digits = sequencer.toUpperCase().replace(/^0+(?=.)/, "");
+    return `${String(digits.length).padStart(SEQUENCER_LENGTH_DIGITS, "0")}-${digits}`;
+}
+
 type S3Record = S3Event["Records"][number];
 
 /**
  * One record of an S3 notification, as both its readers take it: a CSV object created under the raw prefix (its
- * decoded key, its event time in epoch ms, and S3's object fields), undefined for an object elsewhere or of another
+ * decoded key, its event time in epoch ms, its comparable sequencer and S3's object fields), undefined for an object elsewhere or of another
  * name, or the problem that makes the record unusable.
  */
 export function createdCsvObject(
     record: S3Record | undefined,
     rawPrefix: string,
-): { key: string; time: number; object: S3Record["s3"]["object"] } | { problem: string } | undefined {
+):
+    | { key: string; time: number; sequencer: string; object: S3Record["s3"]["object"] }
+    | { problem: string }
+    | undefined {
     const key = record?.s3?.object?.key;
     if (
         record?.eventSource !== "aws:s3" ||
@@ -40,7 +63,11 @@ export function createdCsvObject(
     if (!decoded.startsWith(rawPrefix) || !isCsvName(decoded)) return undefined;
     const time = Date.parse(String(record.eventTime));
     if (Number.isNaN(time)) return { problem: `record for ${decoded} has no valid eventTime` };
-    return { key: decoded, time, object: record.s3.object };
+    // Without a sequencer the ledger cannot order this version: the message fails, is retried, and ends in the
+    // dead-letter queue (whose alarm fires) rather than being dropped.
+    const sequencer = comparableSequencer(String(record.s3.object.sequencer ?? ""));
+    if (sequencer === undefined) return { problem: `record for ${decoded} has no hexadecimal sequencer` };
+    return { key: decoded, time, sequencer, object: record.s3.object };
 }
 
 /**

@@ -21,21 +21,6 @@ export const LEDGER = {
     dataset: "dataset",
 } as const;
 
-/** The width S3 sequencers are left-padded to, so that comparing the strings compares the versions. */
-const SEQUENCER_WIDTH = 64;
-
-/**
- * S3's `sequencer` made comparable as a string: "the greater sequencer hexadecimal value is the event that occurred
- * later… left-pad the shorter value with zeros, and then do a lexicographical comparison" (S3 User Guide, "Event
- * message structure"). The case of the hex digits is not documented, so it is folded to upper case.
- */
-export function comparableSequencer(sequencer: string): string | undefined {
-    if (!/^[0-9A-Fa-f]{1,64}$/.test(sequencer)) {
-        return undefined;
-    }
-    return sequencer.toUpperCase().padStart(SEQUENCER_WIDTH, "0");
-}
-
 /** One object S3 says was written: what the ledger keeps of it. */
 export interface UploadRecord {
     key: string;
@@ -63,12 +48,11 @@ export function uploadsIn(body: string, rawPrefix: string): UploadRecord[] {
         const created = createdCsvObject(record, rawPrefix);
         if (created === undefined || "problem" in created) continue;
         const [dataset, ...rest] = created.key.slice(rawPrefix.length).split("/");
-        const sequencer = comparableSequencer(String(created.object.sequencer));
-        if (rest.length === 0 || !dataset || sequencer === undefined) continue;
+        if (rest.length === 0 || !dataset) continue;
         uploads.push({
             key: created.key,
             dataset,
-            sequencer,
+            sequencer: created.sequencer,
             size: Number(created.object.size ?? 0),
             etag: String(created.object.eTag ?? ""),
             eventTime: new Date(created.time).toISOString(),

@@ -6,6 +6,7 @@ import { Inputs } from "../testkit/harness";
 import { comparableSequencer, LEDGER, recordUpload, startCrawlerForBatch, UploadRecord, uploadsIn } from "../functions";
 import { fixture, Json, s3Notification, sqsEvent } from "../testkit/events";
 import { glueMock } from "./glueMock";
+import { acceptingLedger } from "../testkit/ledgerStub";
 import { componentUploadsTable, createTableRequest, freshUploadsTable, motoDynamoDb } from "./motoServer";
 
 /** An S3 notification of one key at one sequencer (the sample event's other fields). */
@@ -62,17 +63,50 @@ describe("uploads ledger: what a notification records", () => {
 
     it("orders sequencers of different lengths as S3 says: left-padded with zeros, then compared as text", () => {
         const order = [
+            "0",
             "FF",
             "0100",
             "00000000000000000101",
             "0055AED6DCD90281E5",
             "0055aed6dcd90281e6",
             "1000000000000000000",
+            "F".repeat(64),
+            `1${"0".repeat(64)}`,
+            `0000${"1".repeat(65)}`,
+            `1${"0".repeat(300)}`,
         ];
-        const padded = order.map((s) => comparableSequencer(s) as string);
-        expect([...padded].sort()).to.deep.equal(padded);
+        const stored = order.map((s) => comparableSequencer(s) as string);
+        expect([...stored].sort()).to.deep.equal(stored);
         expect(comparableSequencer("0100")).to.equal(comparableSequencer("100"));
+        expect(comparableSequencer("0A1B")).to.equal("00000003-A1B");
         expect(comparableSequencer("")).to.equal(undefined);
+        expect(comparableSequencer("12G")).to.equal(undefined);
+    });
+
+    it("records an upload whose sequencer is longer than 64 hex digits (S3 promises no maximum)", () => {
+        const long = `0${"AB".repeat(40)}`;
+        const [upload] = uploadsIn(JSON.stringify(notification("csv_data/a/x.csv", long)), "csv_data/");
+        expect(upload?.sequencer).to.equal(`00000080-${"AB".repeat(40)}`);
+    });
+
+    it("fails a message whose record has no sequencer, with an error line, instead of dropping it", async () => {
+        const logged: unknown[][] = [];
+        const log = { info: () => undefined, warn: () => undefined, error: (...a: unknown[]) => logged.push(a) };
+        glueMock.reset();
+        const ledger = acceptingLedger();
+        const event = sqsEvent(notification("csv_data/a/x.csv", "not-hex"));
+        const glue = new GlueClient({ region: "us-east-1" });
+        const response = await startCrawlerForBatch(event, {
+            glue,
+            crawlerName: "c",
+            rawPrefix: "csv_data/",
+            ledger,
+            log,
+        });
+        expect(response.batchItemFailures).to.deep.equal([{ itemIdentifier: event.Records[0].messageId }]);
+        expect(ledger.writes()).to.deep.equal([]);
+        expect(glueMock.calls()).to.have.length(0);
+        expect(JSON.stringify(logged)).to.contain("has no hexadecimal sequencer");
     });
 });
 

@@ -40,7 +40,9 @@ UPLOADS_TABLE = json.loads((ROOT / "testkit" / "fixtures" / "uploads-table.json"
 
 
 def padded(sequencer: str) -> str:
-    return sequencer.upper().rjust(64, "0")
+    """The stored form of comparableSequencer in functions/messages.ts: significant digits after their count."""
+    digits = sequencer.upper().lstrip("0") or "0"
+    return f"{len(digits):08d}-{digits}"
 
 
 def record(dynamodb, table: str, key: str, sequencer: str, size: int, etag: str, event_time: str) -> bool:
