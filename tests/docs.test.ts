@@ -36,10 +36,11 @@ function links(file: string): [string, string | undefined][] {
 }
 
 describe("README and docs/", () => {
-    it("holds the four documents the README sends a reader to", () => {
+    it("holds the five documents the README sends a reader to", () => {
         expect(DOCS.sort()).to.deep.equal([
             "docs/benchmark.md",
             "docs/conversion.md",
+            "docs/first-deploy.md",
             "docs/security.md",
             "docs/simulation.md",
         ]);
@@ -74,6 +75,27 @@ describe("README and docs/", () => {
             "npm test",
         ]) {
             expect(firstScreen, command).to.contain(command);
+        }
+        expect(firstScreen, "the first-deploy checklist, beside the deploy commands").to.contain(
+            "(docs/first-deploy.md)",
+        );
+    });
+
+    it("the first-deploy checklist names only tests that exist, and a check for each stage", () => {
+        const text = read(path.join("docs", "first-deploy.md"));
+        const named = [...text.matchAll(/`((?:etl\/)?tests\/[^`*]+)`/g)].map((m) => m[1]);
+        expect(named).to.have.length.above(5);
+        for (const file of named) expect(fs.existsSync(path.join(ROOT, file)), file).to.equal(true);
+        for (const check of [
+            "pulumi preview --expect-no-changes",
+            "aws sns list-subscriptions-by-topic",
+            "npm run status --",
+            "aws glue get-crawler",
+            "aws glue get-job-runs",
+            "aws logs filter-log-events",
+            "aws athena start-query-execution",
+        ]) {
+            expect(text, check).to.contain(check);
         }
     });
 
