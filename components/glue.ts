@@ -185,7 +185,7 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
         `${name}-job`,
         {
             name: o.jobName,
-            description: `Converts new CSV uploads under ${s.prefixes.rawPrefix} to snappy Parquet under ${s.prefixes.outputPrefix}`,
+            description: `Converts new CSV uploads under ${s.prefixes.rawPrefix} to Iceberg tables (snappy Parquet) under ${s.prefixes.outputPrefix}`,
             roleArn: role.arn,
             glueVersion: s.glueVersion,
             workerType: s.workerType,
@@ -202,6 +202,9 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
                 "--extra-py-files": s3Uri(coreKey),
                 "--TempDir": s3Uri(`${s.prefixes.gluePrefix}temp/`),
                 "--enable-metrics": "true",
+                // Glue 5.0's Apache Iceberg 1.7.1 ("Using the Iceberg framework in AWS Glue"); the script sets the
+                // SQL extensions on its SparkConf and the Glue Data Catalog as the Iceberg catalog (glue_tables).
+                "--datalake-formats": "iceberg",
                 // Glue 5.0 always logs, to the groups above (continuous logging arguments are for 4.0 and earlier).
                 "--bucket": o.bucket.bucket,
                 "--raw_prefix": s.prefixes.rawPrefix,
@@ -209,9 +212,6 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
                 "--quarantine_prefix": s.prefixes.quarantinePrefix,
                 "--uploads_table": o.uploadsTable.name,
                 "--claim_timeout_minutes": String(s.jobTimeoutMinutes),
-                // Where versions before the uploads ledger kept what they converted; the first run imports it.
-                "--legacy_state_prefix": `${s.prefixes.gluePrefix}state/`,
-                "--staging_prefix": `${s.prefixes.gluePrefix}temp/staging/`,
                 "--curated_database_name": curatedDatabase.name,
                 "--ruleset_name": ruleset.name,
                 "--key_columns": JSON.stringify(s.dataQuality.keyColumns),

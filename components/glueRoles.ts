@@ -19,7 +19,7 @@ function glueScope(anyGlueArn: pulumi.Input<string>) {
     };
 }
 
-/** What keeping a catalog database's tables and partitions takes (the crawler's raw one, the job's curated one). */
+/** What keeping a catalog database's tables and partitions takes (the crawler's raw one). */
 const CATALOG_ACTIONS = [
     "glue:GetDatabase",
     "glue:GetTable",
@@ -34,6 +34,13 @@ const CATALOG_ACTIONS = [
     "glue:UpdatePartition",
     "glue:BatchUpdatePartition",
 ];
+
+/**
+ * What Iceberg's GlueCatalog calls to keep a table (iceberg-aws, GlueCatalog and GlueTableOperations): read the
+ * database and the table, create it, and commit by UpdateTable (optimistic: conditional on the version it read).
+ * The curated and quarantine tables are Iceberg tables: no Hive partitions to register.
+ */
+const ICEBERG_CATALOG_ACTIONS = ["glue:GetDatabase", "glue:GetTable", "glue:CreateTable", "glue:UpdateTable"];
 
 /** Glue writes its own log groups' streams (and associates them with the security configuration's key). */
 function glueLogsStatement(logsArn: pulumi.Output<string>): PolicyStatement {
@@ -74,15 +81,15 @@ export interface JobRoleScope {
 }
 
 /**
- * The job's role: read CSV and its scripts, write Parquet, quarantine and temp files, claim uploads in the ledger,
- * keep the curated catalog, read the ruleset and publish its results, tell the topic, write logs and metrics.
+ * The job's role: read CSV and its scripts, write the Iceberg tables' data and metadata files (curated and quarantine)
+ * and temp files, claim uploads in the ledger, keep the tables in the curated database, read the ruleset and publish
+ * its results, tell the topic, write logs and metrics.
  */
 export function jobRoleStatements(o: JobRoleScope): PolicyStatement[] {
     const { bucketArn, prefixes } = o;
     const object = (key: string) => pulumi.interpolate`${bucketArn}/${key}`;
     const { glueArn, logsArn } = glueScope(o.curatedDatabaseArn);
     const written = [prefixes.outputPrefix, prefixes.quarantinePrefix, `${prefixes.gluePrefix}temp/`];
-    const legacyState = `${prefixes.gluePrefix}state/`;
     return [
         {
             // Unconditional on purpose. S3 answers a GET or HEAD of a missing key with 403 instead of 404 when the
@@ -97,12 +104,6 @@ export function jobRoleStatements(o: JobRoleScope): PolicyStatement[] {
         },
         { Sid: "LocateBucket", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: bucketArn },
         {
-            Sid: "ImportAndRemoveTheEarlierLedgerFiles",
-            Effect: "Allow",
-            Action: ["s3:GetObject", "s3:DeleteObject"],
-            Resource: object(`${legacyState}*`),
-        },
-        {
             Sid: "ReadCsvAndScripts",
             Effect: "Allow",
             Action: "s3:GetObject",
@@ -115,9 +116,9 @@ export function jobRoleStatements(o: JobRoleScope): PolicyStatement[] {
             Resource: written.map((p) => object(`${stem(p)}*`)),
         },
         {
-            Sid: "MaintainTheCuratedCatalog",
+            Sid: "KeepTheIcebergTables",
             Effect: "Allow",
-            Action: CATALOG_ACTIONS,
+            Action: ICEBERG_CATALOG_ACTIONS,
             Resource: [
                 glueArn("catalog"),
                 o.curatedDatabaseArn,

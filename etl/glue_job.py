@@ -2,10 +2,11 @@
 
 The run claims the uploads waiting in the uploads ledger (a DynamoDB table the start-crawler function fills from
 S3's notifications; see lake/uploads.py), and nothing else: no listing of the bucket. Per dataset, those uploads are
-read once, checked, and written as Parquet objects named after each upload, replacing an earlier version's; the
-curated table is created or updated from the contract and its partitions registered; the stack's DQDL rules run on
-the typed rows; each upload is marked done with its outputs; a summary goes to the topic when anything was
-quarantined. No job bookmarks: a rerun or Glue's retry takes over the claims of the run that failed.
+read once, checked, and committed to the dataset's Iceberg tables in the Glue Data Catalog (curated and quarantine,
+one commit each, replacing the rows of an earlier version of each upload); the stack's DQDL rules run on the typed
+rows; each upload is marked done with the snapshot that committed it; a summary goes to the topic when anything was
+quarantined. No job bookmarks: a rerun or Glue's retry takes over the claims of the run that failed, and replaces
+whatever that run committed of them.
 
 Arguments (as --name value): JOB_NAME is asked for; JOB_RUN_ID is Glue's own and is read from the parsed result
 (getResolvedOptions defines it, so asking for it again fails with "conflicting option string").
@@ -23,8 +24,6 @@ ARGS = [
     "quarantine_prefix",
     "uploads_table",
     "claim_timeout_minutes",
-    "legacy_state_prefix",
-    "staging_prefix",
     "curated_database_name",
     "ruleset_name",
     "key_columns",
@@ -57,15 +56,47 @@ def settings_of(args: dict):
     return Settings(tuple(k for k in keys if k.strip()), partitions, percent)
 
 
+# The Spark catalog of the Iceberg tables in the Glue Data Catalog, and the suffix of a dataset's quarantine table
+# beside its curated one (dataset tables never hold "__": athena_name folds it).
+GLUE_CATALOG = "glue_catalog"
+QUARANTINE_SUFFIX = "__quarantine"
+
+
+def glue_tables(spark, args: dict):
+    """The datasets' tables in the curated database of the Glue Data Catalog, data under their S3 prefixes."""
+    from lake.session import glue_catalog_conf, use_catalog
+    from lake.tables import IcebergTables
+
+    bucket, database = args["bucket"], args["curated_database_name"]
+    use_catalog(spark, glue_catalog_conf(GLUE_CATALOG, "s3://%s/%s" % (bucket, args["output_prefix"])))
+    prefixes = {"curated": args["output_prefix"], "quarantine": args["quarantine_prefix"]}
+    return IcebergTables(
+        spark,
+        GLUE_CATALOG,
+        database,
+        database,
+        QUARANTINE_SUFFIX,
+        lambda kind, dataset: "s3://%s/%s%s" % (bucket, prefixes[kind], dataset),
+    )
+
+
 def run_job(
-    spark, s3, glue, dynamodb, args: dict, run_id: str, quality=None, uri_of=None, sink=None, log=print, cloudwatch=None
+    spark,
+    s3,
+    glue,
+    dynamodb,
+    args: dict,
+    run_id: str,
+    quality=None,
+    uri_of=None,
+    tables=None,
+    log=print,
+    cloudwatch=None,
 ) -> list[dict]:
     """Converts the uploads the ledger holds for the job; returns one report per dataset that had any."""
-    from lake.aws import GlueCatalog, S3Source
-    from lake.convert import DatasetConversion, Layout
+    from lake.aws import S3Source
+    from lake.convert import DatasetConversion
     from lake.csvread import UnreadableUpload, header_of
-    from lake.hadoopfs import HadoopSink
-    from lake.legacy import import_legacy_ledger
     from lake.names import table_clashes
     from lake.uploads import UploadsTable, run_has_ended
 
@@ -76,26 +107,19 @@ def run_job(
         raise JobArgumentError("--claim_timeout_minutes must be a number of minutes: %s" % err) from err
     source = S3Source(s3, bucket)
     ledger = UploadsTable(dynamodb, args["uploads_table"], run_id, claim_seconds, run_has_ended(glue, args["JOB_NAME"]))
-    catalog = GlueCatalog(
-        glue, args["curated_database_name"], lambda ds: "s3://%s/%s%s/" % (bucket, args["output_prefix"], ds)
-    )
-    sink = sink or HadoopSink(spark, "s3://%s/" % bucket)
-    layout = Layout(args["output_prefix"], args["quarantine_prefix"], args["staging_prefix"])
+    tables = tables or glue_tables(spark, args)
     reports = []
-    import_legacy_ledger(
-        s3, dynamodb, bucket, args["legacy_state_prefix"], args["raw_prefix"], args["uploads_table"], log
-    )
     datasets = ledger.claim(uri_of or (lambda key: "s3://%s/%s" % (bucket, key)))
     clashes = table_clashes(list(datasets))
     for dataset, todo in datasets.items():
         try:  # a dataset that cannot be converted is reported, and the others go on
-            owner = catalog.owner(dataset)
+            owner = tables.owner(dataset)
             if dataset in clashes or owner not in (None, dataset):
                 raise UnreadableUpload(
                     clashes.get(dataset) or "dataset folders %s and %s make the same table" % (owner, dataset)
                 )
-            todo, headers = readable_headers(source, ledger, sink, todo, header_of)
-            conversion = DatasetConversion(spark, dataset, sink, ledger, catalog, settings, run_id, layout, quality)
+            todo, headers = readable_headers(source, ledger, todo, header_of)
+            conversion = DatasetConversion(spark, dataset, tables, ledger, settings, run_id, quality)
             report = conversion.run(todo, headers)
         except UnreadableUpload as err:  # waits until the file or folder is fixed
             report = failed_report(dataset, "rejected", str(err))
@@ -104,7 +128,6 @@ def run_job(
             report = failed_report(dataset, "failed", "%s: %s" % (type(err).__name__, err))
         log("%s: %s" % (dataset, json.dumps(report)))
         reports.append(report)
-    sink.discard_staging(layout.staging + run_id)
     if cloudwatch is not None:
         report_waiting(ledger, cloudwatch, args["JOB_NAME"])
     return reports
@@ -113,23 +136,18 @@ def run_job(
 METRICS_NAMESPACE = "CsvToParquet"
 
 
-def readable_headers(source, ledger, sink, todo: list, header_of) -> tuple[list, dict]:
+def readable_headers(source, ledger, todo: list, header_of) -> tuple[list, dict]:
     """The uploads still in S3 and their headers. An upload whose object was deleted after it was recorded (S3
-    answers its GET with NoSuchKey, or 403 to a role that may list only prefixes) is left out and marked so in the
-    ledger, after deleting what a crashed run had planned for it beyond its recorded outputs."""
+    answers its GET with NoSuchKey) is left out and marked so in the ledger; rows an earlier version committed stay."""
     from botocore.exceptions import ClientError
-    from lake.publish import discard_unrecorded
 
     kept, headers = [], {}
     for upload in todo:
         try:
             headers[upload] = header_of(source.open_text, upload)
         except ClientError as err:
-            if err.response.get("Error", {}).get("Code") not in ("NoSuchKey", "AccessDenied", "404", "403"):
+            if err.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404"):
                 raise
-            if not source.gone(upload):
-                raise
-            discard_unrecorded(sink, ledger, upload.dataset, {upload.key})
             ledger.forget(upload.key, "the object was deleted from S3 before the job read it")
             continue
         kept.append(upload)
@@ -190,12 +208,14 @@ def main(argv: list[str]) -> None:
     from awsglue.utils import getResolvedOptions
     from awsgluedq.transforms import EvaluateDataQuality
     from lake.aws import GlueQuality
-    from lake.session import CORE_CONF
+    from lake.session import CORE_CONF, ICEBERG_EXTENSIONS
+    from pyspark.conf import SparkConf
     from pyspark.context import SparkContext
 
     args = getResolvedOptions(argv, ARGS)
     run_id = args.get("JOB_RUN_ID") or time.strftime("manual-%Y%m%dT%H%M%SZ", time.gmtime())
-    glue_context = GlueContext(SparkContext.getOrCreate())
+    # Iceberg's SQL extensions must be set before the SparkContext starts; the catalog itself is set in glue_tables.
+    glue_context = GlueContext(SparkContext.getOrCreate(SparkConf().set("spark.sql.extensions", ICEBERG_EXTENSIONS)))
     spark = glue_context.spark_session
     for key, value in CORE_CONF.items():
         spark.conf.set(key, value)

@@ -79,8 +79,9 @@ export interface UploadsLedger {
 /**
  * Records one upload as pending, unless the ledger already holds this version or a later one of the key: the write
  * is conditional on the sequencer, so a redelivered notification changes nothing and an older one arriving late
- * never replaces a newer version. What a conversion left (its outputs, a claim) stays on the item: the job needs
- * the outputs to replace them, and the claim check to see that the version it converts is no longer the latest.
+ * never replaces a newer version. What a conversion left (its snapshot, a claim) stays on the item: the job needs
+ * them to know that rows of the key are in the tables and must be replaced, and the claim check to see that the
+ * version it converts is no longer the latest.
  * Resolves to false when the condition kept the item as it was.
  */
 export async function recordUpload(ledger: UploadsLedger, upload: UploadRecord): Promise<boolean> {

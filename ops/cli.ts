@@ -1,7 +1,7 @@
 /*
  * `npm run status -- <key>` and `npm run reprocess -- --dataset NAME | --key KEY…`: the uploads ledger for an
- * operator, with their AWS credentials. The table, job and bucket come from the stack's outputs
- * (`pulumi stack output --json`, for `--stack` or the selected stack) unless given with --table, --job, --bucket.
+ * operator, with their AWS credentials. The table and job come from the stack's outputs (`pulumi stack output
+ * --json`, for `--stack` or the selected stack) unless given with --table and --job.
  */
 import { execFileSync } from "child_process";
 import { parseArgs } from "util";
@@ -24,7 +24,7 @@ export function stackOutputs(stack: string | undefined, read = readStackOutputs)
     } catch (err) {
         throw new UsageError(
             `cannot read the stack's outputs with "pulumi stack output --json" (${(err as Error).message.split("\n")[0]}); ` +
-                "pass --table and --job (and --bucket), or run where the Pulumi CLI and the stack are available",
+                "pass --table and --job, or run where the Pulumi CLI and the stack are available",
         );
     }
     return JSON.parse(text) as Record<string, string>;
@@ -41,7 +41,6 @@ const OPTIONS = {
     stack: { type: "string" },
     table: { type: "string" },
     job: { type: "string" },
-    bucket: { type: "string" },
     dataset: { type: "string" },
     key: { type: "string", multiple: true },
     json: { type: "boolean" },
@@ -64,7 +63,7 @@ function names(values: ReturnType<typeof parse>["values"], needJob: boolean, rea
     const job = values.job ?? outputs.jobName;
     if (!table) throw new UsageError("no uploads table: pass --table, or deploy a stack that exports uploadsTableName");
     if (needJob && !job) throw new UsageError("no job: pass --job, or deploy a stack that exports jobName");
-    return { table, job: job as string, bucket: values.bucket ?? outputs.bucketName };
+    return { table, job: job as string };
 }
 
 /** `status <key>…`: what happened to each upload. */
@@ -72,12 +71,12 @@ export async function status(argv: string[], clients: Clients, read?: typeof rea
     const { values, positionals } = parse(argv);
     if (positionals.length === 0)
         throw new UsageError("usage: npm run status -- <s3 key> [<s3 key>…] [--stack NAME | --table NAME] [--json]");
-    const { table, bucket } = names(values, false, read);
+    const { table } = names(values, false, read);
     const found = await Promise.all(
         positionals.map(async (key) => [key, await getUpload(clients.dynamodb, table, key)] as const),
     );
     if (values.json) return JSON.stringify(Object.fromEntries(found), null, 2);
-    return found.map(([key, item]) => describeUpload(key, item, bucket)).join("\n\n");
+    return found.map(([key, item]) => describeUpload(key, item)).join("\n\n");
 }
 
 /** `reprocess --dataset NAME | --key KEY…`: marks the uploads pending and starts the job. */

@@ -2,7 +2,6 @@
  * What an operator asks of the uploads ledger, with their own AWS credentials: what happened to an upload, and
  * "convert these again". The clients are passed in (moto's server in the tests).
  */
-import * as zlib from "zlib";
 import {
     AttributeValue,
     DynamoDBClient,
@@ -21,12 +20,6 @@ const LIVE_RUN_STATES = ["STARTING", "RUNNING", "STOPPING", "WAITING"];
 const text = (item: Item, name: string) => item[name]?.S;
 const count = (item: Item, name: string) => Number(item[name]?.N ?? 0);
 
-/** An item's list of object paths: strings, or gzipped JSON when long (etl/lake/uploads.py, `_paths`). */
-export function objectPaths(attribute: AttributeValue | undefined): string[] {
-    if (attribute?.B !== undefined) return JSON.parse(zlib.gunzipSync(attribute.B).toString("utf8")) as string[];
-    return (attribute?.L ?? []).map((o) => o.S as string);
-}
-
 /** The ledger's item of an object key, or undefined when the ledger never saw it. */
 export async function getUpload(
     dynamodb: Pick<DynamoDBClient, "send">,
@@ -40,17 +33,17 @@ export async function getUpload(
 }
 
 /**
- * What happened to an upload, in words: pending (and since when, and which run holds it), converted with its
- * Parquet objects and row counts, quarantined with where, rejected with why, deleted before the job read it.
+ * What happened to an upload, in words: pending (and since when, and which run holds it), converted with the
+ * curated table's snapshot that committed its rows and its row counts, quarantined with the table holding those
+ * rows, rejected with why, deleted before the job read it.
  */
-export function describeUpload(key: string, item: Item | undefined, bucket?: string): string {
+export function describeUpload(key: string, item: Item | undefined): string {
     if (item === undefined) {
         return (
             `${key}: not in the uploads ledger. Only objects whose name ends in .csv, in a dataset folder under the raw ` +
             "prefix, are recorded, from the moment the stack's ledger exists; check the key (it is case-sensitive)."
         );
     }
-    const where = (path: string) => (bucket ? `s3://${bucket}/${path}` : path);
     const status = text(item, "status") ?? "pending";
     const lines = [
         `${key}: ${status} (dataset ${text(item, "dataset")}, uploaded ${text(item, LEDGER.eventTime)}, ETag ${text(item, "etag")})`,
@@ -67,15 +60,14 @@ export function describeUpload(key: string, item: Item | undefined, bucket?: str
     if (error) lines.push(`  why: ${error}`);
     if (status === "rejected") lines.push("  it is tried again with every job run until it passes");
     const quarantine = text(item, "quarantine");
-    if (quarantine) lines.push(`  quarantined rows: ${where(quarantine)}`);
-    const outputs = objectPaths(item.outputs);
-    if (outputs.length > 0) {
+    if (quarantine) lines.push(`  quarantined rows: SELECT * FROM ${quarantine} WHERE _upload_key = '${key}'`);
+    const snapshot = item.snapshot?.N;
+    if (snapshot !== undefined) {
         lines.push(
             status === "pending" || status === "rejected"
-                ? "  Parquet objects of an earlier version, replaced once it converts:"
-                : "  Parquet objects:",
+                ? `  rows of an earlier version, committed in snapshot ${snapshot}, stay until it converts`
+                : `  rows committed in snapshot ${snapshot} of the curated table (column _upload_key = '${key}')`,
         );
-        lines.push(...outputs.map((o) => `    ${where(o)}`));
     }
     return lines.join("\n");
 }
@@ -112,8 +104,8 @@ export async function liveJobRun(glue: Pick<GlueClient, "send">, jobName: string
 }
 
 /**
- * Puts uploads back in the job's to-do index as pending, keeping their recorded Parquet objects, which the job
- * replaces when it converts them again (so their rows are never duplicated). Only a key the ledger holds, and that no
+ * Puts uploads back in the job's to-do index as pending, keeping the record that their rows are in the tables, so
+ * the job replaces those rows when it converts them again (they are never duplicated). Only a key the ledger holds, and that no
  * run holds, is changed: returns the keys marked, and those left with why.
  */
 export async function markForReprocessing(

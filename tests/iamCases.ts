@@ -143,14 +143,6 @@ export function iamCases(stack: string, p: StackPolicies): Record<Decision, [str
                 "Glue: read the core beside it",
                 role("glue", "s3:GetObject", () => "arn:aws:s3:::BUCKET/glue/scripts/lake.zip", bucket),
             ],
-            [
-                "Glue: import an earlier version's ledger file",
-                role("glue", "s3:GetObject", () => "arn:aws:s3:::BUCKET/glue/state/sales.json", bucket),
-            ],
-            [
-                "Glue: remove it once imported",
-                role("glue", "s3:DeleteObject", () => "arn:aws:s3:::BUCKET/glue/state/sales.json", bucket),
-            ],
             ["Glue: read the waiting uploads", role("glue", "dynamodb:Query", () => `${p.uploadsTableArn}/index/todo`)],
             ["Glue: claim an upload and mark it done", role("glue", "dynamodb:UpdateItem", () => p.uploadsTableArn)],
             ["Glue: ask whether the run holding a claim ended", role("glue", "glue:GetJobRun", () => p.jobArn)],
@@ -159,12 +151,30 @@ export function iamCases(stack: string, p: StackPolicies): Record<Decision, [str
                 role("glue", "kms:Decrypt", () => p.pipelineKeyArn, pipelineKey, throughDynamoDb),
             ],
             [
-                "Glue: register a curated partition",
-                role("glue", "glue:BatchCreatePartition", () => glueArn(`table/${p.curatedDatabase}/sales`)),
-            ],
-            [
                 "Glue: create a curated table",
                 role("glue", "glue:CreateTable", () => glueArn(`table/${p.curatedDatabase}/sales`)),
+            ],
+            [
+                "Glue: commit to an Iceberg table (UpdateTable, as GlueTableOperations does)",
+                role("glue", "glue:UpdateTable", () => glueArn(`table/${p.curatedDatabase}/sales__quarantine`)),
+            ],
+            [
+                "Glue: read an Iceberg table's metadata file",
+                role(
+                    "glue",
+                    "s3:GetObject",
+                    () => "arn:aws:s3:::BUCKET/parquet_data/sales/metadata/v2.metadata.json",
+                    bucket,
+                ),
+            ],
+            [
+                "Glue: write a quarantine table's data file",
+                role(
+                    "glue",
+                    "s3:PutObject",
+                    () => "arn:aws:s3:::BUCKET/quarantine/sales/data/00000-0-a.parquet",
+                    bucket,
+                ),
             ],
             ["Glue: read its ruleset", role("glue", "glue:GetDataQualityRuleset", () => p.rulesetArn)],
             ["Glue: publish data quality results", role("glue", "glue:PublishDataQuality", () => p.rulesetArn)],
@@ -335,8 +345,12 @@ export function iamCases(stack: string, p: StackPolicies): Record<Decision, [str
             ],
             ["start-job: record an upload", role("startJob", "dynamodb:UpdateItem", () => p.uploadsTableArn)],
             [
-                "Glue: write an earlier version's ledger file",
-                role("glue", "s3:PutObject", () => "arn:aws:s3:::BUCKET/glue/state/sales.json", bucket),
+                "Glue: register a Hive partition (Iceberg tables have none)",
+                role("glue", "glue:BatchCreatePartition", () => glueArn(`table/${p.curatedDatabase}/sales`)),
+            ],
+            [
+                "Glue: delete a curated table",
+                role("glue", "glue:DeleteTable", () => glueArn(`table/${p.curatedDatabase}/sales`)),
             ],
             ["Glue: delete an upload's record", role("glue", "dynamodb:DeleteItem", () => p.uploadsTableArn)],
             ["Glue: scan the whole ledger", role("glue", "dynamodb:Scan", () => p.uploadsTableArn)],

@@ -2,7 +2,6 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import * as zlib from "zlib";
 import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetJobRunsCommand, GlueClient, StartJobRunCommand } from "@aws-sdk/client-glue";
 import { Inputs } from "../testkit/harness";
@@ -12,7 +11,7 @@ import { glueMock } from "./glueMock";
 import { componentUploadsTable, freshUploadsTable, motoDynamoDb, motoEndpoint } from "./motoServer";
 
 const TABLE = "uploads";
-const flags = ["--table", TABLE, "--job", "lake-job", "--bucket", "lake-data"];
+const flags = ["--table", TABLE, "--job", "lake-job"];
 
 /** DynamoDB is moto's server (its conditions are evaluated); Glue answers through the shared SDK stub (tests/glueMock.ts). */
 describe("operator commands: npm run status and npm run reprocess", function () {
@@ -34,18 +33,18 @@ describe("operator commands: npm run status and npm run reprocess", function () 
             },
         );
     /** What the job writes when it marks an upload done (etl/lake/uploads.py, UploadsTable.done). */
-    const convert = (key: string, outputs: string[], extra: Inputs = {}) =>
+    const convert = (key: string, snapshot: string, extra: Inputs = {}) =>
         dynamodb.send(
             new UpdateItemCommand({
                 TableName: TABLE,
                 Key: { key: { S: key } },
                 UpdateExpression:
-                    "SET #status = :status, runId = :run, outputs = :outputs, rowsWritten = :w, rowsQuarantined = :q REMOVE #todo",
-                ExpressionAttributeNames: { "#status": "status", "#todo": "todo" },
+                    "SET #status = :status, runId = :run, #snapshot = :snapshot, rowsWritten = :w, rowsQuarantined = :q REMOVE #todo",
+                ExpressionAttributeNames: { "#status": "status", "#todo": "todo", "#snapshot": "snapshot" },
                 ExpressionAttributeValues: {
                     ":status": { S: extra.status ?? "converted" },
                     ":run": { S: "jr_1" },
-                    ":outputs": { L: outputs.map((o) => ({ S: o })) },
+                    ":snapshot": { N: snapshot },
                     ":w": { N: "3" },
                     ":q": { N: String(extra.quarantined ?? 0) },
                 },
@@ -66,35 +65,16 @@ describe("operator commands: npm run status and npm run reprocess", function () 
         glueMock.on(StartJobRunCommand).resolves({ JobRunId: "jr_9" });
     });
 
-    it("status: a converted upload with its Parquet objects and row counts", async () => {
+    it("status: a converted upload with the snapshot that committed it and its row counts", async () => {
         await record("csv_data/sales/a.csv", "01");
-        await convert("csv_data/sales/a.csv", ["parquet_data/sales/a-1-2-00000.snappy.parquet"]);
+        await convert("csv_data/sales/a.csv", "4567");
         const said = await status(["csv_data/sales/a.csv", ...flags], clients());
         expect(said)
             .to.contain("csv_data/sales/a.csv: converted (dataset sales")
             .and.contain("by job run jr_1: 3 rows written, 0 quarantined")
-            .and.contain("s3://lake-data/parquet_data/sales/a-1-2-00000.snappy.parquet");
-    });
-
-    it("status: the Parquet objects of an upload written into thousands of folders (stored gzipped)", async () => {
-        await record("csv_data/sales/a.csv", "01");
-        const paths = Array.from({ length: 3000 }, (_, n) => `parquet_data/sales/day=${n}/a-${n}.snappy.parquet`);
-        await dynamodb.send(
-            new UpdateItemCommand({
-                TableName: TABLE,
-                Key: { key: { S: "csv_data/sales/a.csv" } },
-                UpdateExpression: "SET #s = :c, outputs = :o",
-                ExpressionAttributeNames: { "#s": "status" },
-                ExpressionAttributeValues: {
-                    ":c": { S: "converted" },
-                    ":o": { B: zlib.gzipSync(JSON.stringify(paths)) },
-                },
-            }),
-        );
-        const said = await status(["csv_data/sales/a.csv", ...flags], clients());
-        expect(said)
-            .to.contain("s3://lake-data/parquet_data/sales/day=0/a-0.snappy.parquet")
-            .and.contain("day=2999/a-2999.snappy.parquet");
+            .and.contain(
+                "rows committed in snapshot 4567 of the curated table (column _upload_key = 'csv_data/sales/a.csv')",
+            );
     });
 
     it("status: pending, rejected with why, quarantined with where, and a key the ledger never saw", async () => {
@@ -110,7 +90,7 @@ describe("operator commands: npm run status and npm run reprocess", function () 
                     ":r": { S: "rejected" },
                     ":e": { S: "3 of 3 rows quarantined" },
                     ":run": { S: "jr_2" },
-                    ":q": { S: "quarantine/sales/jr_2/" },
+                    ":q": { S: "curated.sales__quarantine" },
                 },
             }),
         );
@@ -122,7 +102,9 @@ describe("operator commands: npm run status and npm run reprocess", function () 
         expect(said)
             .to.contain("csv_data/sales/r.csv: rejected")
             .and.contain("why: 3 of 3 rows quarantined")
-            .and.contain("quarantined rows: s3://lake-data/quarantine/sales/jr_2/");
+            .and.contain(
+                "quarantined rows: SELECT * FROM curated.sales__quarantine WHERE _upload_key = 'csv_data/sales/r.csv'",
+            );
         expect(said).to.contain("csv_data/sales/nope.csv: not in the uploads ledger");
         expect(
             JSON.parse(await status(["csv_data/sales/p.csv", "--json", ...flags], clients()))["csv_data/sales/p.csv"]
@@ -130,14 +112,14 @@ describe("operator commands: npm run status and npm run reprocess", function () 
         ).to.deep.equal({ S: "pending" });
     });
 
-    it("reprocess --dataset: every upload of the dataset pending again, its outputs kept for replacement, and the job started", async () => {
+    it("reprocess --dataset: every upload of the dataset pending again, its snapshot kept (its rows are replaced), and the job started", async () => {
         for (const [key, seq] of [
             ["csv_data/sales/a.csv", "01"],
             ["csv_data/sales/b.csv", "02"],
             ["csv_data/stock/c.csv", "03"],
         ]) {
             await record(key, seq);
-            await convert(key, [`parquet_data/${key.split("/")[1]}/${seq}.parquet`]);
+            await convert(key, seq);
         }
         const said = await reprocess(["--dataset", "sales", ...flags], clients());
         expect(said).to.contain("2 upload(s) marked pending").and.contain("started job run jr_9 of lake-job");
@@ -145,7 +127,7 @@ describe("operator commands: npm run status and npm run reprocess", function () 
             const found = await item(key);
             expect(found?.status, key).to.deep.equal({ S: "pending" });
             expect(found?.todo, key).to.deep.equal({ S: "todo" });
-            expect(found?.outputs?.L, key).to.have.length(1);
+            expect(found?.snapshot, key).to.not.equal(undefined);
         }
         expect((await item("csv_data/stock/c.csv"))?.status).to.deep.equal({ S: "converted" });
         expect(glueMock.commandCalls(StartJobRunCommand).map((c) => c.args[0].input)).to.deep.equal([
@@ -155,7 +137,7 @@ describe("operator commands: npm run status and npm run reprocess", function () 
 
     it("reprocess --key: only those keys; a key the ledger never saw is named and left", async () => {
         await record("csv_data/sales/a.csv", "01");
-        await convert("csv_data/sales/a.csv", ["parquet_data/sales/1.parquet"]);
+        await convert("csv_data/sales/a.csv", "1");
         const said = await reprocess(
             ["--key", "csv_data/sales/a.csv", "--key", "csv_data/sales/typo.csv", "--no-start", ...flags],
             clients(),
@@ -200,7 +182,7 @@ describe("operator commands: npm run status and npm run reprocess", function () 
 
     it("reprocess refuses while a job run is in progress, and leaves the ledger as it was", async () => {
         await record("csv_data/sales/a.csv", "01");
-        await convert("csv_data/sales/a.csv", ["parquet_data/sales/1.parquet"]);
+        await convert("csv_data/sales/a.csv", "1");
         glueMock.on(GetJobRunsCommand).resolves({
             JobRuns: [
                 { Id: "jr_live", JobRunState: "RUNNING" },
@@ -243,7 +225,7 @@ describe("operator commands: arguments", () => {
         await fails(() => status(["k"], none, () => "{}"), "no uploads table: pass --table");
     });
 
-    it("reads the table, job and bucket from the stack's outputs, and says what to do without the Pulumi CLI", () => {
+    it("reads the table and job from the stack's outputs, and says what to do without the Pulumi CLI", () => {
         expect(stackOutputs("dev", (stack) => JSON.stringify({ uploadsTableName: `t-${stack}` }))).to.deep.equal({
             uploadsTableName: "t-dev",
         });

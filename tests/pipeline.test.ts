@@ -83,7 +83,7 @@ describe("CsvToParquetPipeline", () => {
                 "lake/__init__.py",
                 "lake/convert.py",
                 "lake/aws.py",
-                "lake/hadoopfs.py",
+                "lake/tables.py",
             ]);
             expect(coreModules().every((m) => /^lake\/[a-z_]+\.py$/.test(m))).to.equal(true);
         });
@@ -144,11 +144,11 @@ describe("CsvToParquetPipeline", () => {
                 "--bucket": bucket,
                 "--raw_prefix": "csv_data/",
                 "--output_prefix": "parquet_data/",
-                "--staging_prefix": "glue/temp/staging/",
+                "--datalake-formats": "iceberg",
                 "--uploads_table": physical("aws:dynamodb/table:Table", "lake-uploads").name,
                 "--claim_timeout_minutes": "60",
-                "--legacy_state_prefix": "glue/state/",
             });
+            expect(job.defaultArguments).to.not.have.property("--legacy_state_prefix");
             expect(job.defaultArguments).to.not.have.property("--enable-glue-datacatalog");
         });
 

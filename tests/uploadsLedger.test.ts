@@ -191,17 +191,22 @@ describe("uploads ledger on DynamoDB (moto's server: conditions are really evalu
         expect((await item("csv_data/sales/a.csv"))?.etag).to.deep.equal({ S: "newer" });
     });
 
-    it("a new version of a converted key is pending again and keeps the outputs the job must replace", async () => {
+    it("a new version of a converted key is pending again and keeps the snapshot whose rows the job replaces", async () => {
         await recordUpload(ledger(), upload("0A"));
         await client.send(
             new UpdateItemCommand({
                 TableName: tableName,
                 Key: { key: { S: "csv_data/sales/a.csv" } },
-                UpdateExpression: "SET #s = :rejected, outputs = :outputs, #error = :why REMOVE #todo",
-                ExpressionAttributeNames: { "#s": "status", "#todo": LEDGER.todo, "#error": "error" },
+                UpdateExpression: "SET #s = :rejected, #snapshot = :snapshot, #error = :why REMOVE #todo",
+                ExpressionAttributeNames: {
+                    "#s": "status",
+                    "#todo": LEDGER.todo,
+                    "#error": "error",
+                    "#snapshot": "snapshot",
+                },
                 ExpressionAttributeValues: {
                     ":rejected": { S: "rejected" },
-                    ":outputs": { L: [{ S: "parquet_data/sales/x.parquet" }] },
+                    ":snapshot": { N: "4567" },
                     ":why": { S: "bad" },
                 },
             }),
@@ -210,7 +215,7 @@ describe("uploads ledger on DynamoDB (moto's server: conditions are really evalu
         const found = await item("csv_data/sales/a.csv");
         expect(found?.status).to.deep.equal({ S: "pending" });
         expect(found?.todo).to.deep.equal({ S: LEDGER.todoValue });
-        expect(found?.outputs).to.deep.equal({ L: [{ S: "parquet_data/sales/x.parquet" }] });
+        expect(found?.snapshot).to.deep.equal({ N: "4567" });
         expect(found?.error).to.equal(undefined);
     });
 

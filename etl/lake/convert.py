@@ -1,11 +1,11 @@
-"""A dataset's new uploads to Parquet: read once, checked against the contract, written per upload.
+"""A dataset's new uploads to its Iceberg tables: read once, checked against the contract, one commit per table.
 
 Every count is taken in one aggregation over the persisted rows; the rows are then written from the persisted rows
-(the Parquet of those that pass, the quarantine of those that do not), never from the input again.
+(the curated table's rows that pass, the quarantine table's those that do not), never from the input again. Each
+table gets one commit: the run's rows, and the removal of the rows of every upload it replaces.
 """
 
 import re
-from dataclasses import dataclass
 from urllib.parse import unquote
 
 from pyspark import StorageLevel
@@ -15,22 +15,39 @@ from pyspark.sql import functions as F
 
 from .contract import Kinds, extend, kinds_seen, merge, partition_problem, propose, typed, violations
 from .csvread import FILE, RAW, read_uploads
-from .names import athena_name, upload_id
-from .ports import QUALITY, Catalog, Contract, Converted, Ledger, Quality, Settings, Sink, Upload
-from .publish import UPLOAD_PARTITION, discard_unrecorded, publish_uploads
-from .quarantine import DETAIL, REASON, Tally, over_threshold, row_reason, write_quarantine
+from .names import athena_name
+from .ports import QUALITY, Contract, Converted, Ledger, Quality, Settings, Upload
+from .quarantine import DETAIL, REASON, Tally, over_threshold, quarantine_rows, row_reason
 from .session import input_bytes_read
+from .tables import UPLOAD_ID, UPLOAD_KEY, UPLOAD_VERSION, Commit, IcebergTables, upload_id
 
 SAMPLE_ROWS = 10_000
 
 
-@dataclass(frozen=True)
-class Layout:
-    """Output folders, relative to the sink's root."""
+class ReadCounter:
+    """Bytes read from files by this JVM, split into the table's (metadata, rewritten data files) and the rest."""
 
-    parquet: str = "parquet/"
-    quarantine: str = "quarantine/"
-    staging: str = "_staging/"
+    def __init__(self, spark: SparkSession | None):
+        self.spark = spark
+        self.start = self._now()
+        self.table = 0
+
+    def _now(self) -> int | None:
+        return None if self.spark is None else input_bytes_read(self.spark)
+
+    def table_io(self, action):
+        """Runs `action` (a table read or commit), counting what it reads as the table's."""
+        before = self._now()
+        try:
+            return action()
+        finally:
+            after = self._now()
+            if before is not None and after is not None:
+                self.table += after - before
+
+    def input(self) -> int | None:
+        now = self._now()
+        return None if now is None or self.start is None else now - self.start - self.table
 
 
 def new_report(dataset: str) -> dict:
@@ -45,6 +62,9 @@ def new_report(dataset: str) -> dict:
         "columns": [],
         "input_bytes": 0,
         "bytes_read": 0,
+        "data_files_added": 0,
+        "data_files_removed": 0,
+        "table_bytes_read": 0,
     }
 
 
@@ -60,13 +80,15 @@ def report_line(report: dict, location: bool = False) -> str:
             line += " (%s)" % ", ".join("%s %d" % kv for kv in sorted(quarantined.items()))
             if location:
                 line += " under %s" % report.get("quarantine")
+    if report.get("data_files_added") or report.get("data_files_removed"):
+        line += ", data files +%d -%d" % (report["data_files_added"], report["data_files_removed"])
     if report.get("error"):
         line += "; NOT WRITTEN: " + report["error"]
     return line
 
 
 def spark_file(uri: str) -> str:
-    """A file as Spark's input_file_name() reports it (a URL-encoded URI), as the shell named it: 'file:///a%20b'
+    """A file as Spark's _metadata.file_path reports it (a URL-encoded URI), as the shell named it: 'file:///a%20b'
     -> '/a b', 's3a://b/x%2541' -> 's3://b/x%41'."""
     uri = re.sub(r"^s3[an]?://", "s3://", uri)
     return unquote(re.sub(r"^file:/*", "/", uri))
@@ -85,50 +107,47 @@ class DatasetConversion:
         self,
         spark: SparkSession,
         dataset: str,
-        sink: Sink,
+        tables: IcebergTables,
         ledger: Ledger,
-        catalog: Catalog,
         settings: Settings,
         run_id: str,
-        layout: Layout = Layout(),
         quality: Quality | None = None,
     ):
-        self.spark, self.dataset, self.sink, self.ledger, self.catalog = spark, dataset, sink, ledger, catalog
-        self.settings, self.run_id, self.layout, self.quality = settings, run_id, layout, quality
-        self.staging = "%s%s/%s/" % (layout.staging, run_id, dataset)
+        self.spark, self.dataset, self.tables, self.ledger = spark, dataset, tables, ledger
+        self.settings, self.run_id, self.quality = settings, run_id, quality
         self.report = new_report(dataset)
+        self.reads = ReadCounter(spark)
+        self.replaced: list[str] = []
 
     def run(self, uploads: list[Upload], headers: dict[Upload, list[str] | None]) -> dict:
         if not uploads:
-            self._report_columns(self.catalog.contract(self.dataset))
             return self.report
-        before = input_bytes_read(self.spark)
         self.report["files"] = sorted(u.key for u in uploads)
         self.report["input_bytes"] = sum(u.size for u in uploads)
+        held = self.ledger.may_hold(self.dataset)
+        self.replaced = sorted(upload_id(u.key) for u in uploads if u.key in held)
         readable = {u: h for u, h in headers.items() if h is not None and u in uploads}
-        try:
-            if readable:
-                self._convert(uploads, readable)
-            else:  # empty and header-only files: nothing to write; an earlier version's rows are removed
-                records = {u.key: Converted(u.version, "empty", self.run_id) for u in uploads}
-                publish_uploads(self.sink, self.ledger, self.dataset, "", self._parquet_prefix(), uploads, records)
-                self._report_columns(self.catalog.contract(self.dataset))
-                self.report["status"] = "skipped"
-        finally:
-            self.sink.discard_staging(self.staging)
-        after = input_bytes_read(self.spark)
-        self.report["bytes_read"] = None if before is None or after is None else after - before
+        self.ledger.begin(self.dataset, [u.key for u in uploads])
+        if readable:
+            self._convert(uploads, readable)
+        else:  # empty and header-only files: nothing to write; an earlier version's rows are removed
+            self._quarantine([])
+            commit = self._commit(None)
+            self._report_columns(self.reads.table_io(lambda: self.tables.contract(self.dataset)))
+            self.ledger.done(
+                self.dataset, {u.key: Converted(u.version, "empty", self.run_id, commit.snapshot) for u in uploads}
+            )
+            self.report["status"] = "skipped"
+        self.report["bytes_read"] = self.reads.input()
+        self.report["table_bytes_read"] = self.reads.table if self.report["bytes_read"] is not None else None
         return self.report
 
     def _report_columns(self, contract: Contract | None) -> None:
         self.report["columns"] = [{"name": c.name, "type": c.type} for c in contract.columns] if contract else []
 
-    def _parquet_prefix(self) -> str:
-        return "%s%s/" % (self.layout.parquet, self.dataset)
-
     def _convert(self, uploads: list[Upload], readable: dict[Upload, list[str]]) -> None:
         frame, columns = read_uploads(self.spark, readable)
-        contract = self.catalog.contract(self.dataset)
+        contract = self.reads.table_io(lambda: self.tables.contract(self.dataset))
         keys = [k for k in dict.fromkeys(athena_name(c, 0) for c in self.settings.key_columns) if k in columns]
         reason, detail = row_reason(keys, violations(contract, columns))
         rows = frame.withColumn(REASON, reason).withColumn(DETAIL, detail).persist(StorageLevel.MEMORY_AND_DISK)
@@ -156,7 +175,13 @@ class DatasetConversion:
         stats = rows.groupBy(FILE, REASON).agg(*counters).collect()  # the one pass over the input
 
         by_file = {u.uri: u for u in readable}
-        file_keys = {s[FILE]: by_file[spark_file(s[FILE])].key for s in stats}
+        uploads_of = {s[FILE]: by_file[spark_file(s[FILE])] for s in stats}
+        file_keys = {f: u.key for f, u in uploads_of.items()}
+        lineage = [
+            lookup(file_keys, F.col(FILE)).alias(UPLOAD_KEY),
+            lookup({f: u.version for f, u in uploads_of.items()}, F.col(FILE)).alias(UPLOAD_VERSION),
+            lookup({f: upload_id(u.key) for f, u in uploads_of.items()}, F.col(FILE)).alias(UPLOAD_ID),
+        ]
         tally = Tally({u.key: [0, 0] for u in uploads})
         kinds: dict[str, Kinds] = dict.fromkeys(new_columns, (None, None))
         for s in stats:
@@ -199,82 +224,83 @@ class DatasetConversion:
                 self.settings.max_quarantined_percent,
             )
 
-        source = lookup(file_keys, F.col(FILE))
-        target = "%s%s/%s/" % (self.layout.quarantine, self.dataset, self.run_id)
         failing = F.col(QUALITY).isNotNull() if QUALITY in good.columns else F.lit(False)
         typed_columns = [c.name for c in updated.columns]
+        put_aside = []
         if any(r != "failed_rules" for r in tally.reasons):
-            write_quarantine(
-                self.sink,
-                rows.filter(~usable),
-                columns,
-                source,
-                F.col(REASON),
-                F.col(DETAIL),
-                F.col(RAW),
-                self.staging + "quarantine",
-                target,
+            put_aside.append(
+                quarantine_rows(
+                    rows.filter(~usable), columns, lineage, self.run_id, F.col(REASON), F.col(DETAIL), F.col(RAW)
+                )
             )
         if error or "failed_rules" in tally.reasons:
-            put_aside = good if error else good.filter(failing)
-            why = F.when(failing, "failed_rules").otherwise("rejected")
-            write_quarantine(
-                self.sink,
-                put_aside,
-                typed_columns,
-                source,
-                why,
-                F.col(QUALITY) if QUALITY in good.columns else F.lit(None).cast("string"),
-                F.lit(None).cast("string"),
-                self.staging + "quarantine-typed",
-                target,
+            put_aside.append(
+                quarantine_rows(
+                    good if error else good.filter(failing),
+                    typed_columns,
+                    lineage,
+                    self.run_id,
+                    F.when(failing, "failed_rules").otherwise("rejected"),
+                    F.col(QUALITY) if QUALITY in good.columns else F.lit(None).cast("string"),
+                    F.lit(None).cast("string"),
+                )
             )
-        if tally.reasons or error:
+        if error:  # every row is put aside
+            for key, (kept, _) in tally.per_key.items():
+                tally.quarantine(key, "rejected", kept, kept_before=True)
+            tally.reasons = {k: v for k, v in tally.reasons.items() if v}
+        self._quarantine(put_aside)
+        target = self.tables.shown(self.tables.quarantine(self.dataset))
+        if tally.reasons:
             self.report["quarantine"] = target
         if error:
-            self._reject(tally, uploads, error, target)
+            self._reject(uploads, error, target, tally)
             return
 
         if rows_read and updated != contract:
-            self.catalog.save_contract(self.dataset, updated)
-        staged = self.staging + "parquet"
-        if tally.written():
-            uids = {f: upload_id(by_file[spark_file(f)].key, by_file[spark_file(f)].version) for f in file_keys}
-            partitions = [UPLOAD_PARTITION] + ([partition] if partition else [])
-            good.filter(~failing).select(*typed_columns, lookup(uids, F.col(FILE)).alias(UPLOAD_PARTITION)).write.mode(
-                "overwrite"
-            ).partitionBy(*partitions).parquet(self.sink.staging_uri(staged))
+            self.reads.table_io(lambda: self.tables.save_contract(self.dataset, updated))
+        written = good.filter(~failing).select(*typed_columns, *lineage) if tally.written() else None
+        commit = self._commit(written)
         records = {}
         for u in uploads:
-            kept, put_aside = tally.per_key[u.key]
-            status = "converted" if kept or not put_aside else "quarantined"
+            kept, aside = tally.per_key[u.key]
+            status = "converted" if kept or not aside else "quarantined"
             records[u.key] = Converted(
-                u.version, status, self.run_id, [], kept, put_aside, quarantine=target if put_aside else None
+                u.version, status, self.run_id, commit.snapshot, kept, aside, quarantine=target if aside else None
             )
-        publish_uploads(
-            self.sink,
-            self.ledger,
-            self.dataset,
-            staged,
-            self._parquet_prefix(),
-            uploads,
-            records,
-            self._register_partitions,
-        )
+        self.ledger.done(self.dataset, records)
         self.report["rows_written"] = tally.written()
         self.report["rows_quarantined"] = tally.reasons
         self.report["status"] = "written" if rows_read else "skipped"
 
-    def _register_partitions(self, outputs: list[str]) -> None:
-        self.report["partitions_added"] = self.catalog.add_partitions(self.dataset, outputs)
+    def _commit(self, rows: DataFrame | None) -> Commit:
+        """The curated table's commit (when it exists, or rows make it), its figures in the report."""
+        table = self.tables.curated(self.dataset)
+        if rows is None and not self.reads.table_io(lambda: self.tables.exists(table)):
+            return Commit()
+        csv_bytes = self.report["input_bytes"]
+        commit = self.reads.table_io(lambda: self.tables.commit(table, rows, self.replaced, csv_bytes))
+        self.report.update(
+            snapshot=commit.snapshot, data_files_added=commit.files_added, data_files_removed=commit.files_removed
+        )
+        return commit
 
-    def _reject(self, tally: Tally, uploads: list[Upload], error: str, quarantine: str) -> None:
-        """Nothing of the dataset is written: every row is in quarantine, the uploads are marked rejected (and
-        converted again next run). An earlier version's rows stay; what a crashed run moved into place goes."""
-        for key, (kept, _) in tally.per_key.items():
-            tally.quarantine(key, "rejected", kept, kept_before=True)
-        tally.reasons = {k: v for k, v in tally.reasons.items() if v}
-        discard_unrecorded(self.sink, self.ledger, self.dataset)
+    def _quarantine(self, frames: list[DataFrame]) -> None:
+        """The quarantine table's commit: this run's put-aside rows, replacing those of the uploads it replaces."""
+        table = self.tables.quarantine(self.dataset)
+        if not frames and not (self.replaced and self.reads.table_io(lambda: self.tables.exists(table))):
+            return
+        rows = None
+        for frame in frames:
+            rows = frame if rows is None else rows.unionByName(frame)
+        if rows is not None:
+            schema = rows.schema
+            self.reads.table_io(lambda: self.tables.ensure_quarantine(self.dataset, schema))
+        self.reads.table_io(lambda: self.tables.commit(table, rows, self.replaced))
+
+    def _reject(self, uploads: list[Upload], error: str, quarantine: str, tally: Tally) -> None:
+        """Nothing of the dataset is written: its rows are in quarantine, the uploads are marked rejected (and
+        converted again next run). The rows of an earlier version stay in the curated table."""
         earlier = self.ledger.converted(self.dataset)
         self.ledger.done(
             self.dataset,
@@ -283,7 +309,7 @@ class DatasetConversion:
                     u.version,
                     "rejected",
                     self.run_id,
-                    earlier[u.key].outputs if u.key in earlier else [],
+                    earlier[u.key].snapshot if u.key in earlier else None,
                     error=error,
                     quarantine=quarantine,
                 )

@@ -17,7 +17,7 @@ from pyspark.sql import types as T
 from .names import column_names
 from .ports import Upload
 
-FILE = "__file"  # the URI Spark read the row from
+FILE = "__file"  # the URI Spark read the row from (URL-encoded)
 RAW = "__raw"  # the record as it was in the file, when Spark could not map it to the header
 PARSE = "__parse"  # why the record cannot be used as it is: unparsable | too_many_fields, else null
 
@@ -99,7 +99,7 @@ def read_group(spark: SparkSession, uploads: list[Upload], header: list[str]) ->
     ]
     return frame.select(
         *values,
-        F.input_file_name().alias(FILE),
+        F.col("_metadata.file_path").alias(FILE),  # deterministic, unlike input_file_name(): MERGE needs it
         F.col(RAW),
         parse_problem(F.col(RAW), len(header)).alias(PARSE),
     )

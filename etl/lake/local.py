@@ -1,7 +1,8 @@
 """`npm run local`: the pipeline's conversion on a laptop, with the core and rules the Glue job uses.
 
-Input: a folder with one sub-folder per dataset holding CSV files (sub-folders included). Output: parquet/<dataset>/,
-quarantine/<dataset>/<run>/<reason>/, report.json, and state.json (what was converted, and each dataset's contract).
+Input: a folder with one sub-folder per dataset holding CSV files (sub-folders included). Output: an Iceberg
+warehouse (a Hadoop catalog) with the curated tables in parquet/<table>/ and the quarantine tables in
+quarantine/<table>/, report.json, and state.json (what was converted, with the snapshot that committed it).
 Incremental: an unchanged file is not read again; a changed file replaces its rows; a new file adds its rows.
 """
 
@@ -14,13 +15,16 @@ import time
 from pathlib import Path
 from typing import IO
 
-from .convert import DatasetConversion, Layout, report_line
+from .convert import DatasetConversion, report_line
 from .csvread import UnreadableUpload, header_of
-from .hadoopfs import HadoopSink
-from .names import table_clashes
-from .ports import Column, Contract, Converted, Settings, Upload
-from .publish import pending
+from .names import athena_name, table_clashes
+from .ports import Converted, Settings, Upload
+from .session import hadoop_catalog_conf, use_catalog
 from .stack_settings import StackSettingsError, stack_settings
+from .tables import IcebergTables
+
+# The local catalog's name (npm run query uses it) and its namespaces: <output>/parquet/<table>/, quarantine/<table>/.
+CATALOG, CURATED, QUARANTINE = "local", "parquet", "quarantine"
 
 DQDL_NOTE = "Glue Data Quality (DQDL) rules run only in the Glue job; they were not evaluated here"
 
@@ -73,14 +77,14 @@ class LocalSource:
 
 
 class LocalState:
-    """The ledger and the catalog of a local run, in one JSON file written atomically after every change."""
+    """The ledger of a local run, in one JSON file written atomically after every change."""
 
     def __init__(self, path: Path):
         self.path = path
         self.data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"datasets": {}}
 
     def _entry(self, dataset: str) -> dict:
-        return self.data["datasets"].setdefault(dataset, {"contract": None, "converted": {}, "planned": {}})
+        return self.data["datasets"].setdefault(dataset, {"converted": {}, "begun": {}})
 
     def _save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -91,39 +95,46 @@ class LocalState:
     def converted(self, dataset: str) -> dict[str, Converted]:
         return {k: Converted(**v) for k, v in self._entry(dataset)["converted"].items()}
 
-    def planned(self, dataset: str) -> dict[str, list[str]]:
-        return dict(self._entry(dataset)["planned"])
+    def may_hold(self, dataset: str) -> set[str]:
+        entry = self._entry(dataset)
+        return set(entry["converted"]) | set(entry["begun"])
 
-    def plan(self, dataset: str, planned: dict[str, list[str]]) -> None:
-        self._entry(dataset)["planned"].update(planned)
+    def begun(self, dataset: str) -> set[str]:
+        """Uploads a run began to commit and did not mark done (it crashed): converted again."""
+        return set(self._entry(dataset)["begun"])
+
+    def begin(self, dataset: str, keys: list[str]) -> None:
+        self._entry(dataset)["begun"].update(dict.fromkeys(keys, True))
         self._save()
 
     def done(self, dataset: str, records: dict[str, Converted]) -> None:
         entry = self._entry(dataset)
         for key, record in records.items():
             entry["converted"][key] = vars(record)
-            entry["planned"].pop(key, None)
+            entry["begun"].pop(key, None)
         self._save()
 
-    def contract(self, dataset: str) -> Contract | None:
-        saved = self._entry(dataset)["contract"]
-        if not saved:
-            return None
-        return Contract(tuple(Column(c["name"], c["type"]) for c in saved["columns"]), saved.get("partition"))
 
-    def add_partitions(self, dataset: str, outputs: list[str]) -> int:
-        return 0  # a local reader (pyarrow, DuckDB, Spark) finds partition folders by listing them
+def pending(uploads: list[Upload], converted: dict[str, Converted], begun: set[str]) -> list[Upload]:
+    """The uploads to convert: new, changed, rejected last time (until they pass), or begun by a run that crashed."""
+    return [
+        u
+        for u in uploads
+        if u.key not in converted
+        or converted[u.key].version != u.version
+        or converted[u.key].status == "rejected"
+        or u.key in begun
+    ]
 
-    def save_contract(self, dataset: str, contract: Contract) -> None:
-        self._entry(dataset)["contract"] = {
-            "columns": [vars(c) for c in contract.columns],
-            "partition": contract.partition,
-        }
-        self._save()
+
+def local_tables(spark, output_dir: Path, catalog: str = CATALOG) -> IcebergTables:
+    """The tables of a local run: a Hadoop catalog whose warehouse is the output folder."""
+    use_catalog(spark, hadoop_catalog_conf(catalog, output_dir.resolve().as_uri()))
+    return IcebergTables(spark, catalog, CURATED, QUARANTINE)
 
 
 def convert_folder(
-    spark_factory, input_dir: Path, output_dir: Path, settings: Settings, run_id: str, log=print
+    spark_factory, input_dir: Path, output_dir: Path, settings: Settings, run_id: str, log=print, catalog=CATALOG
 ) -> dict:
     """Converts what is new under input_dir into output_dir; returns the run's report (also in report.json)."""
     source = LocalSource(input_dir)
@@ -132,26 +143,22 @@ def convert_folder(
     clashes = table_clashes(list(datasets))
     if clashes:
         raise InputError(next(iter(clashes.values())))
-    todo = {name: pending(uploads, state.converted(name), state.planned(name)) for name, uploads in datasets.items()}
+    todo = {name: pending(uploads, state.converted(name), state.begun(name)) for name, uploads in datasets.items()}
     try:  # every header is read before anything is written, so a bad file changes nothing
         headers = {u: header_of(source.open_text, u) for uploads in todo.values() for u in uploads}
     except UnreadableUpload as err:
         raise InputError(str(err)) from err
     reports = []
+    spark = tables = None
     if any(todo.values()):
         spark = spark_factory()
         output_dir.mkdir(parents=True, exist_ok=True)
-        sink = HadoopSink(spark, output_dir.resolve().as_uri())  # the Glue job's sink, on the local disk
-        for name in sorted(datasets):
-            report = DatasetConversion(spark, name, sink, state, state, settings, run_id).run(todo[name], headers)
-            log(report_line(report))
-            reports.append(report)
-        sink.discard_staging(Layout().staging + run_id)
-    else:
-        for name in sorted(datasets):
-            report = DatasetConversion(None, name, None, state, state, settings, run_id).run([], headers)
-            log(report_line(report))
-            reports.append(report)
+        tables = local_tables(spark, output_dir, catalog)
+    for name in sorted(datasets):
+        conversion = DatasetConversion(spark, name, tables, state, settings, run_id)  # type: ignore[arg-type]
+        report = conversion.run(todo[name], headers)
+        log(report_line(report))
+        reports.append(report)
     run = {
         "run_id": run_id,
         "input": str(input_dir),
@@ -193,11 +200,20 @@ def main(argv: list[str]) -> int:
             Path(args.output),
             settings,
             new_run_id(),
+            catalog=CATALOG,
         )
     except (InputError, StackSettingsError) as err:
         print("error: %s" % err, file=sys.stderr)
         return 2
     print("report: %s" % (Path(args.output) / "report.json"))
+    written = [r["dataset"] for r in run["datasets"] if r.get("snapshot") or r["status"] == "unchanged"]
+    if written:
+        table = "%s.%s.%s" % (CATALOG, CURATED, athena_name(written[0], 0))
+        where = "" if args.output == ".local" else " --output %s" % args.output
+        print(
+            "tables: Apache Iceberg under %s/ and %s/" % (Path(args.output) / CURATED, Path(args.output) / QUARANTINE)
+        )
+        print('query:  npm run query --%s -- "SELECT * FROM %s LIMIT 10"' % (where, table))
     rejected = [r["dataset"] for r in run["datasets"] if r["status"] == "rejected"]
     if rejected:
         print("rejected: %s (their rows are in quarantine; see report.json)" % ", ".join(rejected), file=sys.stderr)

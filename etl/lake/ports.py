@@ -1,7 +1,8 @@
-"""What a shell supplies to the core: where uploads come from, where outputs go, what was converted, the contract.
+"""What a shell supplies to the core: where uploads come from, what was converted, the data quality rules.
 
-The local shell implements these with a folder and a JSON file (`local.py`); the Glue shell with S3 and the Glue
-Data Catalog. The core only calls the methods named here.
+The local shell implements these with a folder and a JSON file (`local.py`); the Glue shell with S3, DynamoDB and
+Glue Data Quality. The tables are Iceberg tables in a Spark catalog of the shell's choosing (`tables.py`). The core
+only calls the methods named here.
 """
 
 from dataclasses import dataclass, field
@@ -48,11 +49,11 @@ class Converted:
     version: str
     status: str  # converted | quarantined | rejected | empty
     run_id: str
-    outputs: list[str] = field(default_factory=list)
+    snapshot: int | None = None  # the curated table's snapshot that committed its rows (None: nothing committed)
     rows_written: int = 0
     rows_quarantined: int = 0
     error: str | None = None  # why it was rejected
-    quarantine: str | None = None  # where its put-aside rows are, relative to the output root
+    quarantine: str | None = None  # the table holding its put-aside rows
 
 
 @dataclass(frozen=True)
@@ -69,48 +70,19 @@ class Source(Protocol):
         """The upload as text (UTF-8, byte-order mark removed); only its header record is read from it."""
 
 
-class Sink(Protocol):
-    """Output objects, named by paths relative to the output root ('parquet/sales/x.parquet')."""
-
-    def staging_uri(self, relative: str) -> str:
-        """Where Spark writes a staging folder, as a URI Spark understands."""
-
-    def staged_files(self, relative: str) -> list[str]:
-        """Data files under a staging folder, relative to it ('__upload=x/part-00000-….parquet')."""
-
-    def publish(self, staged: str, final: str) -> None:
-        """Moves one staged file to its final path, replacing what is there."""
-
-    def delete(self, relative: str) -> None:
-        """Deletes an output object; a missing object is not an error."""
-
-    def discard_staging(self, relative: str) -> None:
-        """Removes a staging folder and everything under it."""
-
-
 class Ledger(Protocol):
     def converted(self, dataset: str) -> dict[str, Converted]:
         """The uploads of a dataset converted so far, by key."""
 
-    def planned(self, dataset: str) -> dict[str, list[str]]:
-        """Outputs recorded as about to be written for uploads not yet marked done, by key."""
+    def may_hold(self, dataset: str) -> set[str]:
+        """Keys of the dataset's uploads whose rows the tables may hold: converted before, or taken by a run that
+        did not finish (it may have committed them). Their rows are replaced, not added to."""
 
-    def plan(self, dataset: str, planned: dict[str, list[str]]) -> None:
-        """Records, before they are written, the outputs each upload is about to get."""
+    def begin(self, dataset: str, keys: list[str]) -> None:
+        """Records, before the tables are changed, that these uploads' rows may be in them from now on."""
 
     def done(self, dataset: str, records: dict[str, Converted]) -> None:
-        """Marks uploads converted with their outputs, and forgets their plans."""
-
-
-class Catalog(Protocol):
-    def contract(self, dataset: str) -> Contract | None:
-        """The dataset's contract, or None before its first batch."""
-
-    def save_contract(self, dataset: str, contract: Contract) -> None:
-        """Records the contract (columns added, never changed)."""
-
-    def add_partitions(self, dataset: str, outputs: list[str]) -> int:
-        """Makes the partition folders of these objects known to readers; returns how many were new."""
+        """Marks uploads converted, with the snapshot that committed them."""
 
 
 class Quality(Protocol):

@@ -1,11 +1,10 @@
 """Rows put aside: why (the reason and its detail), how many (Tally), whether the dataset is over its limit, and
-the JSON lines a person reads: quarantine/<dataset>/<run>/<reason>/part-….json.
+the rows of the dataset's quarantine table (an Iceberg table, replaced by upload like the curated one).
 
-Each line holds the row's columns as read (or typed, for rows failing data quality), its source file, the reason,
-the detail (which column, value or rule), and for rows Spark could not map to the header the raw record.
+Each row holds the reason, the detail (which column, value or rule), the row's columns as read (or typed, for rows
+failing data quality) as JSON, the raw record for rows Spark could not map to the header, the run, and the upload.
 """
 
-import re
 from dataclasses import dataclass, field
 
 from pyspark.sql import Column as SparkColumn
@@ -13,7 +12,6 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from .csvread import PARSE
-from .ports import Sink
 
 REASON, DETAIL = "__reason", "__detail"
 
@@ -57,26 +55,24 @@ class Tally:
         return sum(kept for kept, _ in self.per_key.values())
 
 
-def write_quarantine(
-    sink: Sink,
+def quarantine_rows(
     rows: DataFrame,
     columns: list[str],
-    source_file: SparkColumn,
+    lineage: list[SparkColumn],
+    run_id: str,
     reason: SparkColumn,
     detail: SparkColumn,
     raw: SparkColumn,
-    staging: str,
-    target: str,
-) -> None:
-    """Writes the rows under `target`<reason>/ through a staging folder."""
-    rows.select(
-        *columns,
-        source_file.alias("_source_file"),
+) -> DataFrame:
+    """Rows put aside, in the quarantine table's columns: why, the row's values as JSON (as read, or typed for rows
+    failing data quality; nulls kept), the raw record where Spark could not map it to the header, the run, and the
+    upload it came from."""
+    record = F.to_json(F.struct(*[F.col(c) for c in columns]), {"ignoreNullFields": "false"})
+    return rows.select(
         reason.alias("_reason"),
         detail.alias("_detail"),
+        record.alias("_record"),
         raw.alias("_raw_record"),
-    ).write.mode("overwrite").partitionBy("_reason").option("ignoreNullFields", "false").json(sink.staging_uri(staging))
-    for path in sink.staged_files(staging):
-        match = re.match(r"^_reason=([^/]+)/(.+)$", path)
-        if match:
-            sink.publish("%s/%s" % (staging.rstrip("/"), path), "%s%s/%s" % (target, match.group(1), match.group(2)))
+        F.lit(run_id).alias("_run_id"),
+        *lineage,
+    )

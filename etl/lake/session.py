@@ -1,4 +1,4 @@
-"""The Spark settings the conversion relies on, and the input-bytes measure of a run."""
+"""The Spark settings the conversion relies on (Apache Iceberg's included), and the input-bytes measure of a run."""
 
 import os
 from pathlib import Path
@@ -6,6 +6,52 @@ from pathlib import Path
 from pyspark.sql import SparkSession
 
 LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
+
+# Glue 5.0 ships Iceberg 1.7.1 ("Using the Iceberg framework in AWS Glue", its version table); locally the same
+# runtime comes from Maven Central on first use and is cached beside the Python environment (.venv/ivy).
+ICEBERG_RUNTIME = "org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.7.1"
+ICEBERG_EXTENSIONS = "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions"
+IVY_CACHE = Path(__file__).resolve().parents[2] / ".venv" / "ivy"
+
+
+def iceberg_jar_conf(ivy: Path = IVY_CACHE) -> dict[str, str]:
+    """The runtime jar itself once Ivy has fetched it (no resolution at start-up), else the package to fetch."""
+    group, artifact, version = ICEBERG_RUNTIME.split(":")
+    jar = ivy / "jars" / ("%s_%s-%s.jar" % (group, artifact, version))
+    if jar.is_file():
+        return {"spark.jars": str(jar)}
+    return {"spark.jars.packages": ICEBERG_RUNTIME, "spark.jars.ivy": str(ivy)}
+
+
+def hadoop_catalog_conf(name: str, warehouse: str) -> dict[str, str]:
+    """A file-based Iceberg catalog (Hadoop catalog) named `name`: tables at <warehouse>/<namespace>/<table>/."""
+    prefix = "spark.sql.catalog." + name
+    return {
+        prefix: "org.apache.iceberg.spark.SparkCatalog",
+        prefix + ".type": "hadoop",
+        prefix + ".warehouse": warehouse,
+        # Another process (a second npm run local, npm run query) may commit meanwhile: read the metadata afresh.
+        prefix + ".cache-enabled": "false",
+    }
+
+
+def glue_catalog_conf(name: str, warehouse: str) -> dict[str, str]:
+    """The Glue Data Catalog as an Iceberg catalog, as "Using the Iceberg framework in AWS Glue" configures it
+    (SparkCatalog with GlueCatalog and S3FileIO; Glue 4.0 and later lock optimistically, with no lock table)."""
+    prefix = "spark.sql.catalog." + name
+    return {
+        prefix: "org.apache.iceberg.spark.SparkCatalog",
+        prefix + ".warehouse": warehouse,
+        prefix + ".catalog-impl": "org.apache.iceberg.aws.glue.GlueCatalog",
+        prefix + ".io-impl": "org.apache.iceberg.aws.s3.S3FileIO",
+    }
+
+
+def use_catalog(spark: SparkSession, conf: dict[str, str]) -> None:
+    """Registers a catalog on a running session (Spark loads a catalog on its first use, from these settings)."""
+    for key, value in conf.items():
+        spark.conf.set(key, value)
+
 
 # Settings the core depends on, in every shell: timestamps without an offset are UTC, casts are checked by the
 # contract's patterns rather than by ANSI errors, and Parquet is snappy.
@@ -36,7 +82,10 @@ def local_session(app: str, memory: str = "2g", cores: str = "*") -> SparkSessio
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.extensions", ICEBERG_EXTENSIONS)
     )
+    for key, value in iceberg_jar_conf().items():
+        builder = builder.config(key, value)
     for key, value in CORE_CONF.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()

@@ -4,14 +4,14 @@ The start-crawler function records every uploaded object as an item (functions/u
 sequencer, size, ETag, event time, status pending, and `todo` set, which puts it in the `todo` index). A run:
 1. claims the waiting uploads: a conditional update carrying its run id, on the version it saw, and only if no live
    run holds the item (a claim by a run that has ended, or older than the job timeout, is taken over);
-2. converts exactly those through the core, which records the outputs each is about to get (plan, conditional on
-   the claim) and then marks it done with its outputs and counts, conditionally on the version it claimed.
+2. converts exactly those through the core, which commits them to the dataset's tables and then marks each done
+   with the snapshot that committed it and its counts, conditionally on the version it claimed.
 A newer version recorded meanwhile makes that last condition fail: the item keeps the newer version pending, and
-gets the outputs just written, which the next run replaces. Nothing is listed and no other item is read.
+records that rows of the key are in the tables, which the next run replaces. Nothing is listed and no other item is
+read. An upload whose claim this run took over from a run that did not finish may have been committed by it: its
+rows are replaced, never added again.
 """
 
-import gzip
-import json
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -52,11 +52,11 @@ NAMES = {
     "#size": "size",
     "#eventTime": "eventTime",
     "#status": "status",
-    "#planned": "planned",
     "#claimRun": "claimRun",
     "#todo": TODO,
     "#error": "error",
     "#key": "key",
+    "#snapshot": "snapshot",
 }
 
 
@@ -75,24 +75,6 @@ def update_item(dynamodb, table: str, key: str, expression: str, condition: str 
     )
 
 
-# A DynamoDB item holds at most 400 KB. Object lists longer than this (an upload written into thousands of partition
-# folders) are stored gzipped as one binary value; shorter ones as a list of strings, readable in the console.
-LIST_LIMIT_BYTES = 64 * 1024
-
-
-def paths_attr(values: list[str]) -> dict:
-    """An item attribute holding object paths: a list of strings, or gzipped JSON when the list is long."""
-    if sum(len(v) + 3 for v in values) <= LIST_LIMIT_BYTES:
-        return {"L": [string_attr(v) for v in values]}
-    return {"B": gzip.compress(json.dumps(values).encode("utf-8"))}
-
-
-def read_paths(attribute: dict) -> list[str]:
-    if "B" in attribute:
-        return json.loads(gzip.decompress(attribute["B"]).decode("utf-8"))
-    return [v["S"] for v in attribute["L"]]
-
-
 class UploadsTable:
     """The Ledger port on the uploads table, for the uploads this run claimed."""
 
@@ -100,6 +82,7 @@ class UploadsTable:
         self.db, self.table, self.run_id = dynamodb, table, run_id
         self.stale_after, self.run_ended, self.now = stale_after_seconds, run_ended, now
         self.claimed: dict[str, dict] = {}  # key -> the item as the claim left it
+        self.taken_over: set[str] = set()  # keys whose claim was held by a run that did not finish
 
     def waiting(self) -> list[dict]:
         """The items in the to-do index: pending uploads, rejected ones (tried again each run), and claims left by
@@ -160,6 +143,8 @@ class UploadsTable:
             except self.db.exceptions.ConditionalCheckFailedException:
                 continue  # a newer version or another run got there first: the next run sees it as it is now
             self.claimed[item["key"]["S"]] = answer["Attributes"]
+            if holder:
+                self.taken_over.add(item["key"]["S"])
         uploads: dict[str, list[Upload]] = {}
         for key, item in sorted(self.claimed.items()):
             upload = Upload(item["dataset"]["S"], key, uri_of(key), item["etag"]["S"], int(item["size"]["N"]))
@@ -171,42 +156,42 @@ class UploadsTable:
 
     # The Ledger port, for the claimed uploads (the only ones the core asks about in a Glue run).
     def converted(self, dataset: str) -> dict[str, Converted]:
-        """The claimed uploads converted before, with the outputs they have in the lake."""
+        """The claimed uploads an earlier run converted (their rows may be in the tables), with the curated
+        table's snapshot that committed them, if any."""
         return {
             key: Converted(
                 item.get("convertedEtag", {}).get("S", ""),
                 item.get("status", {}).get("S", "pending"),
                 item.get("runId", {}).get("S", ""),
-                read_paths(item["outputs"]),
+                int(item["snapshot"]["N"]) if "snapshot" in item else None,
             )
             for key, item in self._mine(dataset).items()
-            if "outputs" in item
+            if "convertedAt" in item or "snapshot" in item
         }
 
-    def planned(self, dataset: str) -> dict[str, list[str]]:
-        mine = self._mine(dataset)
-        return {key: read_paths(item["planned"]) for key, item in mine.items() if "planned" in item}
+    def may_hold(self, dataset: str) -> set[str]:
+        return set(self.converted(dataset)) | {k for k in self.taken_over if k in self._mine(dataset)}
 
-    def plan(self, dataset: str, planned: dict[str, list[str]]) -> None:
-        for key, outputs in planned.items():
-            self.claimed[key]["planned"] = paths_attr(outputs)
-            self._update(key, "SET #planned = :planned", "#claimRun = :me", {":planned": self.claimed[key]["planned"]})
+    def begin(self, dataset: str, keys: list[str]) -> None:
+        """Nothing to record: the claim, on the item before the tables change, says a run may have committed it."""
 
     def done(self, dataset: str, records: dict[str, Converted]) -> None:
         for key, record in records.items():
             values = {
                 ":status": string_attr(record.status),
                 ":run": string_attr(record.run_id),
-                ":outputs": paths_attr(record.outputs),
                 ":written": {"N": str(record.rows_written)},
                 ":quarantined": {"N": str(record.rows_quarantined)},
                 ":etag": string_attr(record.version),
                 ":at": {"N": "%.3f" % self.now()},
             }
             sets = (
-                "#status = :status, runId = :run, outputs = :outputs, rowsWritten = :written, "
+                "#status = :status, runId = :run, rowsWritten = :written, "
                 "rowsQuarantined = :quarantined, convertedEtag = :etag, convertedAt = :at"
             )
+            if record.snapshot is not None:
+                sets += ", #snapshot = :snapshot"
+                values[":snapshot"] = {"N": str(record.snapshot)}
             if record.error:
                 sets += ", #error = :error"
                 values[":error"] = string_attr(record.error)
@@ -214,31 +199,33 @@ class UploadsTable:
                 sets += ", quarantine = :quarantine"
                 values[":quarantine"] = string_attr(record.quarantine)
             # A rejected upload stays in the to-do index: it is tried again each run until it passes.
-            removed = "#planned, #claimRun, claimedAt" + ("" if record.status == "rejected" else ", #todo")
+            removed = "#claimRun, claimedAt" + ("" if record.status == "rejected" else ", #todo")
             removed += ("" if record.error else ", #error") + ("" if record.quarantine else ", quarantine")
-            # A newer version recorded during the run stays pending instead: these outputs are then the ones in
-            # the lake, for the run that converts it to replace.
+            removed += "" if record.snapshot is not None else ", #snapshot"
+            # A newer version recorded during the run stays pending instead, and keeps the snapshot that holds this
+            # version's rows: the run that converts it replaces them.
+            snapshot = {":snapshot": values[":snapshot"]} if record.snapshot is not None else {}
             self._finish_claim(
                 key,
                 "SET %s REMOVE %s" % (sets, removed),
                 values,
-                otherwise="SET outputs = :outputs REMOVE #planned, #claimRun, claimedAt",
-                otherwise_values={":outputs": values[":outputs"]},
+                otherwise=("SET #snapshot = :snapshot " if snapshot else "") + "REMOVE #claimRun, claimedAt",
+                otherwise_values=snapshot,
             )
 
     def forget(self, key: str, why: str) -> None:
-        """Marks a claimed upload whose object was deleted before the job read it: out of the to-do index, with why
-        (the caller has deleted what a crashed run had planned for it). A newer version recorded meanwhile keeps the
-        item pending for the next run. Rows an earlier version wrote stay in the lake."""
+        """Marks a claimed upload whose object was deleted before the job read it: out of the to-do index, with why.
+        A newer version recorded meanwhile keeps the item pending for the next run. Rows an earlier version
+        committed stay in the tables."""
         self._finish_claim(
             key,
-            "SET #status = :deleted, #error = :why, runId = :me REMOVE #todo, #planned, #claimRun, claimedAt",
+            "SET #status = :deleted, #error = :why, runId = :me REMOVE #todo, #claimRun, claimedAt",
             {":deleted": string_attr("deleted"), ":why": string_attr(why)},
         )
 
     def reject(self, dataset: str, error: str) -> None:
         """Marks the dataset's claimed uploads rejected with why, before the core ran (a file or folder to fix):
-        they stay in the to-do index, and whatever outputs or plans they had stay recorded for the run that
+        they stay in the to-do index, and the snapshot of an earlier version stays recorded for the run that
         converts them. A newer version recorded meanwhile keeps its own status."""
         for key in list(self._mine(dataset)):
             self._finish_claim(

@@ -1,17 +1,48 @@
 """One local SparkSession for every test (Spark takes seconds to start), and helpers to make and read lakes."""
 
+import itertools
 import json
+import re
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.dataset as pads
 import pytest
-from lake.hadoopfs import HadoopSink
 from lake.local import convert_folder
 from lake.ports import Settings
 from lake.session import local_session
 from ledger_records import JOB_ARGS, LedgerBucket
 from moto import mock_aws
+
+# Spark keeps a catalog once loaded: each lake gets a catalog name of its own on the shared session.
+CATALOG_NUMBERS = itertools.count(1)
+
+
+def data_files(spark, table: str) -> list[Path]:
+    """The data files of an Iceberg table's current snapshot (copy-on-write: no delete file may exist)."""
+    files = spark.sql("SELECT content, file_path FROM %s.files" % table).collect()
+    assert all(f["content"] == 0 for f in files), "a delete file: readers would have to merge it"
+    # A location, not a URI to decode: a partition value's "/" is "%2F" in the folder's very name.
+    return sorted(Path(re.sub(r"^file:/*", "/", f["file_path"])) for f in files)
+
+
+def read_table(spark, table: str) -> pa.Table:
+    """An Iceberg table's rows read back with pyarrow from the Parquet of its current snapshot, the files' schemas
+    merged by column name (a file written before a column was added lacks it: null, as Iceberg reads it)."""
+    paths = [str(p) for p in data_files(spark, table)]
+    if not paths:
+        return pa.table({f.name: pa.array([], pa.string()) for f in spark.table(table).schema.fields})
+    found = pads.dataset(paths, format="parquet")
+    merged = pa.unify_schemas([found.schema] + [f.physical_schema for f in found.get_fragments()])
+    return found.replace_schema(merged).to_table()
+
+
+def quarantined_rows(spark, table: str, reason: str) -> list[dict]:
+    """The quarantine table's rows of one reason, each row's values (as read or typed) beside why and where from."""
+    if not spark.catalog.tableExists(table):
+        return []
+    rows = spark.table(table).where("_reason = '%s'" % reason).orderBy("_upload_key", "_record").collect()
+    return [{**json.loads(r["_record"]), **{k: v for k, v in r.asDict().items() if k != "_record"}} for r in rows]
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +73,7 @@ class Lake:
     def __init__(self, spark, root: Path, settings: Settings = NO_LIMIT):
         self.spark, self.input, self.output, self.settings = spark, root / "in", root / "out", settings
         self.runs = 0
+        self.catalog = "lake%d" % next(CATALOG_NUMBERS)
 
     def csv(self, key: str, content, encoding: str = "utf-8") -> Path:
         return write(self.input / key, content, encoding)
@@ -49,35 +81,34 @@ class Lake:
     def convert(self) -> dict:
         self.runs += 1
         return convert_folder(
-            lambda: self.spark, self.input, self.output, self.settings, "run%d" % self.runs, log=lambda line: None
+            lambda: self.spark,
+            self.input,
+            self.output,
+            self.settings,
+            "run%d" % self.runs,
+            log=lambda line: None,
+            catalog=self.catalog,
         )
 
     def dataset(self, report: dict, name: str) -> dict:
         return next(d for d in report["datasets"] if d["dataset"] == name)
 
+    def name(self, table: str) -> str:
+        return "%s.parquet.%s" % (self.catalog, table)
+
     def table(self, name: str) -> pa.Table:
-        """The dataset's Parquet read back with pyarrow, Hive partition folders decoded, the files' schemas merged
-        by column name (an upload converted before a column was added lacks it, as Athena reads it: null)."""
-        found = pads.dataset(str(self.output / "parquet" / name), format="parquet", partitioning="hive")
-        merged = pa.unify_schemas([found.schema] + [f.physical_schema for f in found.get_fragments()])
-        return found.replace_schema(merged).to_table()
+        """The dataset's curated table read back with pyarrow from its current data files."""
+        return read_table(self.spark, self.name(name))
 
     def rows(self, name: str, sort_by: str) -> list[dict]:
         return sorted(self.table(name).to_pylist(), key=lambda r: (r[sort_by] is None, r[sort_by]))
 
     def files(self, name: str) -> dict[str, int]:
-        """Parquet files of a dataset with their modification times (to see what a run rewrote)."""
-        folder = self.output / "parquet" / name
-        return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*.parquet")}
+        """The current data files of a dataset's table with their modification times (to see what a run rewrote)."""
+        return {p.name: p.stat().st_mtime_ns for p in data_files(self.spark, self.name(name))}
 
     def quarantined(self, name: str, reason: str) -> list[dict]:
-        folder = self.output / "quarantine" / name
-        return [
-            json.loads(line)
-            for p in sorted(folder.glob("*/%s/*.json" % reason))
-            for line in p.read_text(encoding="utf-8").splitlines()
-            if line
-        ]
+        return quarantined_rows(self.spark, "%s.quarantine.%s" % (self.catalog, name), reason)
 
     def state(self) -> dict:
         return json.loads((self.output / "state.json").read_text(encoding="utf-8"))
@@ -86,27 +117,6 @@ class Lake:
 @pytest.fixture
 def lake(spark, tmp_path):
     return Lake(spark, tmp_path)
-
-
-def crash_at_publish(monkeypatch, run, fail_at: int, raises: bool = True):
-    """Runs `run` with the sink failing on its fail_at-th move into place (a worker lost mid-run), then restores it;
-    returns what `run` returned when it is expected to report the failure rather than raise it."""
-    real, calls = HadoopSink.publish, []
-
-    def crashing(self, staged, final):
-        calls.append(final)
-        if len(calls) == fail_at:
-            raise OSError("worker lost while publishing")
-        real(self, staged, final)
-
-    monkeypatch.setattr(HadoopSink, "publish", crashing)
-    try:
-        if not raises:
-            return run()
-        with pytest.raises(OSError):
-            run()
-    finally:
-        monkeypatch.setattr(HadoopSink, "publish", real)
 
 
 @pytest.fixture

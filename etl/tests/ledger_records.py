@@ -7,15 +7,16 @@ Node side in tests/uploadsLedger.test.ts, this side in test_uploads_ledger.py). 
 testkit/fixtures/uploads-table.json, which the Node tests check against the component.
 """
 
+import itertools
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import boto3
 import glue_job
-import pyarrow.dataset as pads
 from boto3.dynamodb.types import TypeDeserializer
-from lake.hadoopfs import HadoopSink
+from lake.session import hadoop_catalog_conf, use_catalog
+from lake.tables import IcebergTables
 
 ROOT = Path(__file__).resolve().parents[2]
 JOB_ARGS = {  # the job's arguments as the component passes them, for a bucket "lake"
@@ -26,8 +27,6 @@ JOB_ARGS = {  # the job's arguments as the component passes them, for a bucket "
     "quarantine_prefix": "quarantine/",
     "uploads_table": "uploads",
     "claim_timeout_minutes": "60",
-    "legacy_state_prefix": "glue/state/",
-    "staging_prefix": "glue/temp/staging/",
     "curated_database_name": "curated",
     "ruleset_name": "rules",
     "key_columns": '["Order ID"]',
@@ -95,6 +94,9 @@ def create_uploads_table(dynamodb, table: str) -> None:
     dynamodb.create_table(**{**UPLOADS_TABLE, "TableName": table})
 
 
+CATALOGS = itertools.count(1)
+
+
 class LedgerBucket:
     """moto's S3, DynamoDB and Glue, with a local copy of the bucket for Spark; each upload is put in S3 and
     recorded in the ledger with the next sequencer, as S3's notification and the start-crawler function do."""
@@ -106,7 +108,11 @@ class LedgerBucket:
         self.s3.create_bucket(Bucket="lake", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
         self.glue.create_database(DatabaseInput={"Name": "curated"})
         create_uploads_table(self.dynamodb, args["uploads_table"])
-        self.sink = HadoopSink(spark, root.as_uri())
+        # The Glue Data Catalog's Iceberg tables, as a Hadoop catalog over the local copy (GlueCatalog cannot run
+        # here); the same namespace and quarantine suffix as glue_tables, locations left to the catalog.
+        self.catalog = "glue%d" % next(CATALOGS)
+        use_catalog(spark, hadoop_catalog_conf(self.catalog, root.as_uri()))
+        self.tables = IcebergTables(spark, self.catalog, "curated", "curated", glue_job.QUARANTINE_SUFFIX)
         self.sequence = 0
 
     def put(self, key: str, content, notify: bool = True) -> dict:
@@ -135,7 +141,7 @@ class LedgerBucket:
             run_id,
             quality,
             uri_of=lambda key: str(self.root / key),
-            sink=self.sink,
+            tables=self.tables,
             log=lambda _: None,
             cloudwatch=self.cloudwatch,
         )
@@ -153,11 +159,15 @@ class LedgerBucket:
         return answer["MetricDataResults"][0]["Values"][0]
 
     def rows(self, dataset: str, order_by: str = "order_id") -> list[dict]:
-        found = pads.dataset(str(self.root / "parquet_data" / dataset), format="parquet", partitioning="hive")
-        return sorted(found.to_table().to_pylist(), key=lambda r: r[order_by])
+        from conftest import read_table
 
-    def table(self, name: str) -> dict:
-        return self.glue.get_table(DatabaseName="curated", Name=name)["Table"]
+        found = read_table(self.spark, self.tables.curated(dataset))
+        return sorted(found.to_pylist(), key=lambda r: r[order_by])
+
+    def quarantined(self, dataset: str, reason: str) -> list[dict]:
+        from conftest import quarantined_rows
+
+        return quarantined_rows(self.spark, self.tables.quarantine(dataset), reason)
 
     def item(self, key: str) -> dict:
         """The ledger's item of an object key, as plain values."""

@@ -10,9 +10,10 @@ import boto3
 import glue_job
 import pytest
 from awsglue.utils import getResolvedOptions
-from conftest import crash_at_publish
 from glue_stand_ins import DynamicFrame, EvaluateDataQuality
 from lake.aws import GlueQuality
+from lake.tables import IcebergTables
+from lake.uploads import UploadsTable
 from ledger_records import JOB_ARGS as ARGS
 
 
@@ -42,7 +43,7 @@ def test_bad_rule_arguments_are_named():
         glue_job.settings_of({**ARGS, "key_columns": '{"a": 1}'})
 
 
-def test_a_run_converts_new_uploads_keeps_the_curated_table_and_registers_partitions(bucket):
+def test_a_run_converts_new_uploads_into_iceberg_tables_partitioned_as_configured(bucket):
     bucket.put("csv_data/sales/2024/jan.csv", "Order ID,Region,Amount\n1,eu/west,10\n2,,20\n3,us,x\n")
     bucket.put("csv_data/stock/s.csv", "sku,qty\n0012,4\n")
     bucket.put("csv_data/readme.txt", "not a dataset")
@@ -50,22 +51,32 @@ def test_a_run_converts_new_uploads_keeps_the_curated_table_and_registers_partit
     assert reports["sales"]["status"] == "written" and reports["sales"]["rows_written"] == 3
     assert [(r["order_id"], r["region"], r["amount"]) for r in bucket.rows("sales")] == [
         (1, "eu/west", "10"), (2, None, "20"), (3, "us", "x")]  # fmt: skip
-    table = bucket.table("sales")
-    assert [(c["Name"], c["Type"]) for c in table["StorageDescriptor"]["Columns"]] == [
-        ("order_id", "bigint"), ("amount", "string")]  # fmt: skip
-    assert table["PartitionKeys"] == [{"Name": "region", "Type": "string"}]
-    assert table["StorageDescriptor"]["Location"] == "s3://lake/parquet_data/sales/"
-    partitions = bucket.glue.get_partitions(DatabaseName="curated", TableName="sales")["Partitions"]
-    assert sorted(p["Values"][0] for p in partitions) == ["__HIVE_DEFAULT_PARTITION__", "eu/west", "us"]
-    assert {p["StorageDescriptor"]["Location"] for p in partitions} >= {
-        "s3://lake/parquet_data/sales/region=eu%2Fwest/"
-    }
+    contract = bucket.tables.contract("sales")
+    assert [(c.name, c.type) for c in contract.columns] == [
+        ("order_id", "bigint"), ("region", "string"), ("amount", "string")]  # fmt: skip
+    assert contract.partition == "region"
+    partitions = bucket.spark.sql("SELECT partition.region FROM %s.partitions" % bucket.tables.curated("sales"))
+    assert sorted(p["region"] or "" for p in partitions.collect()) == ["", "eu/west", "us"]
     item = bucket.item("csv_data/sales/2024/jan.csv")
     assert item["status"] == "converted" and item["runId"] == "jr_1" and item["rowsWritten"] == 3
-    assert "todo" not in item and "claimRun" not in item and "planned" not in item
-    assert [bucket.root / o for o in item["outputs"]] and all((bucket.root / o).exists() for o in item["outputs"])
-    assert [c["Type"] for c in bucket.table("stock")["StorageDescriptor"]["Columns"]] == ["string", "bigint"]
-    assert not (bucket.root / "glue" / "temp").exists(), "staging is removed"
+    assert item["snapshot"] == reports["sales"]["snapshot"] and "todo" not in item and "claimRun" not in item
+    assert [(c.name, c.type) for c in bucket.tables.contract("stock").columns] == [("sku", "string"), ("qty", "bigint")]
+    assert bucket.tables.owner("sales") == "sales"
+
+
+def test_glue_tables_are_iceberg_tables_in_the_glue_catalog_with_data_under_the_prefixes(spark):
+    """The catalog "Using the Iceberg framework in AWS Glue" configures (docs.aws.amazon.com/glue/latest/dg/
+    aws-glue-programming-etl-format-iceberg.html): SparkCatalog over GlueCatalog with S3FileIO, a warehouse in S3."""
+    tables = glue_job.glue_tables(spark, ARGS)
+    prefix = "spark.sql.catalog.%s" % glue_job.GLUE_CATALOG
+    assert spark.conf.get(prefix) == "org.apache.iceberg.spark.SparkCatalog"
+    assert spark.conf.get(prefix + ".catalog-impl") == "org.apache.iceberg.aws.glue.GlueCatalog"
+    assert spark.conf.get(prefix + ".io-impl") == "org.apache.iceberg.aws.s3.S3FileIO"
+    assert spark.conf.get(prefix + ".warehouse") == "s3://lake/parquet_data/"
+    assert tables.curated("sales") == "glue_catalog.curated.sales"
+    assert tables.quarantine("sales") == "glue_catalog.curated.sales__quarantine"
+    assert tables.location_of("curated", "sales") == "s3://lake/parquet_data/sales"
+    assert tables.location_of("quarantine", "sales") == "s3://lake/quarantine/sales"
 
 
 def test_a_rerun_converts_nothing_and_a_changed_object_replaces_its_rows(bucket):
@@ -74,19 +85,36 @@ def test_a_rerun_converts_nothing_and_a_changed_object_replaces_its_rows(bucket)
     assert bucket.run("jr_2") == {}, "nothing waits in the ledger"
     bucket.put("csv_data/sales/a.csv", "Order ID,Region,Note\n1,eu,fixed\n")
     report = bucket.run("jr_3")["sales"]
-    assert report["files"] == ["csv_data/sales/a.csv"]
+    assert report["files"] == ["csv_data/sales/a.csv"] and report["data_files_removed"] == 1
     assert [(r["order_id"], r["note"]) for r in bucket.rows("sales")] == [(1, "fixed")]
-    assert [c["Name"] for c in bucket.table("sales")["StorageDescriptor"]["Columns"]] == ["order_id", "note"]
+    assert [c.name for c in bucket.tables.contract("sales").columns] == ["order_id", "region", "note"]
 
 
-@pytest.mark.parametrize("fail_at", [1, 2])
-def test_a_crash_mid_run_then_glues_retry_leaves_every_row_once(bucket, monkeypatch, fail_at):
+@pytest.mark.parametrize("fails", ["the curated commit", "marking the uploads done"])
+def test_a_run_failing_mid_way_then_glues_retry_leaves_every_row_once(bucket, monkeypatch, fails):
     bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n2,us\n")
     bucket.put("csv_data/sales/b.csv", "Order ID,Region\n3,eu\n")
-    reports = crash_at_publish(monkeypatch, lambda: bucket.run("jr_1"), fail_at, raises=False)
+    if fails == "the curated commit":
+        real = IcebergTables.commit
+
+        def failing(self, table, *args):
+            if table == self.curated("sales"):
+                raise OSError("worker lost while committing")
+            return real(self, table, *args)
+
+        monkeypatch.setattr(IcebergTables, "commit", failing)
+    else:  # committed, then lost before the ledger heard of it
+
+        def failing(self, dataset, records):
+            raise OSError("worker lost while committing")
+
+        monkeypatch.setattr(UploadsTable, "done", failing)
+    reports = bucket.run("jr_1")
     assert reports["sales"]["status"] == "failed" and "worker lost" in reports["sales"]["error"]
-    bucket.run("jr_1_attempt_1")
+    monkeypatch.undo()
+    assert bucket.run("jr_1_attempt_1")["sales"]["status"] == "written"
     assert [r["order_id"] for r in bucket.rows("sales")] == [1, 2, 3]
+    assert bucket.item("csv_data/sales/a.csv")["status"] == "converted"
 
 
 def test_an_unreadable_upload_holds_back_its_dataset_only(bucket):
@@ -104,9 +132,8 @@ def test_data_quality_rules_run_on_the_typed_rows(bucket):
     )
     report = bucket.run("jr_1", quality)["sales"]
     assert report["rows_quarantined"] == {"failed_rules": 1} and report["rows_written"] == 2
-    [failed] = [json.loads(line) for p in (bucket.root / "quarantine/sales/jr_1/failed_rules").glob("*.json")
-                for line in p.read_text().splitlines()]  # fmt: skip
-    assert failed["order_id"] == 2 and failed["_detail"] == 'ColumnValues "amount" >= 0'
+    [failed] = bucket.quarantined("sales", "failed_rules")
+    assert failed["order_id"] == 2 and failed["_run_id"] == "jr_1" and failed["_detail"] == 'ColumnValues "amount" >= 0'
     assert EvaluateDataQuality.calls[-1]["publishing_options"]["dataQualityEvaluationContext"] == "sales"
 
 
@@ -115,7 +142,8 @@ def test_a_dataset_level_rule_failing_rejects_the_dataset(bucket):
     quality = GlueQuality(None, "Rules = [ RowCount > 5 ]", EvaluateDataQuality, DynamicFrame)
     report = bucket.run("jr_1", quality)["sales"]
     assert report["status"] == "rejected" and "RowCount > 5" in report["error"]
-    assert not (bucket.root / "parquet_data").exists()
+    assert not bucket.tables.exists(bucket.tables.curated("sales"))
+    assert [r["order_id"] for r in bucket.quarantined("sales", "rejected")] == [1]
 
 
 def test_the_owners_get_a_summary_and_a_rejected_dataset_fails_the_run(bucket):
@@ -133,24 +161,7 @@ def test_the_owners_get_a_summary_and_a_rejected_dataset_fails_the_run(bucket):
     body = json.loads(message["Body"])
     assert body["Subject"] == "Data quality report of csv-to-parquet-dev-job"
     assert "- sales: rejected, 1 file(s), 3 rows read, 0 written, 3 quarantined" in body["Message"]
-    assert "under quarantine/sales/jr_9/" in body["Message"]
-
-
-def test_partitions_failing_to_register_are_registered_by_the_retry(bucket, monkeypatch):
-    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n")
-    calls = []
-
-    def throttled(**kwargs):
-        calls.append(kwargs)
-        raise RuntimeError("ThrottlingException")
-
-    monkeypatch.setattr(bucket.glue, "batch_create_partition", throttled)
-    assert bucket.run("jr_1")["sales"]["status"] == "failed" and calls
-    monkeypatch.undo()
-    assert bucket.run("jr_2")["sales"]["status"] == "written", "not marked done before its partitions existed"
-    partitions = bucket.glue.get_partitions(DatabaseName="curated", TableName="sales")["Partitions"]
-    assert [p["Values"] for p in partitions] == [["eu"]]
-    assert [r["order_id"] for r in bucket.rows("sales")] == [1]
+    assert "under curated.sales__quarantine" in body["Message"]
 
 
 def test_awkward_object_names_are_read_and_mapped_back(bucket):
@@ -214,8 +225,16 @@ def test_main_starts_with_glues_arguments_and_hands_the_run_its_rules(bucket, sp
         ]
 
     monkeypatch.setattr(glue_job, "run_job", run_job)
+    from pyspark.context import SparkContext
+
+    confs = []
+    real_get = SparkContext.getOrCreate
+    monkeypatch.setattr(SparkContext, "getOrCreate", lambda conf=None: confs.append(conf) or real_get(conf))
     glue_job.main(argv(topic_arn="arn:aws:sns:eu-west-1:123456789012:alerts"))
     stubber.assert_no_pending_responses()
     assert handed["run_id"] == "jr_1" and handed["args"]["bucket"] == "lake"
     assert handed["quality"].ruleset == "Rules = [ RowCount > 0 ]"
     assert spark.conf.get("spark.sql.session.timeZone") == "UTC"
+    # Iceberg's SQL extensions are a static setting: given to the SparkContext Glue's script creates.
+    [conf] = confs
+    assert conf.get("spark.sql.extensions") == "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions"

@@ -1,12 +1,24 @@
-"""Runs after runs: nothing converted twice, a changed file replaces its rows, a crash loses and doubles nothing."""
+"""Runs after runs: nothing converted twice, a changed file replaces its rows, a run killed anywhere loses and
+doubles nothing, and no snapshot of a table ever holds two versions of one upload."""
 
 import os
 import random
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from conftest import crash_at_publish
+from conftest import data_files
 from lake.convert import DatasetConversion
 from lake.ports import Settings
+
+KILLED_RUN = Path(__file__).with_name("killed_run.py")
+
+
+def touch(path: Path) -> None:
+    """A later modification time, as an editor saving the file gives it."""
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
 
 
 def counts(lake, name: str) -> dict[int, int]:
@@ -30,12 +42,12 @@ def test_a_changed_file_replaces_its_rows_and_a_new_file_adds_its_own(lake):
     lake.csv("a/2.csv", "id,v\n10,keep\n")
     lake.convert()
     lake.csv("a/1.csv", "id,v\n1,new\n3,new\n")
-    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
+    touch(path)
     lake.csv("a/3.csv", "id,v\n20,added\n")
     report = lake.dataset(lake.convert(), "a")
     assert report["files"] == ["a/1.csv", "a/3.csv"]
     assert [(r["id"], r["v"]) for r in lake.rows("a", "id")] == [(1, "new"), (3, "new"), (10, "keep"), (20, "added")]
-    assert len(lake.files("a")) == 3, "the old version's object is gone"
+    assert report["data_files_removed"] == 1, "the old version's file is out of the table"
 
 
 def test_a_crash_after_one_dataset_of_two_then_a_rerun_writes_each_row_once(lake, monkeypatch):
@@ -58,19 +70,80 @@ def test_a_crash_after_one_dataset_of_two_then_a_rerun_writes_each_row_once(lake
     assert counts(lake, "first") == {1: 1, 2: 1} and counts(lake, "second") == {3: 1, 4: 1}
 
 
-@pytest.mark.parametrize("fail_at", [1, 2, 3])
-def test_a_crash_while_moving_outputs_into_place_then_a_rerun_writes_each_row_once(lake, monkeypatch, fail_at):
-    lake.csv("d/1.csv", "id,v\n1,a\n2,a\n")
+def killed(lake, point: str) -> None:
+    """`npm run local` on the lake, in its own process, killed with SIGKILL at `point` (see killed_run.py)."""
+    result = subprocess.run(
+        [sys.executable, str(KILLED_RUN), point, "--input", str(lake.input), "--output", str(lake.output)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == -signal.SIGKILL, result.stdout + result.stderr
+
+
+def version_rows(n: int, version: str, bad: str) -> str:
+    """A file of ids 1..n in version `version`, and one row with a field too many (quarantined)."""
+    return "id,v\n" + "".join("%d,%s\n" % (i, version) for i in range(1, n + 1)) + bad + "\n"
+
+
+@pytest.mark.parametrize("point", ["after-quarantine", "during-commit", "after-commit"])
+def test_a_run_killed_then_run_again_leaves_each_upload_once_at_its_latest_version(lake, point):
+    lake.settings = Settings()  # what the killed process applies: the defaults
+    first = lake.csv("d/1.csv", version_rows(12, "a", "99,a,extra-a"))
+    lake.csv("d/2.csv", "id,v\n100,keep\n")
     lake.convert()
-    lake.csv("d/1.csv", "id,v\n1,b\n2,b\n5,b\n")  # a new version, whose rows must replace the old ones
-    lake.csv("d/2.csv", "id,v\n3,b\n")
-    lake.csv("d/3.csv", "id,v\n4,b\n")
-    crash_at_publish(monkeypatch, lake.convert, fail_at)
-    lake.convert()
-    assert counts(lake, "d") == {1: 1, 2: 1, 3: 1, 4: 1, 5: 1}
-    assert {r["v"] for r in lake.table("d").to_pylist()} == {"b"}
-    assert lake.state()["datasets"]["d"]["planned"] == {}
+    lake.csv("d/1.csv", version_rows(14, "b", "98,b,extra-b"))  # a new version, whose rows must replace the old
+    touch(first)
+    lake.csv("d/3.csv", "id,v\n200,new\n")
+    before = set(data_files(lake.spark, lake.name("d")))
+    killed(lake, point)
+    if point == "during-commit":  # new data files on disk, none of them in the table yet
+        on_disk = set((lake.output / "parquet" / "d" / "data").rglob("*.parquet"))
+        assert on_disk - before and set(data_files(lake.spark, lake.name("d"))) == before
+    report = lake.dataset(lake.convert(), "d")
+    assert report["status"] == "written" and report["files"] == ["d/1.csv", "d/3.csv"]
+    assert counts(lake, "d") == {**{i: 1 for i in range(1, 15)}, 100: 1, 200: 1}
+    assert {r["id"]: r["v"] for r in lake.table("d").to_pylist()} == {
+        **{i: "b" for i in range(1, 15)},
+        100: "keep",
+        200: "new",
+    }
+    assert [r["_raw_record"] for r in lake.quarantined("d", "too_many_fields")] == ["98,b,extra-b"]
+    assert lake.state()["datasets"]["d"]["begun"] == {}
     assert lake.dataset(lake.convert(), "d")["status"] == "unchanged"
+
+
+def test_no_snapshot_of_a_table_holds_two_versions_of_one_upload(lake):
+    path = lake.csv("s/1.csv", "id,v\n1,v1\n2,v1\n")
+    lake.csv("s/2.csv", "id,v\n10,x\n")
+    lake.convert()
+    for version in ("v2", "v3"):
+        lake.csv("s/1.csv", "id,v\n1,%s\n3,%s\n" % (version, version))
+        touch(path)
+        lake.convert()
+    table = lake.name("s")
+    snapshots = [r[0] for r in lake.spark.sql("SELECT snapshot_id FROM %s.snapshots" % table).collect()]
+    assert len(snapshots) == 3
+    for snapshot in snapshots:
+        rows = lake.spark.sql("SELECT _upload_key, _upload_version, v FROM %s VERSION AS OF %d" % (table, snapshot))
+        versions: dict[str, set[str]] = {}
+        for r in rows.collect():
+            versions.setdefault(r["_upload_key"], set()).add(r["_upload_version"])
+        assert all(len(v) == 1 for v in versions.values()), (snapshot, versions)
+        assert set(versions) == {"s/1.csv", "s/2.csv"}
+
+
+def test_replacing_one_upload_of_a_thousand_reads_and_rewrites_only_its_file(lake):
+    for i in range(1000):
+        lake.csv("k/%04d.csv" % i, "id,v\n%d,a\n" % i)
+    first = lake.dataset(lake.convert(), "k")
+    assert first["rows_written"] == 1000 and first["data_files_added"] == 1
+    path = lake.csv("k/0500.csv", "id,v\n500,b\n501,b\n")
+    touch(path)
+    report = lake.dataset(lake.convert(), "k")
+    assert report["files"] == ["k/0500.csv"]
+    assert report["data_files_removed"] == 1 and report["data_files_added"] == 1
+    assert len(lake.table("k")) == 1001
 
 
 def test_the_input_is_read_once(lake):
@@ -90,14 +163,14 @@ def test_the_input_is_read_once(lake):
     assert report["rows_written"] == 80_000
 
 
-def test_a_rejected_retry_after_a_crash_removes_what_the_crash_moved_into_place(lake, monkeypatch):
+def test_a_rejected_new_version_leaves_the_earlier_versions_rows(lake):
     lake.settings = Settings(max_quarantined_percent=20)
-    lake.csv("r/1.csv", "id,v\n1,a\n2,a\n")
+    path = lake.csv("r/1.csv", "id,v\n1,a\n2,a\n")
     lake.convert()
-    lake.csv("r/1.csv", "id,v\n1,b\n2,b\n3,b\n")
-    crash_at_publish(monkeypatch, lake.convert, 1)  # the new version's object is in place, the old one too
-    lake.csv("r/2.csv", "id,v\n9,x,extra\n")  # and now the dataset is over the limit
-    assert lake.dataset(lake.convert(), "r")["status"] == "rejected"
+    lake.csv("r/1.csv", "id,v\n1,b\n2,b,extra\n")  # half its rows quarantined: over the limit
+    touch(path)
+    report = lake.dataset(lake.convert(), "r")
+    assert report["status"] == "rejected" and report["data_files_removed"] == 0
     assert counts(lake, "r") == {1: 1, 2: 1}, "the earlier version's rows, once"
     assert {r["v"] for r in lake.table("r").to_pylist()} == {"a"}
 

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import write
+from conftest import CATALOG_NUMBERS, read_table, write
 from lake import local
 from lake.ports import Settings
 from lake.stack_settings import StackSettingsError, parse_partition_columns, stack_settings
@@ -15,6 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 def run(monkeypatch, spark, cwd: Path, *args: str) -> int:
     monkeypatch.chdir(cwd)
     monkeypatch.setattr("lake.session.local_session", lambda *a, **k: spark)
+    monkeypatch.setattr("lake.local.CATALOG", "cli%d" % next(CATALOG_NUMBERS))  # the shared session keeps catalogs
     return local.main(list(args))
 
 
@@ -57,16 +58,21 @@ def test_report_and_exit_status_of_a_run_with_a_rejected_dataset(monkeypatch, sp
         "columns",
         "input_bytes",
         "bytes_read",
+        "data_files_added",
+        "data_files_removed",
+        "table_bytes_read",
     }
     assert good["columns"] == [{"name": "id", "type": "bigint"}, {"name": "v", "type": "string"}]
     assert "only in the Glue job" in report["data_quality"]
-    assert len(list((tmp_path / "out" / "parquet" / "good").glob("1-*.snappy.parquet"))) == 1
+    assert good["data_files_added"] == 1 and good["data_files_removed"] == 0 and good["snapshot"]
+    assert read_table(spark, "%s.parquet.good" % local.CATALOG).select(["id", "v"]).to_pylist() == [{"id": 1, "v": "x"}]
     assert sorted(p.relative_to(tmp_path / "out").parts[0] for p in (tmp_path / "out").iterdir()) == [
         "parquet",
         "quarantine",
         "report.json",
         "state.json",
-    ], "staging is cleaned up"
+    ]
+    assert "npm run query" in out.out, "it says how to query the tables"
 
 
 def test_the_dev_stack_settings_come_from_its_stack_file_and_pulumi_yaml_defaults():

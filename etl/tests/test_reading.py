@@ -50,7 +50,7 @@ def test_rows_with_too_many_fields_go_to_quarantine_and_too_few_keep_nulls(lake)
     assert report["rows_quarantined"] == {"too_many_fields": 1}
     assert [(r["id"], r["a"], r["b"]) for r in lake.rows("f", "id")] == [(1, "x", "y"), (3, "x", None)]
     [bad] = lake.quarantined("f", "too_many_fields")
-    assert bad["_source_file"] == "f/a.csv" and bad["_raw_record"] == "2,x,y,extra"
+    assert bad["_upload_key"] == "f/a.csv" and bad["_raw_record"] == "2,x,y,extra"
 
 
 def test_an_unterminated_quote_is_unparsable_and_the_rows_before_it_are_kept(lake):
@@ -67,4 +67,4 @@ def test_awkward_clashing_and_non_ascii_header_names(lake):
     report = lake.dataset(lake.convert(), "h")
     names = [c["name"] for c in report["columns"]]
     assert names == ["order_id", "order_id_2", "prenom", "c_2024_total", "col_5", "unit_price"]
-    assert lake.table("h").column_names == names
+    assert lake.table("h").column_names == names + ["_upload_key", "_upload_version", "_upload_id"]

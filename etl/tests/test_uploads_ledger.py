@@ -2,12 +2,9 @@
 by the Glue shell on moto's DynamoDB, converted by the real core on real Spark. Every fault ends with each upload's
 latest version converted once: its rows present, none twice."""
 
-import json
-
 import pytest
-from conftest import crash_at_publish
-from lake.hadoopfs import HadoopSink
 from lake.ports import Converted
+from lake.tables import IcebergTables
 from lake.uploads import UploadsTable
 from ledger_records import JOB_ARGS as ARGS
 from ledger_records import RECORDED_ITEM, LedgerBucket, mark_for_reprocessing, padded, record
@@ -35,9 +32,7 @@ def test_a_run_reads_only_the_ledger_and_the_claimed_objects_never_a_listing(buc
     )
     reports = bucket.run("jr_1")
     assert reports["sales"]["files"] == ["csv_data/sales/a.csv"] and ids(bucket) == [1]
-    assert sorted(calls) == [("GetObject", None), ("ListObjectsV2", "glue/state/")], (
-        "one header, no listing of the lake"
-    )
+    assert sorted(calls) == [("GetObject", None)], "one header, no listing of the lake"
 
 
 def test_a_duplicate_notification_converts_the_upload_once(bucket):
@@ -72,29 +67,31 @@ def test_a_new_version_during_a_run_stays_pending_and_the_next_run_replaces_the_
     bucket.run("jr_1")
     item = bucket.item("csv_data/sales/a.csv")
     assert item["status"] == "pending" and item["todo"] == "todo" and "claimRun" not in item
-    assert item["outputs"], "the first run's outputs are recorded for the next run to replace"
+    assert item["snapshot"], "the snapshot holding the first run's rows is recorded for the next run to replace"
     assert bucket.metric("PendingUploads") == 1 and bucket.metric("OldestPendingUploadAgeSeconds") > 0
     bucket.run("jr_2")
     assert ids(bucket) == [7]
     assert bucket.item("csv_data/sales/a.csv")["status"] == "converted"
 
 
-@pytest.mark.parametrize("fail_at", [1, 2, 3])
-def test_a_crash_while_publishing_then_glues_retry_takes_over_the_claims(bucket, monkeypatch, fail_at):
+def test_a_crash_after_the_commit_then_glues_retry_takes_over_the_claims_and_replaces_the_rows(bucket, monkeypatch):
     bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n2,us\n")
     bucket.put("csv_data/sales/b.csv", "Order ID,Region\n3,eu\n")
-    reports = crash_at_publish(monkeypatch, lambda: bucket.run("jr_1"), fail_at, raises=False)
-    assert reports["sales"]["status"] == "failed"
+    monkeypatch.setattr(UploadsTable, "done", lambda *_: (_ for _ in ()).throw(OSError("driver lost")))
+    assert bucket.run("jr_1")["sales"]["status"] == "failed"
+    assert ids(bucket) == [1, 2, 3], "committed, but the ledger never heard of it"
     assert bucket.item("csv_data/sales/a.csv")["claimRun"] == "jr_1"
+    monkeypatch.undo()
     # Glue's retry is another run; moto knows no run jr_1, so the claim counts as one whose run has ended.
-    assert bucket.run("jr_1_attempt_1")["sales"]["status"] == "written"
+    report = bucket.run("jr_1_attempt_1")["sales"]
+    assert report["status"] == "written" and report["data_files_removed"] == 2, "one per region, all replaced"
     assert ids(bucket) == [1, 2, 3]
     assert {bucket.item(k)["status"] for k in ("csv_data/sales/a.csv", "csv_data/sales/b.csv")} == {"converted"}
 
 
 def test_a_crash_between_claim_and_conversion_is_taken_over(bucket, monkeypatch):
     bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n")
-    monkeypatch.setattr(HadoopSink, "staging_uri", lambda *_: (_ for _ in ()).throw(OSError("driver lost")))
+    monkeypatch.setattr(IcebergTables, "contract", lambda *_: (_ for _ in ()).throw(OSError("driver lost")))
     assert bucket.run("jr_1")["sales"]["status"] == "failed"
     monkeypatch.undo()
     bucket.run("jr_2")
@@ -113,7 +110,9 @@ def test_a_live_runs_claim_is_left_alone_until_it_is_older_than_the_job_timeout(
     clock[0] += 3601
     assert list(other.claim(str)) == ["sales"], "older than the job timeout: taken over"
     with pytest.raises(bucket.dynamodb.exceptions.ConditionalCheckFailedException):
-        live.plan("sales", {"csv_data/sales/a.csv": ["parquet_data/sales/x.parquet"]})
+        live.done("sales", {"csv_data/sales/a.csv": Converted("e", "converted", "jr_live", 1)})
+    item = bucket.item("csv_data/sales/a.csv")
+    assert item["claimRun"] == "jr_other" and item["status"] == "pending", "a run whose claim was taken marks nothing"
 
 
 def test_a_claim_of_a_run_glue_reports_ended_is_taken_over_at_once(bucket):
@@ -152,21 +151,24 @@ def test_reprocessing_replaces_each_uploads_rows_and_never_adds_them_twice(bucke
     bucket.put("csv_data/sales/b.csv", "Order ID,Region,Amount\n3,us,7\n")
     args = {**ARGS, "key_columns": "[]"}
     bucket.run("jr_1", args=args)
-    before = {k: bucket.item(k)["outputs"] for k in ("csv_data/sales/a.csv", "csv_data/sales/b.csv")}
-    for key in before:
+    keys = ("csv_data/sales/a.csv", "csv_data/sales/b.csv")
+    before = {k: bucket.item(k)["snapshot"] for k in keys}
+    for key in keys:
         mark_for_reprocessing(bucket.dynamodb, "uploads", key)
     report = bucket.run("jr_2", args=args)["sales"]
-    assert sorted(report["files"]) == sorted(before)
+    assert sorted(report["files"]) == sorted(keys)
     assert ids(bucket) == [1, 2, 3], "each row once"
-    assert {k: bucket.item(k)["outputs"] for k in before} == before, "the same names, replaced in place"
-    assert {bucket.item(k)["runId"] for k in before} == {"jr_2"}
+    assert {bucket.item(k)["snapshot"] for k in keys} == {report["snapshot"]} != set(before.values())
+    assert {bucket.item(k)["runId"] for k in keys} == {"jr_2"}
 
 
 def test_quarantined_rows_are_located_on_their_uploads_item(bucket):
     bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n,us\n")
     bucket.run("jr_1")
     item = bucket.item("csv_data/sales/a.csv")
-    assert item["rowsQuarantined"] == 1 and item["quarantine"] == "quarantine/sales/jr_1/"
+    assert item["rowsQuarantined"] == 1 and item["quarantine"] == "curated.sales__quarantine"
+    [row] = bucket.quarantined("sales", "missing_key")
+    assert row["_upload_key"] == "csv_data/sales/a.csv" and row["_run_id"] == "jr_1" and row["region"] == "us"
 
 
 def test_an_upload_deleted_before_the_run_is_marked_and_holds_nothing_back(bucket):
@@ -181,18 +183,16 @@ def test_an_upload_deleted_before_the_run_is_marked_and_holds_nothing_back(bucke
     assert bucket.run("jr_2") == {}, "nothing waits any more"
 
 
-def test_a_deleted_upload_that_a_crashed_run_half_published_leaves_none_of_its_rows(bucket, monkeypatch):
+def test_a_deleted_upload_keeps_the_rows_its_earlier_version_committed(bucket):
     bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n2,us\n")
-    bucket.put("csv_data/sales/b.csv", "Order ID,Region\n3,eu\n")
-    crash_at_publish(monkeypatch, lambda: bucket.run("jr_1"), 2, raises=False)
-    planned = bucket.item("csv_data/sales/a.csv")["planned"]
-    assert any((bucket.root / p).exists() for p in planned), "the crash moved some of a.csv's objects into place"
+    bucket.run("jr_1")
+    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n5,eu\n")
     bucket.s3.delete_object(Bucket="lake", Key="csv_data/sales/a.csv")
     (bucket.root / "csv_data/sales/a.csv").unlink()
     bucket.run("jr_2")
-    assert ids(bucket) == [3], "nothing of the deleted upload stays"
+    assert ids(bucket) == [1, 2], "nothing was read of the new version; the committed rows stay"
     item = bucket.item("csv_data/sales/a.csv")
-    assert item["status"] == "deleted" and "planned" not in item
+    assert item["status"] == "deleted" and "todo" not in item
 
 
 def test_a_rejection_does_not_overwrite_a_newer_version_recorded_during_the_run(bucket, monkeypatch):
@@ -210,24 +210,6 @@ def test_a_rejection_does_not_overwrite_a_newer_version_recorded_during_the_run(
     monkeypatch.undo()
     bucket.run("jr_2")
     assert ids(bucket) == [5]
-
-
-def test_an_upload_written_into_thousands_of_folders_fits_in_its_item(bucket):
-    """A DynamoDB item holds 400 KB (moto checks it too): 6,000 object paths of ~90 bytes, planned then done."""
-    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n")
-    ledger = UploadsTable(bucket.dynamodb, "uploads", "jr_1", 3600, run_ended=lambda run: True)
-    ledger.claim(str)
-    paths = [
-        "parquet_data/sales/day=2010-01-01+%05d/a-40b51b8a4a-4db65052e2-%05d.snappy.parquet" % (n, n)
-        for n in range(6000)
-    ]
-    ledger.plan("sales", {"csv_data/sales/a.csv": paths})
-    assert ledger.planned("sales") == {"csv_data/sales/a.csv": paths}
-    ledger.done("sales", {"csv_data/sales/a.csv": Converted("e", "converted", "jr_1", paths, 6000)})
-    again = UploadsTable(bucket.dynamodb, "uploads", "jr_2", 3600, run_ended=lambda run: True)
-    bucket.notify({**bucket.put("csv_data/sales/a.csv", "Order ID,Region\n2,eu\n", notify=False)})
-    again.claim(str)
-    assert again.converted("sales")["csv_data/sales/a.csv"].outputs == paths
 
 
 def test_a_new_dataset_whose_table_another_dataset_owns_is_rejected(bucket):
@@ -252,9 +234,9 @@ def test_a_throttled_ledger_fails_the_run_before_anything_is_written(bucket):
 
     with pytest.raises(bucket.dynamodb.exceptions.ProvisionedThroughputExceededException):
         bucket.run("jr_1", dynamodb=Throttled())
-    assert not (bucket.root / "parquet_data").exists()
+    assert not bucket.tables.exists(bucket.tables.curated("sales"))
     assert bucket.run("jr_2")["sales"]["status"] == "written"
-    assert len(bucket.item("csv_data/sales/a.csv")["outputs"]) == 1 and ids(bucket) == [1]
+    assert bucket.item("csv_data/sales/a.csv")["snapshot"] and ids(bucket) == [1]
 
 
 def requests_of_a_run_into_a_lake_of(bucket, existing: int, run_id: str) -> list[str]:
@@ -292,35 +274,5 @@ def test_a_runs_requests_do_not_grow_with_the_lake(spark, tmp_path, monkeypatch)
                 LedgerBucket(spark, tmp_path / str(existing), ARGS), existing, "jr_%d" % existing
             )
     assert made[10] == made[1000]
-    listings = [c for c in made[1000] if c.startswith("ListObjects")]
-    assert listings == ["ListObjectsV2 glue/state/"], "only the (empty) prefix of the earlier ledger files"
+    assert not [c for c in made[1000] if c.startswith("ListObjects")], "no listing"
     assert "Scan" not in made[1000]
-
-
-def test_the_first_run_after_an_upgrade_imports_the_earlier_ledger_and_never_duplicates(bucket):
-    """A lake the earlier version converted (its JSON ledger, its Parquet), then upgraded: a.csv converted, b.csv
-    half-published by a crash, c.csv uploaded but not converted yet. No notification reached the new ledger."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    old = "parquet_data/sales/region=eu/a-old-00000.snappy.parquet"
-    crashed = "parquet_data/sales/region=eu/b-new-00000.snappy.parquet"
-    for path, order_id in ((old, 1), (crashed, 2)):
-        (bucket.root / path).parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.table({"order_id": [order_id]}), bucket.root / path)
-    for key in ("a", "b", "c"):
-        bucket.put("csv_data/sales/%s.csv" % key, "Order ID,Region\n%d,eu\n" % " abc".index(key), notify=False)
-    state = {
-        "converted": {"csv_data/sales/a.csv": {"version": "v1", "status": "converted", "run_id": "jr_0",
-                                               "outputs": [old], "rows_written": 1, "rows_quarantined": 0}},
-        "planned": {"csv_data/sales/b.csv": [crashed]},
-    }  # fmt: skip
-    bucket.s3.put_object(Bucket="lake", Key="glue/state/sales.json", Body=json.dumps(state).encode())
-    report = bucket.run("jr_1")["sales"]
-    assert sorted(report["files"]) == ["csv_data/sales/b.csv", "csv_data/sales/c.csv"], "a.csv was converted before"
-    assert ids(bucket) == [1, 2, 3] and not (bucket.root / crashed).exists()
-    assert "Contents" not in bucket.s3.list_objects_v2(Bucket="lake", Prefix="glue/state/")
-    assert bucket.item("csv_data/sales/a.csv")["outputs"] == [old]
-    bucket.put("csv_data/sales/a.csv", "Order ID,Region\n4,eu\n")
-    bucket.run("jr_2")
-    assert ids(bucket) == [2, 3, 4], "the new version of a.csv replaced the rows the earlier version wrote"
