@@ -29,14 +29,16 @@ export function createAthenaWorkgroup(name: string, o: AthenaOptions, parent: pu
     return new aws.athena.Workgroup(
         `${name}-athena`,
         {
-            description: "Queries of the pipeline's curated Parquet tables",
+            description: "Queries of the pipeline's curated Iceberg tables",
             state: "ENABLED",
             forceDestroy: !o.protectData,
             configuration: {
                 enforceWorkgroupConfiguration: true,
                 publishCloudwatchMetricsEnabled: true,
                 bytesScannedCutoffPerQuery: o.bytesScannedCutoffMb * MIB,
-                engineVersion: { selectedEngineVersion: "AUTO" },
+                // Engine 3 reads Iceberg tables with their metadata tables and time travel (FOR TIMESTAMP AS OF);
+                // AUTO lets Athena choose, and an upgrade would then change what the queries of the README do.
+                engineVersion: { selectedEngineVersion: "Athena engine version 3" },
                 resultConfiguration: {
                     outputLocation: pulumi.interpolate`s3://${o.bucket.bucket}/${o.resultsPrefix}`,
                     encryptionConfiguration: o.key

@@ -60,13 +60,21 @@ export function listingRun(lake: Lake): RunWork {
     };
 }
 
-/** This project: the job queries the waiting uploads, claims, plans and marks each done; the crawl receives and deletes
-    its events and lists the folder they name. */
+/**
+ * One Iceberg append to a dataset's table through GlueCatalog and S3FileIO (iceberg-aws GlueTableOperations): GetTable
+ * and the current metadata file to load it, the data file, a manifest, the manifest list (which lists the earlier
+ * manifests without reading them), the new metadata file, and GetTable and UpdateTable to commit. It reads no data
+ * file of the table, so it does not grow with the lake.
+ */
+const ICEBERG_APPEND_REQUESTS = 8;
+
+/** This project: the job queries the waiting uploads, claims and marks each done, and commits the upload's dataset
+    to its Iceberg table; the crawl receives and deletes its events and lists the folder they name. */
 export function ledgerRun(lake: Lake, design = LEDGER_DESIGN): RunWork {
     const folder = lake.inUploadFolder + lake.upload;
-    // Per run, besides the uploads: the count of those still waiting, its metric, and the listing of the (empty)
-    // prefix of the earlier ledger files.
-    const jobRequests = pages(lake.upload, QUERY_PAGE) + 3 * lake.upload + lake.upload + 3;
+    // Per upload: claim, header, done. Per run: the count of those still waiting and its metric, and one commit of the
+    // upload's dataset.
+    const jobRequests = pages(lake.upload, QUERY_PAGE) + 3 * lake.upload + 2 + ICEBERG_APPEND_REQUESTS;
     const crawlRequests = 2 * pages(lake.upload, RECEIVE_BATCH) + pages(folder, LIST_PAGE) + lake.upload;
     return {
         design,

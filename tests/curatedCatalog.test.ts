@@ -80,6 +80,9 @@ describe("ETL resources: curated catalog, data quality, Athena", () => {
             publishCloudwatchMetricsEnabled: true,
             bytesScannedCutoffPerQuery: 100 * 1_048_576,
         });
+        expect(workgroup.configuration.engineVersion).to.deep.equal({
+            selectedEngineVersion: "Athena engine version 3",
+        });
         expect(workgroup.configuration.resultConfiguration).to.deep.equal({
             outputLocation: `s3://${bucket}/athena_results/`,
             encryptionConfiguration: {
