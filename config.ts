@@ -38,6 +38,7 @@ export interface DataLakeConfig {
     batchWindowSeconds: number;
     bucketEncryption: BucketEncryption;
     noncurrentVersionExpirationDays: number;
+    snapshotRetentionDays: number;
 }
 
 /** Defaults of the optional keys; Pulumi.yaml declares the same values (a test keeps them equal). */
@@ -185,6 +186,7 @@ export function parseConfig(raw: RawConfig): DataLakeConfig {
             "noncurrentVersionExpirationDays",
             CONFIG_DEFAULTS.noncurrentVersionExpirationDays,
         ),
+        snapshotRetentionDays: integer(raw, "snapshotRetentionDays", CONFIG_DEFAULTS.snapshotRetentionDays),
     };
     try {
         resolvePipelineSettings(PIPELINE_NAME, { notificationTopicArn: "", ...pipelineArgs(config) });

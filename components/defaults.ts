@@ -32,6 +32,8 @@ export const PIPELINE_DEFAULTS = {
     jobMaxRetries: 0,
     /** SSE-KMS (the pipeline's customer managed key, bucket key on) or SSE-S3. */
     bucketEncryption: "SSE-KMS" as BucketEncryption,
+    /** Days each Iceberg table keeps its snapshots: how far back time travel reaches. */
+    snapshotRetentionDays: 7,
     /** With protectData, days an overwritten or deleted version of what the pipeline wrote is kept. */
     noncurrentVersionExpirationDays: 90,
 } as const;

@@ -11,6 +11,8 @@ export interface CsvToParquetPipelineArgs {
     notificationTopicKeyArn?: pulumi.Input<string>;
     /** `SSE-KMS` (the pipeline's customer managed key, bucket key on) or `SSE-S3` for the data bucket. Default: `SSE-KMS`. */
     bucketEncryption?: string;
+    /** Days each Iceberg table keeps its snapshots (how far back time travel reaches), 1-3650; the job expires older ones. Default: `7`. */
+    snapshotRetentionDays?: number;
     /** With `protectData`: days before a replaced or deleted version of what the pipeline wrote expires (1-36500). Default: `90`. */
     noncurrentVersionExpirationDays?: number;
     /** Glue crawler name. Default: `<name>-crawler`. */
@@ -19,15 +21,15 @@ export interface CsvToParquetPipelineArgs {
     jobName?: pulumi.Input<string>;
     /** Glue Data Catalog database of the raw CSV tables. Default: `<name>_raw` with "-" as "_". */
     databaseName?: pulumi.Input<string>;
-    /** Glue Data Catalog database of the curated Parquet tables the job keeps. Default: `<name>_curated` with "-" as "_". */
+    /** Glue Data Catalog database of the curated Iceberg tables the job keeps. Default: `<name>_curated` with "-" as "_". */
     curatedDatabaseName?: pulumi.Input<string>;
     /** Where CSV files are uploaded, one folder per dataset. Default: `csv_data/`. */
     rawPrefix?: string;
-    /** Where the job writes Parquet. Default: `parquet_data/`. */
+    /** Where each dataset's Iceberg table keeps its files, `<outputPrefix><dataset>/`. Default: `parquet_data/`. */
     outputPrefix?: string;
     /** Glue's own files: `scripts/` and `temp/` below it. Default: `glue/`. */
     gluePrefix?: string;
-    /** Where the job puts rows it could not parse or that failed data quality, per dataset and run. Default: `quarantine/`. */
+    /** Where each dataset's quarantine table (the rows put aside) keeps its files, `<quarantinePrefix><dataset>/`. Default: `quarantine/`. */
     quarantinePrefix?: string;
     /** Where the Athena workgroup writes query results (kept 30 days). Default: `athena_results/`. */
     athenaPrefix?: string;

@@ -38,6 +38,7 @@ export interface PipelineSettings {
     athenaBytesScannedCutoffMb: number;
     bucketEncryption: BucketEncryption;
     noncurrentVersionExpirationDays: number;
+    snapshotRetentionDays: number;
     protectData: boolean;
 }
 
@@ -134,6 +135,9 @@ export function resolvePipelineSettings(name: string, args: CsvToParquetPipeline
         return fail("bucketEncryption", `must be ${BUCKET_ENCRYPTIONS.join(" or ")}, not "${bucketEncryption}"`);
     const noncurrentDays = args.noncurrentVersionExpirationDays ?? D.noncurrentVersionExpirationDays;
     range("noncurrentVersionExpirationDays", noncurrentDays, 1, 36500);
+    const snapshotRetentionDays = args.snapshotRetentionDays ?? D.snapshotRetentionDays;
+    // At least a day: a query that started on a snapshot keeps finding its files while the job expires older ones.
+    range("snapshotRetentionDays", snapshotRetentionDays, 1, 3650);
     return {
         prefixes,
         workerType,
@@ -152,6 +156,7 @@ export function resolvePipelineSettings(name: string, args: CsvToParquetPipeline
         partitionColumns: args.partitionColumns ?? {},
         athenaBytesScannedCutoffMb: cutoffMb,
         noncurrentVersionExpirationDays: noncurrentDays,
+        snapshotRetentionDays,
         protectData: args.protectData ?? D.protectData,
     };
 }

@@ -29,6 +29,7 @@ ARGS = [
     "key_columns",
     "max_quarantined_percent",
     "partition_columns",
+    "snapshot_retention_days",
     "topic_arn",
 ]
 
@@ -45,15 +46,20 @@ def settings_of(args: dict):
         keys = json.loads(args["key_columns"] or "[]")
         partitions = json.loads(args["partition_columns"] or "{}")
         percent = float(args["max_quarantined_percent"])
+        retention = float(args["snapshot_retention_days"])
     except ValueError as err:
-        raise JobArgumentError("--key_columns, --partition_columns or --max_quarantined_percent: %s" % err) from err
+        raise JobArgumentError(
+            "--key_columns, --partition_columns, --max_quarantined_percent or --snapshot_retention_days: %s" % err
+        ) from err
     if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
         raise JobArgumentError("--key_columns must be a JSON list of column names, not %s" % args["key_columns"])
     if not isinstance(partitions, dict) or not all(isinstance(v, str) for v in partitions.values()):
         raise JobArgumentError("--partition_columns must be a JSON object dataset -> column")
     if not 0 <= percent <= 100:
         raise JobArgumentError("--max_quarantined_percent must be 0-100, not %s" % percent)
-    return Settings(tuple(k for k in keys if k.strip()), partitions, percent)
+    if not retention >= 1:
+        raise JobArgumentError("--snapshot_retention_days must be at least 1, not %s" % args["snapshot_retention_days"])
+    return Settings(tuple(k for k in keys if k.strip()), partitions, percent, retention)
 
 
 # The Spark catalog of the Iceberg tables in the Glue Data Catalog, and the suffix of a dataset's quarantine table
@@ -173,14 +179,14 @@ def report_waiting(ledger, cloudwatch, job_name: str) -> None:
 
 
 def failed_report(dataset: str, status: str, error: str) -> dict:
-    from lake.convert import new_report
+    from lake.report import new_report
 
     return {**new_report(dataset), "status": status, "error": error}
 
 
 def summary(reports: list[dict], run_id: str) -> str:
     """The text the owners get: one line per dataset that had new files."""
-    from lake.convert import report_line
+    from lake.report import report_line
 
     lines = ["Job run %s:" % run_id]
     lines += ["- " + report_line(r, location=True) for r in reports if r["status"] != "unchanged"]

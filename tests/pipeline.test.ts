@@ -147,6 +147,7 @@ describe("CsvToParquetPipeline", () => {
                 "--datalake-formats": "iceberg",
                 "--uploads_table": physical("aws:dynamodb/table:Table", "lake-uploads").name,
                 "--claim_timeout_minutes": "60",
+                "--snapshot_retention_days": "7",
             });
             expect(job.defaultArguments).to.not.have.property("--legacy_state_prefix");
             expect(job.defaultArguments).to.not.have.property("--enable-glue-datacatalog");

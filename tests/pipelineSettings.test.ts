@@ -100,6 +100,7 @@ describe("pipeline settings", () => {
         expect(field({ logRetentionDays: 10 })).to.equal("logRetentionDays");
         expect(field({ numberOfWorkers: 1001 })).to.equal("numberOfWorkers");
         expect(field({ noncurrentVersionExpirationDays: 36501 })).to.equal("noncurrentVersionExpirationDays");
+        expect(field({ snapshotRetentionDays: 0 })).to.equal("snapshotRetentionDays");
         expect(field({ jobName: "j".repeat(247) })).to.equal("jobName");
         expect(field({ databaseName: "lake_raw", curatedDatabaseName: "lake_raw" })).to.equal("curatedDatabaseName");
     });

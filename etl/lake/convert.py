@@ -15,76 +15,14 @@ from pyspark.sql import functions as F
 
 from .contract import Kinds, extend, kinds_seen, merge, partition_problem, propose, typed, violations
 from .csvread import FILE, RAW, read_uploads
+from .maintenance import maintain
 from .names import athena_name
 from .ports import QUALITY, Contract, Converted, Ledger, Quality, Settings, Upload
 from .quarantine import DETAIL, REASON, Tally, over_threshold, quarantine_rows, row_reason
-from .session import input_bytes_read
+from .report import ReadCounter, new_report
 from .tables import UPLOAD_ID, UPLOAD_KEY, UPLOAD_VERSION, Commit, IcebergTables, upload_id
 
 SAMPLE_ROWS = 10_000
-
-
-class ReadCounter:
-    """Bytes read from files by this JVM, split into the table's (metadata, rewritten data files) and the rest."""
-
-    def __init__(self, spark: SparkSession | None):
-        self.spark = spark
-        self.start = self._now()
-        self.table = 0
-
-    def _now(self) -> int | None:
-        return None if self.spark is None else input_bytes_read(self.spark)
-
-    def table_io(self, action):
-        """Runs `action` (a table read or commit), counting what it reads as the table's."""
-        before = self._now()
-        try:
-            return action()
-        finally:
-            after = self._now()
-            if before is not None and after is not None:
-                self.table += after - before
-
-    def input(self) -> int | None:
-        now = self._now()
-        return None if now is None or self.start is None else now - self.start - self.table
-
-
-def new_report(dataset: str) -> dict:
-    """A dataset's report before anything happened: what report.json and the Glue job's log lines hold."""
-    return {
-        "dataset": dataset,
-        "status": "unchanged",
-        "files": [],
-        "rows_read": 0,
-        "rows_written": 0,
-        "rows_quarantined": {},
-        "columns": [],
-        "input_bytes": 0,
-        "bytes_read": 0,
-        "data_files_added": 0,
-        "data_files_removed": 0,
-        "table_bytes_read": 0,
-    }
-
-
-def report_line(report: dict, location: bool = False) -> str:
-    """One line of a dataset's report for a person ('orders: written, 2 file(s), 83 rows read, …'); with
-    `location`, where its quarantined rows are."""
-    quarantined = report["rows_quarantined"]
-    line = "%s: %s" % (report["dataset"], report["status"])
-    if report["status"] != "unchanged":
-        counts = (len(report["files"]), report["rows_read"], report["rows_written"], sum(quarantined.values()))
-        line += ", %d file(s), %d rows read, %d written, %d quarantined" % counts
-        if quarantined:
-            line += " (%s)" % ", ".join("%s %d" % kv for kv in sorted(quarantined.items()))
-            if location:
-                line += " under %s" % report.get("quarantine")
-    if report.get("data_files_added") or report.get("data_files_removed"):
-        line += ", data files +%d -%d" % (report["data_files_added"], report["data_files_removed"])
-    if report.get("error"):
-        line += "; NOT WRITTEN: " + report["error"]
-    return line
 
 
 def spark_file(uri: str) -> str:
@@ -118,6 +56,7 @@ class DatasetConversion:
         self.report = new_report(dataset)
         self.reads = ReadCounter(spark)
         self.replaced: list[str] = []
+        self.committed: set[str] = set()  # the tables this run changed
 
     def run(self, uploads: list[Upload], headers: dict[Upload, list[str] | None]) -> dict:
         if not uploads:
@@ -138,9 +77,20 @@ class DatasetConversion:
                 self.dataset, {u.key: Converted(u.version, "empty", self.run_id, commit.snapshot) for u in uploads}
             )
             self.report["status"] = "skipped"
+        self._maintain()
         self.report["bytes_read"] = self.reads.input()
         self.report["table_bytes_read"] = self.reads.table if self.report["bytes_read"] is not None else None
         return self.report
+
+    def _maintain(self) -> None:
+        """Compaction and snapshot expiry of the dataset's tables that this run committed to."""
+        done, retention = {}, self.settings.snapshot_retention_days
+        tables = {"curated": self.tables.curated(self.dataset), "quarantine": self.tables.quarantine(self.dataset)}
+        for kind, table in tables.items():
+            if table in self.committed:
+                done[kind] = self.reads.table_io(lambda t=table: maintain(self.spark, t, retention)).as_report()
+        if done:
+            self.report["maintenance"] = done
 
     def _report_columns(self, contract: Contract | None) -> None:
         self.report["columns"] = [{"name": c.name, "type": c.type} for c in contract.columns] if contract else []
@@ -280,6 +230,7 @@ class DatasetConversion:
             return Commit()
         csv_bytes = self.report["input_bytes"]
         commit = self.reads.table_io(lambda: self.tables.commit(table, rows, self.replaced, csv_bytes))
+        self.committed.add(table)
         self.report.update(
             snapshot=commit.snapshot, data_files_added=commit.files_added, data_files_removed=commit.files_removed
         )
@@ -297,6 +248,7 @@ class DatasetConversion:
             schema = rows.schema
             self.reads.table_io(lambda: self.tables.ensure_quarantine(self.dataset, schema))
         self.reads.table_io(lambda: self.tables.commit(table, rows, self.replaced))
+        self.committed.add(table)
 
     def _reject(self, uploads: list[Upload], error: str, quarantine: str, tally: Tally) -> None:
         """Nothing of the dataset is written: its rows are in quarantine, the uploads are marked rejected (and

@@ -15,10 +15,11 @@ import time
 from pathlib import Path
 from typing import IO
 
-from .convert import DatasetConversion, report_line
+from .convert import DatasetConversion
 from .csvread import UnreadableUpload, header_of
 from .names import athena_name, table_clashes
 from .ports import Converted, Settings, Upload
+from .report import report_line
 from .session import hadoop_catalog_conf, use_catalog
 from .stack_settings import StackSettingsError, stack_settings
 from .tables import IcebergTables
@@ -168,6 +169,7 @@ def convert_folder(
             "keyColumns": list(settings.key_columns),
             "partitionColumns": settings.partition_columns,
             "maxQuarantinedPercent": settings.max_quarantined_percent,
+            "snapshotRetentionDays": settings.snapshot_retention_days,
         },
         "datasets": reports,
     }
@@ -185,7 +187,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--input", default="examples", help="one folder per dataset holding CSV files (examples/)")
     parser.add_argument("--output", default=".local", help="where Parquet, quarantine and report.json go (.local/)")
     parser.add_argument(
-        "--stack", help="apply keyColumns, partitionColumns and maxQuarantinedPercent of Pulumi.<stack>.yaml"
+        "--stack",
+        help="apply keyColumns, partitionColumns, maxQuarantinedPercent and snapshotRetentionDays of Pulumi.<stack>.yaml",
     )
     args = parser.parse_args(argv)
     try:

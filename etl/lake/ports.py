@@ -58,11 +58,13 @@ class Converted:
 
 @dataclass(frozen=True)
 class Settings:
-    """The rules the stack configures: key columns, a partition column per dataset, the quarantine limit."""
+    """The rules the stack configures: key columns, a partition column per dataset, the quarantine limit, and how
+    long the tables keep their snapshots."""
 
     key_columns: tuple[str, ...] = ()
     partition_columns: dict[str, str] = field(default_factory=dict)
     max_quarantined_percent: float = 10.0
+    snapshot_retention_days: float = 7.0  # how far back time travel reaches: older snapshots are expired
 
 
 class Source(Protocol):

@@ -1,7 +1,8 @@
 """The conversion rules of a Pulumi stack, read from Pulumi.yaml (defaults) and Pulumi.<stack>.yaml.
 
-Mirrors config.ts: keyColumns is comma-separated, partitionColumns is "dataset=column;other=column", and
-maxQuarantinedPercent a whole number from 0 to 100. A bad value raises StackSettingsError naming the key and file.
+Mirrors config.ts: keyColumns is comma-separated, partitionColumns is "dataset=column;other=column",
+maxQuarantinedPercent a whole number from 0 to 100 and snapshotRetentionDays one from 1 to 3650. A bad value raises
+StackSettingsError naming the key and file.
 """
 
 import re
@@ -56,5 +57,14 @@ def stack_settings(root: Path, stack: str) -> tuple[Settings, str]:
         raise StackSettingsError("%s: maxQuarantinedPercent: %r is not a whole number from 0 to 100" % (where, percent))
     keys = tuple(c.strip() for c in str(values.get("keyColumns") or "").split(",") if c.strip())
     partitions = parse_partition_columns(str(values.get("partitionColumns") or ""), where)
-    settings = Settings(key_columns=keys, partition_columns=partitions, max_quarantined_percent=float(percent))
+    retention = values.get("snapshotRetentionDays", 7)
+    if (
+        isinstance(retention, bool)
+        or not re.fullmatch(r"\d+", str(retention).strip())
+        or not 1 <= int(retention) <= 3650
+    ):
+        raise StackSettingsError(
+            "%s: snapshotRetentionDays: %r is not a whole number from 1 to 3650" % (where, retention)
+        )
+    settings = Settings(keys, partitions, float(percent), float(retention))
     return settings, str(values.get("dataQualityRules") or "")

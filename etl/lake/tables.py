@@ -62,16 +62,8 @@ class Commit:
     rows_removed: int = 0
     bytes_rewritten: int = 0
 
-    def as_report(self) -> dict:
-        return {
-            "snapshot": self.snapshot,
-            "data_files_added": self.files_added,
-            "data_files_removed": self.files_removed,
-            "table_bytes_read": self.bytes_rewritten,
-        }
 
-
-def _sql_string(value: str) -> str:
+def sql_string(value: str) -> str:
     return "'%s'" % value.replace("\\", "\\\\").replace("'", "\\'")
 
 
@@ -169,8 +161,8 @@ class IcebergTables:
                 table,
                 ", ".join("%s %s" % column for column in columns),
                 spec,
-                "LOCATION %s" % _sql_string(location) if location else "",
-                ", ".join("%s=%s" % (_sql_string(k), _sql_string(v)) for k, v in properties.items()),
+                "LOCATION %s" % sql_string(location) if location else "",
+                ", ".join("%s=%s" % (sql_string(k), sql_string(v)) for k, v in properties.items()),
             )
         )
 
@@ -196,7 +188,7 @@ class IcebergTables:
             source.createOrReplaceTempView(view)
             prune = ""
             if len(replaced) <= PRUNE_LITERALS:
-                prune = " AND t.%s IN (%s)" % (UPLOAD_ID, ", ".join(_sql_string(i) for i in replaced))
+                prune = " AND t.%s IN (%s)" % (UPLOAD_ID, ", ".join(sql_string(i) for i in replaced))
             try:
                 self.spark.sql(
                     "MERGE INTO %s t USING %s s ON t.%s = s.%s AND s.%s%s "

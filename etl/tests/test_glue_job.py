@@ -41,6 +41,9 @@ def test_bad_rule_arguments_are_named():
         glue_job.settings_of({**ARGS, "max_quarantined_percent": "150"})
     with pytest.raises(glue_job.JobArgumentError, match="--key_columns"):
         glue_job.settings_of({**ARGS, "key_columns": '{"a": 1}'})
+    with pytest.raises(glue_job.JobArgumentError, match="--snapshot_retention_days"):
+        glue_job.settings_of({**ARGS, "snapshot_retention_days": "0"})
+    assert glue_job.settings_of(ARGS).snapshot_retention_days == 7
 
 
 def test_a_run_converts_new_uploads_into_iceberg_tables_partitioned_as_configured(bucket):

@@ -78,6 +78,7 @@ def test_report_and_exit_status_of_a_run_with_a_rejected_dataset(monkeypatch, sp
 def test_the_dev_stack_settings_come_from_its_stack_file_and_pulumi_yaml_defaults():
     settings, rules = stack_settings(REPO, "dev")
     assert settings == Settings(key_columns=(), partition_columns={}, max_quarantined_percent=10.0)
+    assert settings.snapshot_retention_days == 7, "Pulumi.yaml's default"
     assert rules.startswith("Rules = [")
 
 
@@ -87,11 +88,15 @@ def test_stack_settings_override_defaults_and_bad_values_name_key_and_file(tmp_p
         "config:\n  csv-to-parquet:keyColumns: 'Order ID, customer'\n"
         "  csv-to-parquet:partitionColumns: 'orders=order_date; events = day'\n"
         "  csv-to-parquet:maxQuarantinedPercent: 25\n"
+        "  csv-to-parquet:snapshotRetentionDays: 30\n"
     )
     settings, _ = stack_settings(tmp_path, "x")
     assert settings.key_columns == ("Order ID", "customer")
     assert settings.partition_columns == {"orders": "order_date", "events": "day"}
-    assert settings.max_quarantined_percent == 25
+    assert settings.max_quarantined_percent == 25 and settings.snapshot_retention_days == 30
+    (tmp_path / "Pulumi.w.yaml").write_text("config:\n  csv-to-parquet:snapshotRetentionDays: 0\n")
+    with pytest.raises(StackSettingsError, match="Pulumi.w.yaml: snapshotRetentionDays"):
+        stack_settings(tmp_path, "w")
     (tmp_path / "Pulumi.y.yaml").write_text("config:\n  csv-to-parquet:maxQuarantinedPercent: 150\n")
     with pytest.raises(StackSettingsError, match="Pulumi.y.yaml: maxQuarantinedPercent"):
         stack_settings(tmp_path, "y")
