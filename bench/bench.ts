@@ -12,6 +12,17 @@ const ROOT = path.join(__dirname, "..");
 const OUT = path.join(ROOT, "bench", ".out");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
+/** What bench/tablefiles.py prints: the table's live data files after many small commits, and the baseline's. */
+interface TableFileFigures {
+    uploads: number;
+    commits: number;
+    compactions: number;
+    live_files: number;
+    mean_file_bytes: number;
+    baseline_files: number;
+    baseline_file_bytes: number;
+}
+
 /** What bench/conversion.py prints: medians of its runs, in seconds, and the core's input accounting. */
 interface ConversionFigures {
     input_bytes: number;
@@ -204,6 +215,23 @@ evaluate(process.env.STACK).then(() => process.stdout.write(String(performance.n
         `${c.core_s.toFixed(1)} s, every check, read ${(c.bytes_read / c.input_bytes).toFixed(2)}× the input`,
         `${c.baseline_s.toFixed(1)} s read CSV + write Parquet (seed job)`,
         ratio(c.core_s, c.baseline_s),
+    ]);
+    // Table maintenance: the live data files of one table after 1,000 small uploads over 100 commits.
+    const tableFiles = spawnSync(
+        "sh",
+        [path.join(ROOT, "etl", "venv.sh"), "python", path.join(ROOT, "bench", "tablefiles.py")],
+        {
+            cwd: ROOT,
+            encoding: "utf8",
+        },
+    );
+    if (tableFiles.status !== 0) throw new Error(`bench/tablefiles.py failed: ${tableFiles.stderr}`);
+    const t = JSON.parse(tableFiles.stdout.trim().split("\n").pop() as string) as TableFileFigures;
+    rows.push([
+        `live data files after ${t.uploads.toLocaleString("en-US")} small uploads (${t.commits} commits)`,
+        `${t.live_files} files of ${(t.mean_file_bytes / 1024).toFixed(1)} KiB on average (${t.compactions} compactions)`,
+        `${t.baseline_files.toLocaleString("en-US")} files of ${(t.baseline_file_bytes / 1024).toFixed(1)} KiB (one per upload)`,
+        `${(t.baseline_files / t.live_files).toFixed(0)}× fewer`,
     ]);
     const header: [string, string, string, string] = ["measure", "this project", "compared with", "ratio"];
     const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i].length)));

@@ -1,8 +1,8 @@
 """`npm run bench`, row "CSV → Parquet, local Spark": the core against the seed job's logic, on one generated input.
 
 The baseline is what the job did before the core: read the CSV with a header and write Parquet, nothing else. The
-core does every check (one read, names, contract, quarantine, per-upload objects). Both run in one SparkSession on
-the same files, alternately, RUNS times each; the medians are printed as JSON for bench.ts.
+core does every check (one read, names, contract, quarantine) and commits the Iceberg tables. Both run in one
+SparkSession on the same files, alternately, RUNS times each; the medians are printed as JSON for bench.ts.
 """
 
 import json
@@ -10,7 +10,6 @@ import os
 import random
 import shutil
 import statistics
-import sys
 import time
 from pathlib import Path
 
@@ -72,7 +71,9 @@ def main() -> None:
         target = OUT / ("core-%d" % run)
         shutil.rmtree(target, ignore_errors=True)
         started = time.perf_counter()
-        report = convert_folder(lambda: spark, source, target, Settings(), "bench%d" % run, log=lambda _: None)
+        report = convert_folder(
+            lambda: spark, source, target, Settings(), "bench%d" % run, log=lambda _: None, catalog="bench%d" % run
+        )
         core.append(time.perf_counter() - started)
         shutil.rmtree(target, ignore_errors=True)
     orders = report["datasets"][0]
@@ -93,4 +94,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

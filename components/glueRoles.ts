@@ -110,9 +110,11 @@ export function jobRoleStatements(o: JobRoleScope): PolicyStatement[] {
             Resource: [object(`${stem(prefixes.rawPrefix)}*`), object(`${prefixes.gluePrefix}scripts/*`)],
         },
         {
-            Sid: "WriteParquetQuarantineAndTemp",
+            // Iceberg's S3FileIO writes data, manifest and metadata files (large ones as multipart uploads, which it
+            // aborts when a write fails) and deletes what snapshot expiry, compaction and orphan removal free.
+            Sid: "WriteTheTablesAndTemp",
             Effect: "Allow",
-            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
             Resource: written.map((p) => object(`${stem(p)}*`)),
         },
         {

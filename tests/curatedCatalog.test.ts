@@ -65,7 +65,7 @@ describe("ETL resources: curated catalog, data quality, Athena", () => {
             `arn:aws:glue:${REGION}:${ACCOUNT}:dataQualityRuleset/*`,
         );
         expect(sid("ReportToOwners")).to.deep.include({ Action: "sns:Publish", Resource: TOPIC });
-        const writable = list(sid("WriteParquetQuarantineAndTemp").Resource);
+        const writable = list(sid("WriteTheTablesAndTemp").Resource);
         expect(writable).to.include.members([
             `arn:aws:s3:::${bucket}/quarantine*`,
             `arn:aws:s3:::${bucket}/glue/temp*`,

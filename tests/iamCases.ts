@@ -168,6 +168,15 @@ export function iamCases(stack: string, p: StackPolicies): Record<Decision, [str
                 ),
             ],
             [
+                "Glue: abort a multipart upload of a data file (S3FileIO, on a failed write)",
+                role(
+                    "glue",
+                    "s3:AbortMultipartUpload",
+                    () => "arn:aws:s3:::BUCKET/parquet_data/sales/data/00000-0-a.parquet",
+                    bucket,
+                ),
+            ],
+            [
                 "Glue: write a quarantine table's data file",
                 role(
                     "glue",

@@ -105,7 +105,9 @@ def typed(value: SparkColumn, type_name: str) -> SparkColumn:
     return value if type_name == "string" else value.cast(type_name)
 
 
-def extend(contract: Contract | None, columns: Iterable[str], kinds: dict[str, int], partition: str | None) -> Contract:
+def extend(
+    contract: Contract | None, columns: Iterable[str], kinds: dict[str, Kinds], partition: str | None
+) -> Contract:
     """The contract with this batch's new columns appended; existing columns keep their types and order.
 
     A new column with no value yet is left out (its type would be a guess), except the partition column.

@@ -111,9 +111,9 @@ def read_uploads(spark: SparkSession, headers: dict[Upload, list[str]]) -> tuple
     for upload, header in headers.items():
         groups.setdefault(tuple(header), []).append(upload)
     frames, columns = [], []
-    for header, uploads in groups.items():
-        frames.append(read_group(spark, uploads, list(header)))
-        columns += [n for n in column_names(list(header)) if n not in columns]
+    for shared, uploads in groups.items():
+        frames.append(read_group(spark, uploads, list(shared)))
+        columns += [n for n in column_names(list(shared)) if n not in columns]
     frame = frames[0]
     for other in frames[1:]:
         frame = frame.unionByName(other, allowMissingColumns=True)

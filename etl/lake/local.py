@@ -188,7 +188,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--output", default=".local", help="where Parquet, quarantine and report.json go (.local/)")
     parser.add_argument(
         "--stack",
-        help="apply keyColumns, partitionColumns, maxQuarantinedPercent and snapshotRetentionDays of Pulumi.<stack>.yaml",
+        help="apply the conversion settings of Pulumi.<stack>.yaml (keyColumns, partitionColumns, "
+        "maxQuarantinedPercent, snapshotRetentionDays)",
     )
     args = parser.parse_args(argv)
     try:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from pyspark.sql import SparkSession
 
-from .tables import UPLOAD_ID, sql_string
+from .tables import UPLOAD_ID, first_row, first_value, sql_string
 
 COMPACT_AT = 32
 TARGET_FILE_BYTES = 128 * 1024 * 1024
@@ -55,22 +55,24 @@ def maintain(
     """Compacts `table` when a partition passed `compact_at` data files, and expires its old snapshots."""
     catalog, identifier = table.split(".", 1)
     now = now or datetime.now(UTC)
-    most = spark.sql("SELECT max(file_count) FROM %s.partitions" % table).first()[0] or 0
+    most = first_value(spark, "SELECT max(file_count) FROM %s.partitions" % table) or 0
     rewritten = written = orphans = 0
     if most > compact_at:
-        result = spark.sql(
+        result = first_row(
+            spark,
             "CALL %s.system.rewrite_data_files(table => %s, strategy => 'sort', sort_order => '%s ASC NULLS LAST', "
             "options => map('min-input-files', '2', 'target-file-size-bytes', '%d'))"
-            % (catalog, sql_string(identifier), UPLOAD_ID, TARGET_FILE_BYTES)
-        ).first()
+            % (catalog, sql_string(identifier), UPLOAD_ID, TARGET_FILE_BYTES),
+        )
         rewritten, written = result["rewritten_data_files_count"], result["added_data_files_count"]
     cutoff = _timestamp(now - timedelta(days=retention_days))
     expired = 0
-    if spark.sql("SELECT count(*) FROM %s.snapshots WHERE committed_at < %s" % (table, cutoff)).first()[0]:
-        result = spark.sql(
+    if first_value(spark, "SELECT count(*) FROM %s.snapshots WHERE committed_at < %s" % (table, cutoff)):
+        result = first_row(
+            spark,
             "CALL %s.system.expire_snapshots(table => %s, older_than => %s, retain_last => 1)"
-            % (catalog, sql_string(identifier), cutoff)
-        ).first()
+            % (catalog, sql_string(identifier), cutoff),
+        )
         expired = int(result["deleted_manifest_lists_count"])
     if rewritten:
         removed = spark.sql(

@@ -67,6 +67,10 @@ CORE_CONF = {
     # The rows are cached for a few passes within one dataset: building the cache uncompressed was about 14% faster
     # end to end on the benchmark's 100 MB (bench/conversion.py), for more memory (spilled to disk when short).
     "spark.sql.inMemoryColumnarStorage.compressed": "false",
+    # Iceberg's vectorized Parquet reader (Arrow over shaded Netty) crashed this JVM (OpenJDK 17.0.15: SIGSEGV and
+    # C1 "ShouldNotReachHere" while compiling Netty's PoolChunk.allocate) in the table-maintenance benchmark; the
+    # row reader has no native buffers. The tables are read only to rewrite the files of a replaced upload.
+    "spark.sql.iceberg.vectorization.enabled": "false",
 }
 
 
@@ -100,7 +104,9 @@ def input_bytes_read(spark: SparkSession) -> int | None:
     metrics they do not count reads of Spark's own cache, so the difference over a dataset's conversion is how much
     of its input was read. In local mode the tasks run in the driver's JVM, so the driver sees every read.
     """
-    if not spark.sparkContext.master.startswith("local"):
+    if not (spark.sparkContext.master or "").startswith("local"):
         return None  # on a cluster (Glue) the executors read, and the driver's counters do not see it
     jvm = spark.sparkContext._jvm
-    return sum(int(s.getBytesRead()) for s in jvm.org.apache.hadoop.fs.FileSystem.getAllStatistics())
+    assert jvm is not None, "a local session has a JVM"
+    statistics = jvm.org.apache.hadoop.fs.FileSystem.getAllStatistics()
+    return sum((int(s.getBytesRead()) for s in statistics), 0)

@@ -52,19 +52,20 @@ def stack_settings(root: Path, stack: str) -> tuple[Settings, str]:
         if key.startswith(PROJECT + ":"):
             values[key.split(":", 1)[1]] = value
     where = stack_file.name
-    percent = values.get("maxQuarantinedPercent", 10)
-    if isinstance(percent, bool) or not re.fullmatch(r"\d+", str(percent).strip()) or int(percent) > 100:
-        raise StackSettingsError("%s: maxQuarantinedPercent: %r is not a whole number from 0 to 100" % (where, percent))
+
+    def whole(key: str, default: int, low: int, high: int) -> int:
+        value = values.get(key, default)
+        if (
+            isinstance(value, bool)
+            or not re.fullmatch(r"\d+", str(value).strip())
+            or not low <= int(str(value)) <= high
+        ):
+            raise StackSettingsError("%s: %s: %r is not a whole number from %d to %d" % (where, key, value, low, high))
+        return int(str(value))
+
+    percent = whole("maxQuarantinedPercent", 10, 0, 100)
     keys = tuple(c.strip() for c in str(values.get("keyColumns") or "").split(",") if c.strip())
     partitions = parse_partition_columns(str(values.get("partitionColumns") or ""), where)
-    retention = values.get("snapshotRetentionDays", 7)
-    if (
-        isinstance(retention, bool)
-        or not re.fullmatch(r"\d+", str(retention).strip())
-        or not 1 <= int(retention) <= 3650
-    ):
-        raise StackSettingsError(
-            "%s: snapshotRetentionDays: %r is not a whole number from 1 to 3650" % (where, retention)
-        )
+    retention = whole("snapshotRetentionDays", 7, 1, 3650)
     settings = Settings(keys, partitions, float(percent), float(retention))
     return settings, str(values.get("dataQualityRules") or "")

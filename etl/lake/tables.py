@@ -12,7 +12,7 @@ marker row per replaced upload and reads only the data files whose UPLOAD_ID bou
 import hashlib
 from dataclasses import dataclass
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, Row, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 from pyspark.sql.utils import AnalysisException
@@ -61,6 +61,19 @@ class Commit:
     rows_added: int = 0
     rows_removed: int = 0
     bytes_rewritten: int = 0
+
+
+def first_value(spark: SparkSession, sql: str):
+    """The first column of the first row a query returns (an aggregate, a procedure's result)."""
+    row = spark.sql(sql).first()
+    assert row is not None, sql
+    return row[0]
+
+
+def first_row(spark: SparkSession, sql: str) -> Row:
+    row = spark.sql(sql).first()
+    assert row is not None, sql
+    return row
 
 
 def sql_string(value: str) -> str:
@@ -174,7 +187,7 @@ class IcebergTables:
         before = self._snapshot(table)
         fields = self.spark.table(table).schema.fields
         columns = [f.name for f in fields]
-        if not replaced:
+        if rows is not None and not replaced:
             order = [*self._partition_sources(table), UPLOAD_ID]
             files = max(1, -(-csv_bytes // CSV_BYTES_PER_FILE))
             rows.select(*columns).repartitionByRange(files, *order).sortWithinPartitions(*order).writeTo(table).append()
@@ -228,7 +241,7 @@ class IcebergTables:
         after = self._snapshot(table)
         if after is None or after == before:
             return Commit(before)
-        summary = self.spark.sql("SELECT summary FROM %s.snapshots WHERE snapshot_id = %d" % (table, after)).first()[0]
+        summary = first_value(self.spark, "SELECT summary FROM %s.snapshots WHERE snapshot_id = %d" % (table, after))
 
         def number(key: str) -> int:
             return int(summary.get(key, "0"))

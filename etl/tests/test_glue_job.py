@@ -100,18 +100,18 @@ def test_a_run_failing_mid_way_then_glues_retry_leaves_every_row_once(bucket, mo
     if fails == "the curated commit":
         real = IcebergTables.commit
 
-        def failing(self, table, *args):
+        def failing_commit(self, table, *args):
             if table == self.curated("sales"):
                 raise OSError("worker lost while committing")
             return real(self, table, *args)
 
-        monkeypatch.setattr(IcebergTables, "commit", failing)
+        monkeypatch.setattr(IcebergTables, "commit", failing_commit)
     else:  # committed, then lost before the ledger heard of it
 
-        def failing(self, dataset, records):
+        def failing_done(self, dataset, records):
             raise OSError("worker lost while committing")
 
-        monkeypatch.setattr(UploadsTable, "done", failing)
+        monkeypatch.setattr(UploadsTable, "done", failing_done)
     reports = bucket.run("jr_1")
     assert reports["sales"]["status"] == "failed" and "worker lost" in reports["sales"]["error"]
     monkeypatch.undo()
