@@ -15,6 +15,8 @@ Arguments (as --name value): JOB_NAME is asked for; JOB_RUN_ID is Glue's own and
 import json
 import sys
 import time
+from dataclasses import dataclass
+from typing import Any
 
 ARGS = [
     "JOB_NAME",
@@ -36,6 +38,44 @@ ARGS = [
 
 class JobArgumentError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class JobArgs:
+    """The job's arguments, parsed once: names, prefixes, the claim timeout and the conversion settings."""
+
+    job_name: str
+    bucket: str
+    raw_prefix: str
+    output_prefix: str
+    quarantine_prefix: str
+    uploads_table: str
+    claim_seconds: float
+    database: str
+    ruleset: str
+    topic_arn: str
+    settings: Any  # lake.ports.Settings (imported with the core, after Glue has put it on the path)
+
+
+def job_args(args: dict) -> JobArgs:
+    """The arguments getResolvedOptions returned, typed; a bad value raises JobArgumentError naming it."""
+    try:
+        claim_seconds = 60 * float(args["claim_timeout_minutes"])
+    except ValueError as err:
+        raise JobArgumentError("--claim_timeout_minutes must be a number of minutes: %s" % err) from err
+    return JobArgs(
+        args["JOB_NAME"],
+        args["bucket"],
+        args["raw_prefix"],
+        args["output_prefix"],
+        args["quarantine_prefix"],
+        args["uploads_table"],
+        claim_seconds,
+        args["curated_database_name"],
+        args["ruleset_name"],
+        args["topic_arn"],
+        settings_of(args),
+    )
 
 
 def settings_of(args: dict):
@@ -68,21 +108,20 @@ GLUE_CATALOG = "glue_catalog"
 QUARANTINE_SUFFIX = "__quarantine"
 
 
-def glue_tables(spark, args: dict):
+def glue_tables(spark, job: JobArgs):
     """The datasets' tables in the curated database of the Glue Data Catalog, data under their S3 prefixes."""
     from lake.session import glue_catalog_conf, use_catalog
     from lake.tables import IcebergTables
 
-    bucket, database = args["bucket"], args["curated_database_name"]
-    use_catalog(spark, glue_catalog_conf(GLUE_CATALOG, "s3://%s/%s" % (bucket, args["output_prefix"])))
-    prefixes = {"curated": args["output_prefix"], "quarantine": args["quarantine_prefix"]}
+    use_catalog(spark, glue_catalog_conf(GLUE_CATALOG, "s3://%s/%s" % (job.bucket, job.output_prefix)))
+    prefixes = {"curated": job.output_prefix, "quarantine": job.quarantine_prefix}
     return IcebergTables(
         spark,
         GLUE_CATALOG,
-        database,
-        database,
+        job.database,
+        job.database,
         QUARANTINE_SUFFIX,
-        lambda kind, dataset: "s3://%s/%s%s" % (bucket, prefixes[kind], dataset),
+        lambda kind, dataset: "s3://%s/%s%s" % (job.bucket, prefixes[kind], dataset),
     )
 
 
@@ -91,7 +130,7 @@ def run_job(
     s3,
     glue,
     dynamodb,
-    args: dict,
+    job: JobArgs,
     run_id: str,
     quality=None,
     uri_of=None,
@@ -101,51 +140,36 @@ def run_job(
 ) -> list[dict]:
     """Converts the uploads the ledger holds for the job; returns one report per dataset that had any."""
     from lake.aws import S3Source
-    from lake.convert import DatasetConversion
-    from lake.csvread import UnreadableUpload, header_of
-    from lake.names import table_clashes
+    from lake.run import convert_datasets
     from lake.uploads import UploadsTable, run_has_ended
 
-    bucket, settings = args["bucket"], settings_of(args)
-    try:
-        claim_seconds = 60 * float(args["claim_timeout_minutes"])
-    except ValueError as err:
-        raise JobArgumentError("--claim_timeout_minutes must be a number of minutes: %s" % err) from err
-    source = S3Source(s3, bucket)
-    ledger = UploadsTable(dynamodb, args["uploads_table"], run_id, claim_seconds, run_has_ended(glue, args["JOB_NAME"]))
-    tables = tables or glue_tables(spark, args)
-    reports = []
-    datasets = ledger.claim(uri_of or (lambda key: "s3://%s/%s" % (bucket, key)))
-    clashes = table_clashes(list(datasets))
-    for dataset, todo in datasets.items():
-        try:  # a dataset that cannot be converted is reported, and the others go on
-            owner = tables.owner(dataset)
-            if dataset in clashes or owner not in (None, dataset):
-                raise UnreadableUpload(
-                    clashes.get(dataset) or "dataset folders %s and %s make the same table" % (owner, dataset)
-                )
-            todo, headers = readable_headers(source, ledger, todo, header_of)
-            conversion = DatasetConversion(spark, dataset, tables, ledger, settings, run_id, quality)
-            report = conversion.run(todo, headers)
-        except UnreadableUpload as err:  # waits until the file or folder is fixed
-            report = failed_report(dataset, "rejected", str(err))
-            ledger.reject(dataset, str(err))
-        except Exception as err:  # noqa: BLE001 (reported, and the run fails at the end)
-            report = failed_report(dataset, "failed", "%s: %s" % (type(err).__name__, err))
-        log("%s: %s" % (dataset, json.dumps(report)))
-        reports.append(report)
+    source = S3Source(s3, job.bucket)
+    ledger = UploadsTable(dynamodb, job.uploads_table, run_id, job.claim_seconds, run_has_ended(glue, job.job_name))
+    tables = tables or glue_tables(spark, job)
+    reports = convert_datasets(
+        spark,
+        tables,
+        ledger,
+        job.settings,
+        run_id,
+        ledger.claim(uri_of or (lambda key: "s3://%s/%s" % (job.bucket, key))),
+        lambda uploads: readable_headers(source, ledger, uploads),
+        quality,
+        on_report=lambda report: log("%s: %s" % (report["dataset"], json.dumps(report))),
+    )
     if cloudwatch is not None:
-        report_waiting(ledger, cloudwatch, args["JOB_NAME"])
+        report_waiting(ledger, cloudwatch, job.job_name)
     return reports
 
 
 METRICS_NAMESPACE = "CsvToParquet"
 
 
-def readable_headers(source, ledger, todo: list, header_of) -> tuple[list, dict]:
+def readable_headers(source, ledger, todo: list) -> tuple[list, dict]:
     """The uploads still in S3 and their headers. An upload whose object was deleted after it was recorded (S3
     answers its GET with NoSuchKey) is left out and marked so in the ledger; rows an earlier version committed stay."""
     from botocore.exceptions import ClientError
+    from lake.csvread import header_of
 
     kept, headers = [], {}
     for upload in todo:
@@ -178,12 +202,6 @@ def report_waiting(ledger, cloudwatch, job_name: str) -> None:
     )
 
 
-def failed_report(dataset: str, status: str, error: str) -> dict:
-    from lake.report import new_report
-
-    return {**new_report(dataset), "status": status, "error": error}
-
-
 def summary(reports: list[dict], run_id: str) -> str:
     """The text the owners get: one line per dataset that had new files."""
     from lake.report import report_line
@@ -193,13 +211,13 @@ def summary(reports: list[dict], run_id: str) -> str:
     return "\n".join(lines)
 
 
-def finish(reports: list[dict], sns, args: dict, run_id: str) -> None:
+def finish(reports: list[dict], sns, job: JobArgs, run_id: str) -> None:
     """Tells the owners what was put aside, and fails the run when a dataset was rejected."""
     text = summary(reports, run_id)
     print(text)
     if any(r.get("rows_quarantined") or r["status"] in ("rejected", "failed") for r in reports):
-        subject = "Data quality report of %s" % args["JOB_NAME"]
-        sns.publish(TopicArn=args["topic_arn"], Subject=subject[:100], Message=text)
+        subject = "Data quality report of %s" % job.job_name
+        sns.publish(TopicArn=job.topic_arn, Subject=subject[:100], Message=text)
     rejected = [r for r in reports if r["status"] in ("rejected", "failed")]
     if rejected:
         raise RuntimeError(
@@ -219,6 +237,7 @@ def main(argv: list[str]) -> None:
     from pyspark.context import SparkContext
 
     args = getResolvedOptions(argv, ARGS)
+    job = job_args(args)
     run_id = args.get("JOB_RUN_ID") or time.strftime("manual-%Y%m%dT%H%M%SZ", time.gmtime())
     # Iceberg's SQL extensions must be set before the SparkContext starts; the catalog itself is set in glue_tables.
     glue_context = GlueContext(SparkContext.getOrCreate(SparkConf().set("spark.sql.extensions", ICEBERG_EXTENSIONS)))
@@ -226,10 +245,10 @@ def main(argv: list[str]) -> None:
     for key, value in CORE_CONF.items():
         spark.conf.set(key, value)
     s3, glue, dynamodb = boto3.client("s3"), boto3.client("glue"), boto3.client("dynamodb")
-    ruleset = glue.get_data_quality_ruleset(Name=args["ruleset_name"])["Ruleset"]
+    ruleset = glue.get_data_quality_ruleset(Name=job.ruleset)["Ruleset"]
     quality = GlueQuality(glue_context, ruleset, EvaluateDataQuality, DynamicFrame)
-    reports = run_job(spark, s3, glue, dynamodb, args, run_id, quality, cloudwatch=boto3.client("cloudwatch"))
-    finish(reports, boto3.client("sns"), args, run_id)
+    reports = run_job(spark, s3, glue, dynamodb, job, run_id, quality, cloudwatch=boto3.client("cloudwatch"))
+    finish(reports, boto3.client("sns"), job, run_id)
 
 
 if __name__ == "__main__":

@@ -232,7 +232,10 @@ class DatasetConversion:
         commit = self.reads.table_io(lambda: self.tables.commit(table, rows, self.replaced, csv_bytes))
         self.committed.add(table)
         self.report.update(
-            snapshot=commit.snapshot, data_files_added=commit.files_added, data_files_removed=commit.files_removed
+            snapshot=commit.snapshot,
+            data_files_added=commit.files_added,
+            data_files_removed=commit.files_removed,
+            data_bytes_rewritten=commit.bytes_rewritten,
         )
         return commit
 

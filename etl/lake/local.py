@@ -15,11 +15,11 @@ import time
 from pathlib import Path
 from typing import IO
 
-from .convert import DatasetConversion
 from .csvread import UnreadableUpload, header_of
 from .names import athena_name, table_clashes
 from .ports import Converted, Settings, Upload
 from .report import report_line
+from .run import convert_datasets
 from .session import hadoop_catalog_conf, use_catalog
 from .stack_settings import StackSettingsError, stack_settings
 from .tables import IcebergTables
@@ -80,8 +80,8 @@ class LocalSource:
 class LocalState:
     """The ledger of a local run, in one JSON file written atomically after every change."""
 
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, path: Path, run_id: str = ""):
+        self.path, self.run_id = path, run_id
         self.data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"datasets": {}}
 
     def _entry(self, dataset: str) -> dict:
@@ -115,6 +115,22 @@ class LocalState:
             entry["begun"].pop(key, None)
         self._save()
 
+    def reject(self, dataset: str, uploads: list[Upload], error: str) -> None:
+        earlier = self.converted(dataset)
+        self.done(
+            dataset,
+            {
+                u.key: Converted(
+                    u.version,
+                    "rejected",
+                    self.run_id,
+                    earlier[u.key].snapshot if u.key in earlier else None,
+                    error=error,
+                )
+                for u in uploads
+            },
+        )
+
 
 def pending(uploads: list[Upload], converted: dict[str, Converted], begun: set[str]) -> list[Upload]:
     """The uploads to convert: new, changed, rejected last time (until they pass), or begun by a run that crashed."""
@@ -140,7 +156,7 @@ def convert_folder(
     """Converts what is new under input_dir into output_dir; returns the run's report (also in report.json)."""
     source = LocalSource(input_dir)
     datasets = source.uploads()
-    state = LocalState(output_dir / "state.json")
+    state = LocalState(output_dir / "state.json", run_id)
     clashes = table_clashes(list(datasets))
     if clashes:
         raise InputError(next(iter(clashes.values())))
@@ -149,17 +165,22 @@ def convert_folder(
         headers = {u: header_of(source.open_text, u) for uploads in todo.values() for u in uploads}
     except UnreadableUpload as err:
         raise InputError(str(err)) from err
-    reports = []
     spark = tables = None
     if any(todo.values()):
         spark = spark_factory()
         output_dir.mkdir(parents=True, exist_ok=True)
         tables = local_tables(spark, output_dir, catalog)
-    for name in sorted(datasets):
-        conversion = DatasetConversion(spark, name, tables, state, settings, run_id)  # type: ignore[arg-type]
-        report = conversion.run(todo[name], headers)
-        log(report_line(report))
-        reports.append(report)
+    reports = convert_datasets(
+        spark,
+        tables,
+        state,
+        settings,
+        run_id,
+        todo,
+        lambda uploads: (uploads, {u: headers[u] for u in uploads}),  # read above, before anything was written
+        contain_failures=False,
+        on_report=lambda report: log(report_line(report)),
+    )
     run = {
         "run_id": run_id,
         "input": str(input_dir),

@@ -86,6 +86,10 @@ class Ledger(Protocol):
     def done(self, dataset: str, records: dict[str, Converted]) -> None:
         """Marks uploads converted, with the snapshot that committed them."""
 
+    def reject(self, dataset: str, uploads: list[Upload], error: str) -> None:
+        """Marks uploads that could not be read rejected with why, before anything of them was committed: they are
+        tried again on every run, and the rows of an earlier version stay."""
+
 
 class Quality(Protocol):
     def evaluate(self, dataset: str, rows: DataFrame) -> tuple[DataFrame, list[str]]:

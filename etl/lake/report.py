@@ -47,6 +47,7 @@ def new_report(dataset: str) -> dict:
         "data_files_added": 0,
         "data_files_removed": 0,
         "table_bytes_read": 0,
+        "data_bytes_rewritten": 0,
     }
 
 

@@ -223,7 +223,7 @@ class UploadsTable:
             {":deleted": string_attr("deleted"), ":why": string_attr(why)},
         )
 
-    def reject(self, dataset: str, error: str) -> None:
+    def reject(self, dataset: str, uploads: list[Upload], error: str) -> None:
         """Marks the dataset's claimed uploads rejected with why, before the core ran (a file or folder to fix):
         they stay in the to-do index, and the snapshot of an earlier version stays recorded for the run that
         converts them. A newer version recorded meanwhile keeps its own status."""

@@ -138,7 +138,7 @@ class LedgerBucket:
             self.s3,
             self.glue,
             dynamodb or self.dynamodb,
-            args or self.args,
+            glue_job.job_args(args or self.args),
             run_id,
             quality,
             uri_of=lambda key: str(self.root / key),

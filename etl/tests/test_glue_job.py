@@ -41,6 +41,8 @@ def test_bad_rule_arguments_are_named():
         glue_job.settings_of({**ARGS, "max_quarantined_percent": "150"})
     with pytest.raises(glue_job.JobArgumentError, match="--key_columns"):
         glue_job.settings_of({**ARGS, "key_columns": '{"a": 1}'})
+    with pytest.raises(glue_job.JobArgumentError, match="--claim_timeout_minutes"):
+        glue_job.job_args({**ARGS, "claim_timeout_minutes": "an hour"})
     with pytest.raises(glue_job.JobArgumentError, match="--snapshot_retention_days"):
         glue_job.settings_of({**ARGS, "snapshot_retention_days": "0"})
     assert glue_job.settings_of(ARGS).snapshot_retention_days == 7
@@ -70,7 +72,7 @@ def test_a_run_converts_new_uploads_into_iceberg_tables_partitioned_as_configure
 def test_glue_tables_are_iceberg_tables_in_the_glue_catalog_with_data_under_the_prefixes(spark):
     """The catalog "Using the Iceberg framework in AWS Glue" configures (docs.aws.amazon.com/glue/latest/dg/
     aws-glue-programming-etl-format-iceberg.html): SparkCatalog over GlueCatalog with S3FileIO, a warehouse in S3."""
-    tables = glue_job.glue_tables(spark, ARGS)
+    tables = glue_job.glue_tables(spark, glue_job.job_args(ARGS))
     prefix = "spark.sql.catalog.%s" % glue_job.GLUE_CATALOG
     assert spark.conf.get(prefix) == "org.apache.iceberg.spark.SparkCatalog"
     assert spark.conf.get(prefix + ".catalog-impl") == "org.apache.iceberg.aws.glue.GlueCatalog"
@@ -159,7 +161,7 @@ def test_the_owners_get_a_summary_and_a_rejected_dataset_fails_the_run(bucket):
     args = {**ARGS, "topic_arn": topic, "max_quarantined_percent": "10"}
     reports = list(bucket.run("jr_9", args=args).values())
     with pytest.raises(RuntimeError, match="Datasets not written: sales"):
-        glue_job.finish(reports, sns, args, "jr_9")
+        glue_job.finish(reports, sns, glue_job.job_args(args), "jr_9")
     [message] = sqs.receive_message(QueueUrl=queue)["Messages"]
     body = json.loads(message["Body"])
     assert body["Subject"] == "Data quality report of csv-to-parquet-dev-job"
@@ -235,7 +237,7 @@ def test_main_starts_with_glues_arguments_and_hands_the_run_its_rules(bucket, sp
     monkeypatch.setattr(SparkContext, "getOrCreate", lambda conf=None: confs.append(conf) or real_get(conf))
     glue_job.main(argv(topic_arn="arn:aws:sns:eu-west-1:123456789012:alerts"))
     stubber.assert_no_pending_responses()
-    assert handed["run_id"] == "jr_1" and handed["args"]["bucket"] == "lake"
+    assert handed["run_id"] == "jr_1" and handed["args"].bucket == "lake" and handed["args"].claim_seconds == 3600
     assert handed["quality"].ruleset == "Rules = [ RowCount > 0 ]"
     assert spark.conf.get("spark.sql.session.timeZone") == "UTC"
     # Iceberg's SQL extensions are a static setting: given to the SparkContext Glue's script creates.

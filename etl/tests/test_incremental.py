@@ -40,7 +40,8 @@ def test_a_second_run_with_nothing_changed_converts_and_rewrites_nothing(lake):
 def test_a_changed_file_replaces_its_rows_and_a_new_file_adds_its_own(lake):
     path = lake.csv("a/1.csv", "id,v\n1,old\n2,old\n")
     lake.csv("a/2.csv", "id,v\n10,keep\n")
-    lake.convert()
+    assert lake.dataset(lake.convert(), "a")["data_bytes_rewritten"] == 0, "an append reads no data file"
+    [first] = data_files(lake.spark, lake.name("a"))
     lake.csv("a/1.csv", "id,v\n1,new\n3,new\n")
     touch(path)
     lake.csv("a/3.csv", "id,v\n20,added\n")
@@ -48,6 +49,7 @@ def test_a_changed_file_replaces_its_rows_and_a_new_file_adds_its_own(lake):
     assert report["files"] == ["a/1.csv", "a/3.csv"]
     assert [(r["id"], r["v"]) for r in lake.rows("a", "id")] == [(1, "new"), (3, "new"), (10, "keep"), (20, "added")]
     assert report["data_files_removed"] == 1, "the old version's file is out of the table"
+    assert report["data_bytes_rewritten"] == first.stat().st_size, "the one file holding a/1.csv, read and rewritten"
 
 
 def test_a_crash_after_one_dataset_of_two_then_a_rerun_writes_each_row_once(lake, monkeypatch):
@@ -190,3 +192,16 @@ def test_bytes_read_is_not_claimed_where_the_driver_cannot_see_the_reads():
     from lake.session import input_bytes_read
 
     assert input_bytes_read(SimpleNamespace(sparkContext=SimpleNamespace(master="yarn"))) is None
+
+
+def test_a_folder_whose_table_another_folder_made_is_rejected_and_waits(lake):
+    lake.csv("sales-eu/a.csv", "id\n1\n")
+    lake.convert()
+    (lake.input / "sales-eu" / "a.csv").unlink()
+    (lake.input / "sales-eu").rmdir()
+    lake.csv("sales_eu/a.csv", "id\n2\n")
+    report = lake.dataset(lake.convert(), "sales_eu")
+    assert report["status"] == "rejected" and "sales-eu and sales_eu make the same table" in report["error"]
+    assert [r["id"] for r in lake.table("sales_eu").to_pylist()] == [1], "the other folder's rows stay"
+    assert lake.state()["datasets"]["sales_eu"]["converted"]["sales_eu/a.csv"]["status"] == "rejected"
+    assert lake.dataset(lake.convert(), "sales_eu")["status"] == "rejected", "tried again on every run"

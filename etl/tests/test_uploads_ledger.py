@@ -199,9 +199,9 @@ def test_a_rejection_does_not_overwrite_a_newer_version_recorded_during_the_run(
     bucket.put("csv_data/sales/a.csv", "caf\xe9\n1\n".encode("latin-1"))
     real = UploadsTable.reject
 
-    def newer_version_lands_first(self, dataset, error):
+    def newer_version_lands_first(self, dataset, uploads, error):
         bucket.put("csv_data/sales/a.csv", "Order ID,Region\n5,eu\n")
-        real(self, dataset, error)
+        real(self, dataset, uploads, error)
 
     monkeypatch.setattr(UploadsTable, "reject", newer_version_lands_first)
     assert bucket.run("jr_1")["sales"]["status"] == "rejected"
