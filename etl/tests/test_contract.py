@@ -126,3 +126,12 @@ def test_a_rejected_file_is_converted_again_once_it_passes(lake):
     lake.settings = Settings(max_quarantined_percent=50)
     report = lake.dataset(lake.convert(), "again")
     assert report["status"] == "written" and report["rows_written"] == 1
+
+
+def test_a_timestamp_partition_column_partitions_the_table_by_day_hidden_from_queries(lake):
+    lake.settings = Settings(partition_columns={"e": "at"}, max_quarantined_percent=100)
+    lake.csv("e/a.csv", "id,at\n1,2024-01-01T10:00:00Z\n2,2024-01-01T23:59:59Z\n3,2024-01-02T00:00:00Z\n")
+    assert lake.dataset(lake.convert(), "e")["status"] == "written"
+    spec = lake.spark.sql("SELECT partition FROM %s.partitions ORDER BY partition" % lake.name("e")).collect()
+    assert [str(p["partition"]["at_day"]) for p in spec] == ["2024-01-01", "2024-01-02"]
+    assert [r["id"] for r in lake.rows("e", "id")] == [1, 2, 3] and "at_day" not in lake.table("e").column_names
