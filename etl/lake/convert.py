@@ -17,7 +17,7 @@ from .contract import Kinds, extend, kinds_seen, merge, partition_problem, propo
 from .csvread import FILE, RAW, read_uploads
 from .maintenance import maintain
 from .names import athena_name
-from .ports import QUALITY, Contract, Converted, Ledger, Quality, Settings, Upload
+from .ports import QUALITY, Contract, Converted, Ledger, Quality, Settings, Upload, rejected
 from .quarantine import DETAIL, REASON, Tally, over_threshold, quarantine_rows, row_reason
 from .report import ReadCounter, new_report
 from .tables import UPLOAD_ID, UPLOAD_KEY, UPLOAD_VERSION, Commit, IcebergTables, upload_id
@@ -257,18 +257,5 @@ class DatasetConversion:
         """Nothing of the dataset is written: its rows are in quarantine, the uploads are marked rejected (and
         converted again next run). The rows of an earlier version stay in the curated table."""
         earlier = self.ledger.converted(self.dataset)
-        self.ledger.done(
-            self.dataset,
-            {
-                u.key: Converted(
-                    u.version,
-                    "rejected",
-                    self.run_id,
-                    earlier[u.key].snapshot if u.key in earlier else None,
-                    error=error,
-                    quarantine=quarantine,
-                )
-                for u in uploads
-            },
-        )
+        self.ledger.done(self.dataset, rejected(earlier, uploads, self.run_id, error, quarantine))
         self.report.update(status="rejected", error=error, rows_quarantined=tally.reasons)

@@ -17,7 +17,7 @@ from typing import IO
 
 from .csvread import UnreadableUpload, header_of
 from .names import athena_name, table_clashes
-from .ports import Converted, Settings, Upload
+from .ports import Converted, Settings, Upload, rejected
 from .report import report_line
 from .run import convert_datasets
 from .session import hadoop_catalog_conf, use_catalog
@@ -116,20 +116,7 @@ class LocalState:
         self._save()
 
     def reject(self, dataset: str, uploads: list[Upload], error: str) -> None:
-        earlier = self.converted(dataset)
-        self.done(
-            dataset,
-            {
-                u.key: Converted(
-                    u.version,
-                    "rejected",
-                    self.run_id,
-                    earlier[u.key].snapshot if u.key in earlier else None,
-                    error=error,
-                )
-                for u in uploads
-            },
-        )
+        self.done(dataset, rejected(self.converted(dataset), uploads, self.run_id, error))
 
 
 def pending(uploads: list[Upload], converted: dict[str, Converted], begun: set[str]) -> list[Upload]:

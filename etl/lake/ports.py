@@ -56,6 +56,23 @@ class Converted:
     quarantine: str | None = None  # the table holding its put-aside rows
 
 
+def rejected(
+    earlier: dict[str, Converted], uploads: list[Upload], run_id: str, error: str, quarantine: str | None = None
+) -> dict[str, Converted]:
+    """What the ledger keeps of rejected uploads: why, and the snapshot of an earlier version, whose rows stay."""
+    return {
+        u.key: Converted(
+            u.version,
+            "rejected",
+            run_id,
+            earlier[u.key].snapshot if u.key in earlier else None,
+            error=error,
+            quarantine=quarantine,
+        )
+        for u in uploads
+    }
+
+
 @dataclass(frozen=True)
 class Settings:
     """The rules the stack configures: key columns, a partition column per dataset, the quarantine limit, and how

@@ -76,6 +76,11 @@ def first_row(spark: SparkSession, sql: str) -> Row:
     return row
 
 
+def quoted(name: str) -> str:
+    """A column name as Spark SQL takes it whatever it is ("order", "date" and "select" are keywords)."""
+    return "`%s`" % name.replace("`", "``")
+
+
 def sql_string(value: str) -> str:
     return "'%s'" % value.replace("\\", "\\\\").replace("'", "\\'")
 
@@ -149,14 +154,15 @@ class IcebergTables:
             spec = ""
             if partition:
                 transform = "days(%s)" if contract.type_of(partition) == "timestamp" else "%s"
-                spec = "PARTITIONED BY (%s)" % (transform % partition)
+                spec = "PARTITIONED BY (%s)" % (transform % quoted(partition))
             properties = {**TABLE_PROPERTIES, DATASET_PROPERTY: dataset, PARTITION_PROPERTY: partition or ""}
             self._create(table, columns, spec, properties, self.location_of("curated", dataset))
             return
         added = [c for c in contract.columns if known.type_of(c.name) is None]
         if added:
             self.spark.sql(
-                "ALTER TABLE %s ADD COLUMNS (%s)" % (table, ", ".join("%s %s" % (c.name, c.type) for c in added))
+                "ALTER TABLE %s ADD COLUMNS (%s)"
+                % (table, ", ".join("%s %s" % (quoted(c.name), c.type) for c in added))
             )
 
     def ensure_quarantine(self, dataset: str, schema: T.StructType) -> str:
@@ -172,7 +178,7 @@ class IcebergTables:
             "CREATE TABLE %s (%s) USING iceberg %s %s TBLPROPERTIES (%s)"
             % (
                 table,
-                ", ".join("%s %s" % column for column in columns),
+                ", ".join("%s %s" % (quoted(name), type_name) for name, type_name in columns),
                 spec,
                 "LOCATION %s" % sql_string(location) if location else "",
                 ", ".join("%s=%s" % (sql_string(k), sql_string(v)) for k, v in properties.items()),
@@ -216,8 +222,8 @@ class IcebergTables:
                         prune,
                         MARKER,
                         MARKER,
-                        ", ".join(columns),
-                        ", ".join("s.%s" % c for c in columns),
+                        ", ".join(quoted(c) for c in columns),
+                        ", ".join("s.%s" % quoted(c) for c in columns),
                     )
                 )
             finally:

@@ -1,4 +1,5 @@
-"""Table maintenance on real Iceberg tables: compaction sorted by upload, snapshot expiry, orphan files."""
+"""The tables on real Iceberg: maintenance (compaction sorted by upload, snapshot expiry, orphan files) and the SQL
+that creates, widens and merges into them."""
 
 import os
 import time
@@ -9,7 +10,7 @@ from conftest import data_files, read_table
 from lake.maintenance import maintain
 from lake.ports import Column, Contract, Settings
 from lake.session import hadoop_catalog_conf, use_catalog
-from lake.tables import IcebergTables, upload_id
+from lake.tables import LINEAGE, IcebergTables, upload_id
 from pyspark.sql import functions as F
 
 CATALOG = "maintained"
@@ -99,3 +100,26 @@ def test_a_run_reports_its_maintenance_and_keeps_history_for_the_retention(lake)
     assert report["maintenance"]["curated"]["snapshots_expired"] == 1
     assert lake.spark.sql("SELECT count(*) FROM %s.snapshots" % lake.name("m")).first()[0] == 1
     assert [r["id"] for r in lake.table("m").to_pylist()] == [2]
+
+
+def test_column_names_that_are_sql_keywords_work_where_the_parser_reserves_them(spark, tmp_path):
+    """Headers such as Order, Date or Select become columns of those names: every name in the tables' SQL is quoted,
+    so creating, widening and merging into the table holds even with ANSI SQL's reserved keywords enforced."""
+    tables = tables_in(spark, tmp_path, "keywords")
+    strict = {"spark.sql.ansi.enabled": "true", "spark.sql.ansi.enforceReservedKeywords": "true"}
+    before = {k: spark.conf.get(k) for k in strict}
+    try:
+        for key, value in strict.items():
+            spark.conf.set(key, value)
+        tables.save_contract("k", Contract((Column("order", "bigint"), Column("select", "string"))))
+        tables.save_contract(
+            "k", Contract((Column("order", "bigint"), Column("select", "string"), Column("from", "string")))
+        )
+        table = tables.curated("k")
+        row = "`order` bigint, `select` string, `from` string, " + ", ".join("%s string" % c for c in LINEAGE)
+        tables.commit(table, spark.createDataFrame([(1, "a", "b", "k", "v1", upload_id("k"))], row), [])
+        tables.commit(table, spark.createDataFrame([(2, "c", "d", "k", "v2", upload_id("k"))], row), [upload_id("k")])
+    finally:
+        for key, value in before.items():
+            spark.conf.set(key, value)
+    assert [(r["order"], r["select"], r["from"]) for r in read_table(spark, table).to_pylist()] == [(2, "c", "d")]
