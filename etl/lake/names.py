@@ -1,6 +1,5 @@
-"""Column and file names: what Athena accepts, and what an upload's Parquet objects are called."""
+"""Column and table names: what Athena accepts."""
 
-import hashlib
 import re
 import unicodedata
 
@@ -34,20 +33,6 @@ def column_names(header: list[str]) -> list[str]:
         taken.add(name)
         names.append(name)
     return names
-
-
-def upload_id(key: str, version: str) -> str:
-    """The stem of an upload's Parquet objects: its file name, a digest of its key, and its version.
-
-    'sales/2024/Jan orders.csv' at version 'abc' -> 'jan-orders-<10 hex of the key>-<10 hex of the version>'.
-    The same key and version always give the same stem, so converting an upload again replaces its objects.
-    """
-    stem = key.rsplit("/", 1)[-1]
-    stem = re.sub(r"\.csv$", "", stem, flags=re.IGNORECASE)
-    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:40] or "upload"
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
-    version_digest = hashlib.sha256(version.encode("utf-8")).hexdigest()[:10]
-    return "%s-%s-%s" % (slug, digest, version_digest)
 
 
 def table_clashes(datasets: list[str]) -> dict[str, str]:

@@ -60,7 +60,6 @@ CORE_CONF = {
     "spark.sql.ansi.enabled": "false",
     "spark.sql.parquet.compression.codec": "snappy",
     "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",  # not the legacy INT96
-    "spark.sql.sources.partitionOverwriteMode": "static",
     # Dates before 1582 (sentinels such as 0001-01-01) are written as given, not refused by Spark's rebase check.
     "spark.sql.parquet.datetimeRebaseModeInWrite": "CORRECTED",
     "spark.sql.parquet.int96RebaseModeInWrite": "CORRECTED",

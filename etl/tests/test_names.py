@@ -1,6 +1,6 @@
 """Column and file names, tested as pure functions."""
 
-from lake.names import athena_name, column_names, upload_id
+from lake.names import athena_name, column_names
 
 
 def test_athena_names_are_lower_case_ascii_with_accents_folded():
@@ -24,12 +24,3 @@ def test_clashing_names_are_numbered_and_no_column_is_lost():
     header = ["id", "ID", "Id ", "i.d", "a_b_2", "a b", "a_b"]
     names = column_names(header)
     assert len(names) == len(header) and len(set(names)) == len(names)
-
-
-def test_upload_ids_derive_from_key_and_version():
-    first = upload_id("sales/2024/Jan orders.CSV", "100-1")
-    assert first == upload_id("sales/2024/Jan orders.CSV", "100-1")
-    assert first.startswith("jan-orders-")
-    changed = upload_id("sales/2024/Jan orders.CSV", "120-2")
-    assert changed != first and changed.split("-")[-2] == first.split("-")[-2]
-    assert upload_id("sales/2023/Jan orders.CSV", "100-1").split("-")[-2] != first.split("-")[-2]
