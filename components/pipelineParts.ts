@@ -2,7 +2,7 @@
    dashboard), each built in one call by the component's constructor. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LEDGER } from "../functions/uploadsLedger";
+import { LEDGER } from "../functions/ledgerItem";
 import { createAlarms } from "./alarms";
 import { createAthenaWorkgroup } from "./athena";
 import { createDashboard } from "./dashboard";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LEDGER } from "../functions/uploadsLedger";
+import { LEDGER } from "../functions/ledgerItem";
 import { arnParts, PolicyStatement } from "./iam";
 
 export interface UploadsTableOptions {

@@ -4,3 +4,4 @@ export * from "./startCrawler";
 export * from "./startJob";
 export * from "./callbacks";
 export * from "./uploadsLedger";
+export * from "./ledgerItem";

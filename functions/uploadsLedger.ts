@@ -1,25 +1,8 @@
 import type { S3Event } from "aws-lambda";
 import type { AttributeValue, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { describeError, isTransient, Logger } from "./batch";
+import { LEDGER, placeholders } from "./ledgerItem";
 import { createdCsvObject } from "./messages";
-
-/**
- * The uploads ledger's item names, shared by the function that records uploads, the Glue job that claims them
- * (etl/lake/uploads.py) and the status and reprocess commands. One item per object key.
- */
-export const LEDGER = {
-    /** The table's partition key: the object's key, decoded ("csv_data/sales/my file.csv"). */
-    key: "key",
-    /** The ledger's index of uploads waiting for the job: an item is in it while its `todo` attribute is set. */
-    todoIndex: "todo",
-    todo: "todo",
-    todoValue: "todo",
-    /** Sort key of the to-do index: when S3 says the object was written (ISO 8601). */
-    eventTime: "eventTime",
-    /** The index of a dataset's uploads, for reprocessing. */
-    datasetIndex: "dataset",
-    dataset: "dataset",
-} as const;
 
 /** One object S3 says was written: what the ledger keeps of it. */
 export interface UploadRecord {
@@ -104,16 +87,16 @@ export async function recordUpload(ledger: UploadsLedger, upload: UploadRecord):
                     "SET #dataset = :dataset, #sequencer = :sequencer, #size = :size, #etag = :etag, " +
                     "#eventTime = :eventTime, #status = :pending, #todo = :todo REMOVE #error",
                 ConditionExpression: "attribute_not_exists(#sequencer) OR #sequencer < :sequencer",
-                ExpressionAttributeNames: {
-                    "#dataset": LEDGER.dataset,
-                    "#sequencer": "sequencer",
-                    "#size": "size",
-                    "#etag": "etag",
-                    "#eventTime": LEDGER.eventTime,
-                    "#status": "status",
-                    "#todo": LEDGER.todo,
-                    "#error": "error",
-                },
+                ExpressionAttributeNames: placeholders(
+                    LEDGER.dataset,
+                    LEDGER.sequencer,
+                    LEDGER.size,
+                    LEDGER.etag,
+                    LEDGER.eventTime,
+                    LEDGER.status,
+                    LEDGER.todo,
+                    LEDGER.error,
+                ),
                 ExpressionAttributeValues: values,
             }),
         );

@@ -10,7 +10,7 @@ import {
     UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { GetJobRunsCommand, GlueClient } from "@aws-sdk/client-glue";
-import { LEDGER } from "../functions/uploadsLedger";
+import { LEDGER, placeholders } from "../functions/ledgerItem";
 
 type Item = Record<string, AttributeValue>;
 
@@ -44,24 +44,24 @@ export function describeUpload(key: string, item: Item | undefined): string {
             "prefix, are recorded, from the moment the stack's ledger exists; check the key (it is case-sensitive)."
         );
     }
-    const status = text(item, "status") ?? "pending";
+    const status = text(item, LEDGER.status) ?? "pending";
     const lines = [
-        `${key}: ${status} (dataset ${text(item, "dataset")}, uploaded ${text(item, LEDGER.eventTime)}, ETag ${text(item, "etag")})`,
+        `${key}: ${status} (dataset ${text(item, LEDGER.dataset)}, uploaded ${text(item, LEDGER.eventTime)}, ETag ${text(item, LEDGER.etag)})`,
     ];
     if (status === "pending") {
-        const claim = text(item, "claimRun");
+        const claim = text(item, LEDGER.claimRun);
         lines.push(claim ? `  being converted by job run ${claim}` : "  waiting for the next job run");
     } else {
         lines.push(
-            `  by job run ${text(item, "runId")}: ${count(item, "rowsWritten")} rows written, ${count(item, "rowsQuarantined")} quarantined`,
+            `  by job run ${text(item, LEDGER.runId)}: ${count(item, LEDGER.rowsWritten)} rows written, ${count(item, LEDGER.rowsQuarantined)} quarantined`,
         );
     }
-    const error = text(item, "error");
+    const error = text(item, LEDGER.error);
     if (error) lines.push(`  why: ${error}`);
     if (status === "rejected") lines.push("  it is tried again with every job run until it passes");
-    const quarantine = text(item, "quarantine");
+    const quarantine = text(item, LEDGER.quarantine);
     if (quarantine) lines.push(`  quarantined rows: SELECT * FROM ${quarantine} WHERE _upload_key = '${key}'`);
-    const snapshot = item.snapshot?.N;
+    const snapshot = item[LEDGER.snapshot]?.N;
     if (snapshot !== undefined) {
         lines.push(
             status === "pending" || status === "rejected"
@@ -123,13 +123,13 @@ export async function markForReprocessing(
                     Key: { [LEDGER.key]: { S: key } },
                     UpdateExpression: "SET #todo = :todo, #status = :pending REMOVE #error",
                     ConditionExpression: "attribute_exists(#key) AND attribute_not_exists(#claimRun)",
-                    ExpressionAttributeNames: {
-                        "#todo": LEDGER.todo,
-                        "#status": "status",
-                        "#error": "error",
-                        "#key": LEDGER.key,
-                        "#claimRun": "claimRun",
-                    },
+                    ExpressionAttributeNames: placeholders(
+                        LEDGER.todo,
+                        LEDGER.status,
+                        LEDGER.error,
+                        LEDGER.key,
+                        LEDGER.claimRun,
+                    ),
                     ExpressionAttributeValues: { ":todo": { S: LEDGER.todoValue }, ":pending": { S: "pending" } },
                 }),
             );

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
 import { DynamoDBClient, GetItemCommand, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { GetCrawlerCommand, GlueClient, StartCrawlerCommand } from "@aws-sdk/client-glue";
@@ -137,6 +139,12 @@ describe("uploads ledger on DynamoDB (moto's server: conditions are really evalu
     });
     beforeEach(async () => {
         await freshUploadsTable(client, tableName, table);
+    });
+
+    it("names the item's attributes as etl/lake/ledger_item.py does, one for one", () => {
+        const python = fs.readFileSync(path.join(__dirname, "..", "etl", "lake", "ledger_item.py"), "utf8");
+        const named = [...python.matchAll(/^[A-Z_]+ = "([A-Za-z]+)"/gm)].map((m) => m[1]);
+        expect([...new Set(named)].sort()).to.deep.equal([...new Set(Object.values(LEDGER))].sort());
     });
 
     it("the component's table is the one the Python tests create (testkit/fixtures/uploads-table.json)", () => {

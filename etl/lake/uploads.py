@@ -16,9 +16,27 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
+from .ledger_item import (
+    CLAIM_RUN,
+    CLAIMED_AT,
+    CONVERTED_AT,
+    CONVERTED_ETAG,
+    DATASET,
+    ETAG,
+    EVENT_TIME,
+    KEY,
+    NAMES,
+    RUN_ID,
+    SEQUENCER,
+    SIZE,
+    SNAPSHOT,
+    STATUS,
+    TODO,
+    TODO_INDEX,
+    TODO_VALUE,
+)
 from .ports import Converted, Upload
 
-TODO_INDEX = TODO = TODO_VALUE = "todo"
 LIVE_RUN_STATES = ("STARTING", "RUNNING", "STOPPING", "WAITING")
 
 
@@ -44,29 +62,13 @@ def string_attr(value) -> dict:
     return {"S": value}
 
 
-# Every attribute name the ledger's updates write through a placeholder (several are DynamoDB reserved words).
-NAMES = {
-    "#dataset": "dataset",
-    "#sequencer": "sequencer",
-    "#etag": "etag",
-    "#size": "size",
-    "#eventTime": "eventTime",
-    "#status": "status",
-    "#claimRun": "claimRun",
-    "#todo": TODO,
-    "#error": "error",
-    "#key": "key",
-    "#snapshot": "snapshot",
-}
-
-
 def update_item(dynamodb, table: str, key: str, expression: str, condition: str | None, values: dict, **extra) -> dict:
     """One UpdateItem of a ledger item, with the placeholders of NAMES that the expressions use (DynamoDB rejects
     unused ones); `extra` adds request parameters such as ReturnValues. Returns DynamoDB's answer."""
     text = expression + " " + (condition or "")
     return dynamodb.update_item(
         TableName=table,
-        Key={"key": string_attr(key)},
+        Key={KEY: string_attr(key)},
         UpdateExpression=expression,
         ExpressionAttributeNames={k: v for k, v in NAMES.items() if k in text},
         ExpressionAttributeValues=values,
@@ -94,7 +96,7 @@ class UploadsTable:
                 TableName=self.table,
                 IndexName=TODO_INDEX,
                 KeyConditionExpression="#todo = :todo",
-                ExpressionAttributeNames={"#todo": TODO},
+                ExpressionAttributeNames={"#" + TODO: TODO},
                 ExpressionAttributeValues={":todo": string_attr(TODO_VALUE)},
                 **({"ExclusiveStartKey": start} if start else {}),
             )
@@ -107,8 +109,8 @@ class UploadsTable:
         """How many uploads wait as pending (not rejected) after this run, and the age in seconds of the oldest
         (0 when none): what the job reports so that an upload left waiting raises an alarm."""
         now = self.now()
-        pending = [i for i in self.waiting() if i.get("status", {}).get("S") == "pending"]
-        times = [_epoch(i["eventTime"]["S"]) for i in pending if "eventTime" in i]
+        pending = [i for i in self.waiting() if i.get(STATUS, {}).get("S") == "pending"]
+        times = [_epoch(i[EVENT_TIME]["S"]) for i in pending if EVENT_TIME in i]
         return len(pending), (max(0.0, now - min(times)) if times else 0.0)
 
     def claim(self, uri_of: Callable[[str], str]) -> dict[str, list[Upload]]:
@@ -116,9 +118,9 @@ class UploadsTable:
         ended: dict[str, bool] = {}
         now = self.now()
         for item in self.waiting():
-            holder = item.get("claimRun", {}).get("S")
+            holder = item.get(CLAIM_RUN, {}).get("S")
             if holder and holder != self.run_id:
-                stale = float(item.get("claimedAt", {}).get("N", "0")) < now - self.stale_after
+                stale = float(item.get(CLAIMED_AT, {}).get("N", "0")) < now - self.stale_after
                 if not stale:
                     if holder not in ended:
                         ended[holder] = self.run_ended(holder)
@@ -127,32 +129,32 @@ class UploadsTable:
             condition = "#sequencer = :sequencer AND " + (
                 "#claimRun = :holder" if holder else "attribute_not_exists(#claimRun)"
             )
-            values = {":sequencer": item["sequencer"], ":me": string_attr(self.run_id), ":at": {"N": "%.3f" % now}}
+            values = {":sequencer": item[SEQUENCER], ":me": string_attr(self.run_id), ":at": {"N": "%.3f" % now}}
             if holder:
                 values[":holder"] = string_attr(holder)
             try:
                 answer = update_item(
                     self.db,
                     self.table,
-                    item["key"]["S"],
-                    "SET #claimRun = :me, claimedAt = :at",
+                    item[KEY]["S"],
+                    "SET #claimRun = :me, #claimedAt = :at",
                     condition,
                     values,
                     ReturnValues="ALL_NEW",
                 )
             except self.db.exceptions.ConditionalCheckFailedException:
                 continue  # a newer version or another run got there first: the next run sees it as it is now
-            self.claimed[item["key"]["S"]] = answer["Attributes"]
+            self.claimed[item[KEY]["S"]] = answer["Attributes"]
             if holder:
-                self.taken_over.add(item["key"]["S"])
+                self.taken_over.add(item[KEY]["S"])
         uploads: dict[str, list[Upload]] = {}
         for key, item in sorted(self.claimed.items()):
-            upload = Upload(item["dataset"]["S"], key, uri_of(key), item["etag"]["S"], int(item["size"]["N"]))
+            upload = Upload(item[DATASET]["S"], key, uri_of(key), item[ETAG]["S"], int(item[SIZE]["N"]))
             uploads.setdefault(upload.dataset, []).append(upload)
         return dict(sorted(uploads.items()))
 
     def _mine(self, dataset: str) -> dict[str, dict]:
-        return {k: v for k, v in self.claimed.items() if v["dataset"]["S"] == dataset}
+        return {k: v for k, v in self.claimed.items() if v[DATASET]["S"] == dataset}
 
     # The Ledger port, for the claimed uploads (the only ones the core asks about in a Glue run).
     def converted(self, dataset: str) -> dict[str, Converted]:
@@ -160,13 +162,13 @@ class UploadsTable:
         table's snapshot that committed them, if any."""
         return {
             key: Converted(
-                item.get("convertedEtag", {}).get("S", ""),
-                item.get("status", {}).get("S", "pending"),
-                item.get("runId", {}).get("S", ""),
-                int(item["snapshot"]["N"]) if "snapshot" in item else None,
+                item.get(CONVERTED_ETAG, {}).get("S", ""),
+                item.get(STATUS, {}).get("S", "pending"),
+                item.get(RUN_ID, {}).get("S", ""),
+                int(item[SNAPSHOT]["N"]) if SNAPSHOT in item else None,
             )
             for key, item in self._mine(dataset).items()
-            if "convertedAt" in item or "snapshot" in item
+            if CONVERTED_AT in item or SNAPSHOT in item
         }
 
     def may_hold(self, dataset: str) -> set[str]:
@@ -186,8 +188,8 @@ class UploadsTable:
                 ":at": {"N": "%.3f" % self.now()},
             }
             sets = (
-                "#status = :status, runId = :run, rowsWritten = :written, "
-                "rowsQuarantined = :quarantined, convertedEtag = :etag, convertedAt = :at"
+                "#status = :status, #runId = :run, #rowsWritten = :written, "
+                "#rowsQuarantined = :quarantined, #convertedEtag = :etag, #convertedAt = :at"
             )
             if record.snapshot is not None:
                 sets += ", #snapshot = :snapshot"
@@ -196,11 +198,11 @@ class UploadsTable:
                 sets += ", #error = :error"
                 values[":error"] = string_attr(record.error)
             if record.quarantine:
-                sets += ", quarantine = :quarantine"
+                sets += ", #quarantine = :quarantine"
                 values[":quarantine"] = string_attr(record.quarantine)
             # A rejected upload stays in the to-do index: it is tried again each run until it passes.
-            removed = "#claimRun, claimedAt" + ("" if record.status == "rejected" else ", #todo")
-            removed += ("" if record.error else ", #error") + ("" if record.quarantine else ", quarantine")
+            removed = "#claimRun, #claimedAt" + ("" if record.status == "rejected" else ", #todo")
+            removed += ("" if record.error else ", #error") + ("" if record.quarantine else ", #quarantine")
             removed += "" if record.snapshot is not None else ", #snapshot"
             # A newer version recorded during the run stays pending instead, and keeps the snapshot that holds this
             # version's rows: the run that converts it replaces them.
@@ -209,7 +211,7 @@ class UploadsTable:
                 key,
                 "SET %s REMOVE %s" % (sets, removed),
                 values,
-                otherwise=("SET #snapshot = :snapshot " if snapshot else "") + "REMOVE #claimRun, claimedAt",
+                otherwise=("SET #snapshot = :snapshot " if snapshot else "") + "REMOVE #claimRun, #claimedAt",
                 otherwise_values=snapshot,
             )
 
@@ -219,7 +221,7 @@ class UploadsTable:
         committed stay in the tables."""
         self._finish_claim(
             key,
-            "SET #status = :deleted, #error = :why, runId = :me REMOVE #todo, #claimRun, claimedAt",
+            "SET #status = :deleted, #error = :why, #runId = :me REMOVE #todo, #claimRun, #claimedAt",
             {":deleted": string_attr("deleted"), ":why": string_attr(why)},
         )
 
@@ -230,7 +232,7 @@ class UploadsTable:
         for key in list(self._mine(dataset)):
             self._finish_claim(
                 key,
-                "SET #status = :rejected, #error = :error, runId = :me REMOVE #claimRun, claimedAt",
+                "SET #status = :rejected, #error = :error, #runId = :me REMOVE #claimRun, #claimedAt",
                 {":rejected": string_attr("rejected"), ":error": string_attr(error)},
             )
 
@@ -239,7 +241,7 @@ class UploadsTable:
         key: str,
         expression: str,
         values: dict,
-        otherwise: str = "REMOVE #claimRun, claimedAt",
+        otherwise: str = "REMOVE #claimRun, #claimedAt",
         otherwise_values: dict | None = None,
     ) -> None:
         """Applies `expression` if the item still holds the version this run claimed; else `otherwise`, which by
@@ -249,7 +251,7 @@ class UploadsTable:
                 key,
                 expression,
                 "#sequencer = :claimed AND #claimRun = :me",
-                {**values, ":claimed": self.claimed[key]["sequencer"]},
+                {**values, ":claimed": self.claimed[key][SEQUENCER]},
             )
         except self.db.exceptions.ConditionalCheckFailedException:
             self._update(key, otherwise, "#claimRun = :me", otherwise_values or {})

@@ -15,8 +15,10 @@ from pathlib import Path
 import boto3
 import glue_job
 from boto3.dynamodb.types import TypeDeserializer
+from lake.ledger_item import TODO_VALUE
 from lake.session import hadoop_catalog_conf, use_catalog
 from lake.tables import IcebergTables
+from lake.uploads import update_item
 
 ROOT = Path(__file__).resolve().parents[2]
 JOB_ARGS = {  # the job's arguments as the component passes them, for a bucket "lake"
@@ -47,23 +49,22 @@ def padded(sequencer: str) -> str:
 
 def record(dynamodb, table: str, key: str, sequencer: str, size: int, etag: str, event_time: str) -> bool:
     """Records an upload as the start-crawler function does; False when the ledger holds this version or a later one."""
-    names = ("dataset", "sequencer", "size", "etag", "eventTime", "status", "todo", "error")
     try:
-        dynamodb.update_item(
-            TableName=table,
-            Key={"key": {"S": key}},
-            UpdateExpression="SET #dataset = :dataset, #sequencer = :sequencer, #size = :size, #etag = :etag, "
+        update_item(
+            dynamodb,
+            table,
+            key,
+            "SET #dataset = :dataset, #sequencer = :sequencer, #size = :size, #etag = :etag, "
             "#eventTime = :eventTime, #status = :pending, #todo = :todo REMOVE #error",
-            ConditionExpression="attribute_not_exists(#sequencer) OR #sequencer < :sequencer",
-            ExpressionAttributeNames={"#" + n: n for n in names},
-            ExpressionAttributeValues={
+            "attribute_not_exists(#sequencer) OR #sequencer < :sequencer",
+            {
                 ":dataset": {"S": key.split("/")[1]},
                 ":sequencer": {"S": padded(sequencer)},
                 ":size": {"N": str(size)},
                 ":etag": {"S": etag},
                 ":eventTime": {"S": event_time},
                 ":pending": {"S": "pending"},
-                ":todo": {"S": "todo"},
+                ":todo": {"S": TODO_VALUE},
             },
         )
         return True
@@ -73,19 +74,13 @@ def record(dynamodb, table: str, key: str, sequencer: str, size: int, etag: str,
 
 def mark_for_reprocessing(dynamodb, table: str, key: str) -> None:
     """What `npm run reprocess` does to an upload's item (ops/uploads.ts, markForReprocessing)."""
-    dynamodb.update_item(
-        TableName=table,
-        Key={"key": {"S": key}},
-        UpdateExpression="SET #todo = :todo, #status = :pending REMOVE #error",
-        ConditionExpression="attribute_exists(#key) AND attribute_not_exists(#claimRun)",
-        ExpressionAttributeNames={
-            "#todo": "todo",
-            "#status": "status",
-            "#error": "error",
-            "#key": "key",
-            "#claimRun": "claimRun",
-        },
-        ExpressionAttributeValues={":todo": {"S": "todo"}, ":pending": {"S": "pending"}},
+    update_item(
+        dynamodb,
+        table,
+        key,
+        "SET #todo = :todo, #status = :pending REMOVE #error",
+        "attribute_exists(#key) AND attribute_not_exists(#claimRun)",
+        {":todo": {"S": TODO_VALUE}, ":pending": {"S": "pending"}},
     )
 
 
