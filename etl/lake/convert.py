@@ -98,7 +98,12 @@ class DatasetConversion:
     def _convert(self, uploads: list[Upload], readable: dict[Upload, list[str]]) -> None:
         frame, columns = read_uploads(self.spark, readable)
         contract = self.reads.table_io(lambda: self.tables.contract(self.dataset))
-        keys = [k for k in dict.fromkeys(athena_name(c, 0) for c in self.settings.key_columns) if k in columns]
+        # A key column the dataset has (in this batch or in its table) must be set in every row; a file without it
+        # in its header has it empty in every row.
+        known = set(columns) | ({c.name for c in contract.columns} if contract else set())
+        keys = [k for k in dict.fromkeys(athena_name(c, 0) for c in self.settings.key_columns) if k in known]
+        for absent in (k for k in keys if k not in columns):
+            frame = frame.withColumn(absent, F.lit(None).cast("string"))
         reason, detail = row_reason(keys, violations(contract, columns))
         rows = frame.withColumn(REASON, reason).withColumn(DETAIL, detail).persist(StorageLevel.MEMORY_AND_DISK)
         persisted = [rows]

@@ -135,3 +135,16 @@ def test_a_timestamp_partition_column_partitions_the_table_by_day_hidden_from_qu
     spec = lake.spark.sql("SELECT partition FROM %s.partitions ORDER BY partition" % lake.name("e")).collect()
     assert [str(p["partition"]["at_day"]) for p in spec] == ["2024-01-01", "2024-01-02"]
     assert [r["id"] for r in lake.rows("e", "id")] == [1, 2, 3] and "at_day" not in lake.table("e").column_names
+
+
+def test_a_file_without_a_key_column_the_dataset_has_quarantines_its_rows_as_missing_key(lake):
+    lake.settings = Settings(key_columns=("Order ID",), max_quarantined_percent=100)
+    lake.csv("o/1.csv", "Order ID,v\n1,a\n")
+    lake.convert()
+    lake.csv("o/2.csv", "v\nb\nc\n")  # no Order ID column at all
+    report = lake.dataset(lake.convert(), "o")
+    assert report["rows_quarantined"] == {"missing_key": 2} and report["rows_written"] == 0
+    assert sorted(r["v"] for r in lake.quarantined("o", "missing_key")) == ["b", "c"]
+    assert [r["order_id"] for r in lake.rows("o", "order_id")] == [1]
+    lake.csv("n/1.csv", "v\nx\n")  # a dataset without the column is not held to it
+    assert lake.dataset(lake.convert(), "n")["rows_written"] == 1
