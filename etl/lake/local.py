@@ -7,10 +7,13 @@ Incremental: an unchanged file is not read again; a changed file replaces its ro
 """
 
 import argparse
+import hashlib
 import json
 import os
 import secrets
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import IO
@@ -43,6 +46,26 @@ class LocalSource:
         if not root.is_dir():
             raise InputError("input folder %s does not exist (give one with --input DIR)" % root)
         self.given, self.root = root, root.resolve()
+        self.links: Path | None = None
+
+    def _spark_path(self, key: str, path: Path) -> str:
+        """Where Spark reads a file: the file itself, or, for a name with a colon, a link with a plain name. Hadoop's
+        local file system looks for a checksum file ".<name>.crc" beside each file it reads and parses that name as a
+        URI, so "export 2024-01-01T10:00.csv" failed with a URISyntaxException."""
+        if ":" not in path.name:
+            return str(path.resolve())  # a plain path: Hadoop would not decode a file:// URI's %20
+        if self.links is None:
+            self.links = Path(tempfile.mkdtemp(prefix="csv-to-parquet-links-"))
+        link = self.links / ("%s.csv" % hashlib.sha256(key.encode("utf-8")).hexdigest()[:16])
+        if not link.exists():
+            link.symlink_to(path.resolve())
+        return str(link)
+
+    def close(self) -> None:
+        """Removes the links made for Spark (never the files they point to)."""
+        if self.links is not None:
+            shutil.rmtree(self.links, ignore_errors=True)
+            self.links = None
 
     def uploads(self) -> dict[str, list[Upload]]:
         """The CSV files of each dataset folder, any letter case of '.csv', hidden files left out."""
@@ -59,7 +82,7 @@ class LocalSource:
                     Upload(
                         folder.name,
                         key,
-                        str(path.resolve()),  # a plain path: Hadoop would not decode a file:// URI's %20
+                        self._spark_path(key, path),
                         "%d-%d" % (stat.st_size, stat.st_mtime_ns),
                         stat.st_size,
                     )
@@ -142,32 +165,35 @@ def convert_folder(
 ) -> dict:
     """Converts what is new under input_dir into output_dir; returns the run's report (also in report.json)."""
     source = LocalSource(input_dir)
-    datasets = source.uploads()
-    state = LocalState(output_dir / "state.json", run_id)
-    clashes = table_clashes(list(datasets))
-    if clashes:
-        raise InputError(next(iter(clashes.values())))
-    todo = {name: pending(uploads, state.converted(name), state.begun(name)) for name, uploads in datasets.items()}
-    try:  # every header is read before anything is written, so a bad file changes nothing
-        headers = {u: header_of(source.open_text, u) for uploads in todo.values() for u in uploads}
-    except UnreadableUpload as err:
-        raise InputError(str(err)) from err
-    spark = tables = None
-    if any(todo.values()):
-        spark = spark_factory()
-        output_dir.mkdir(parents=True, exist_ok=True)
-        tables = local_tables(spark, output_dir, catalog)
-    reports = convert_datasets(
-        spark,
-        tables,
-        state,
-        settings,
-        run_id,
-        todo,
-        lambda uploads: (uploads, {u: headers[u] for u in uploads}),  # read above, before anything was written
-        contain_failures=False,
-        on_report=lambda report: log(report_line(report)),
-    )
+    try:
+        datasets = source.uploads()
+        state = LocalState(output_dir / "state.json", run_id)
+        clashes = table_clashes(list(datasets))
+        if clashes:
+            raise InputError(next(iter(clashes.values())))
+        todo = {name: pending(uploads, state.converted(name), state.begun(name)) for name, uploads in datasets.items()}
+        try:  # every header is read before anything is written, so a bad file changes nothing
+            headers = {u: header_of(source.open_text, u) for uploads in todo.values() for u in uploads}
+        except UnreadableUpload as err:
+            raise InputError(str(err)) from err
+        spark = tables = None
+        if any(todo.values()):
+            spark = spark_factory()
+            output_dir.mkdir(parents=True, exist_ok=True)
+            tables = local_tables(spark, output_dir, catalog)
+        reports = convert_datasets(
+            spark,
+            tables,
+            state,
+            settings,
+            run_id,
+            todo,
+            lambda uploads: (uploads, {u: headers[u] for u in uploads}),  # read above, before anything was written
+            contain_failures=False,
+            on_report=lambda report: log(report_line(report)),
+        )
+    finally:
+        source.close()
     run = {
         "run_id": run_id,
         "input": str(input_dir),
@@ -225,7 +251,7 @@ def main(argv: list[str]) -> int:
         print(
             "tables: Apache Iceberg under %s/ and %s/" % (Path(args.output) / CURATED, Path(args.output) / QUARANTINE)
         )
-        print('query:  npm run query --%s -- "SELECT * FROM %s LIMIT 10"' % (where, table))
+        print('query:  npm run query --%s "SELECT * FROM %s LIMIT 10"' % (where, table))
     rejected = [r["dataset"] for r in run["datasets"] if r["status"] == "rejected"]
     if rejected:
         print("rejected: %s (their rows are in quarantine; see report.json)" % ", ".join(rejected), file=sys.stderr)

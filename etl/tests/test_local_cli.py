@@ -1,6 +1,7 @@
 """`npm run local`: arguments, bad input, exit status, report.json, and a stack's settings."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,14 @@ def test_report_and_exit_status_of_a_run_with_a_rejected_dataset(monkeypatch, sp
         "report.json",
         "state.json",
     ]
-    assert "npm run query" in out.out, "it says how to query the tables"
+    [query] = [line for line in out.out.splitlines() if line.startswith("query:")]
+    assert query.startswith('query:  npm run query -- --output out "SELECT * FROM %s.parquet.good' % local.CATALOG)
+    from lake import query as query_cli
+
+    monkeypatch.setattr("lake.session.local_session", lambda *a, **k: spark)
+    sql = query.split('"')[1]
+    assert query_cli.main(["--output", "out", sql]) == 0
+    assert re.search(r"\|1 +\|x +\|good/1\.CSV +\|", capsys.readouterr().out), "the printed query runs"
 
 
 def test_the_dev_stack_settings_come_from_its_stack_file_and_pulumi_yaml_defaults():
