@@ -3,7 +3,8 @@
 Input: a folder with one sub-folder per dataset holding CSV files (sub-folders included). Output: an Iceberg
 warehouse (a Hadoop catalog) with the curated tables in parquet/<table>/ and the quarantine tables in
 quarantine/<table>/, report.json, and state.json (what was converted, with the snapshot that committed it).
-Incremental: an unchanged file is not read again; a changed file replaces its rows; a new file adds its rows.
+Incremental: an unchanged file (same size, modification time and inode change time) is not read again; a changed
+file replaces its rows; a new file adds its rows.
 """
 
 import argparse
@@ -39,6 +40,12 @@ class InputError(Exception):
 
 def _visible(path: Path, root: Path) -> bool:
     return not any(part.startswith((".", "_")) for part in path.relative_to(root).parts)
+
+
+def file_version(stat: os.stat_result) -> str:
+    """What tells a changed file without reading it: size, modification time, and the inode change time, which
+    every write sets and which, unlike the modification time, no tool can set back (os.utime, touch -d, cp -p)."""
+    return "%d-%d-%d" % (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
 class LocalSource:
@@ -83,7 +90,7 @@ class LocalSource:
                         folder.name,
                         key,
                         self._spark_path(key, path),
-                        "%d-%d" % (stat.st_size, stat.st_mtime_ns),
+                        file_version(stat),
                         stat.st_size,
                     )
                 )

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,16 @@ def test_a_folder_whose_table_another_folder_made_is_rejected_and_waits(lake):
     assert [r["id"] for r in lake.table("sales_eu").to_pylist()] == [1], "the other folder's rows stay"
     assert lake.state()["datasets"]["sales_eu"]["converted"]["sales_eu/a.csv"]["status"] == "rejected"
     assert lake.dataset(lake.convert(), "sales_eu")["status"] == "rejected", "tried again on every run"
+
+
+def test_a_file_rewritten_with_its_size_and_modification_time_kept_is_converted_again(lake):
+    path = lake.csv("a/1.csv", "id,v\n1,old\n")
+    lake.convert()
+    stat = path.stat()
+    time.sleep(0.01)  # a later inode change time, whatever the file system's clock resolution
+    lake.csv("a/1.csv", "id,v\n1,new\n")  # the same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the old modification time, as `cp -p` or rsync leave it
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+    report = lake.dataset(lake.convert(), "a")
+    assert report["files"] == ["a/1.csv"]
+    assert [(r["id"], r["v"]) for r in lake.rows("a", "id")] == [(1, "new")]
