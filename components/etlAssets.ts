@@ -9,6 +9,21 @@ export const ETL_SCRIPT_PATH = path.join(__dirname, "..", "etl", "glue_job.py");
 /** The conversion core the script imports, shipped beside it as a zip (`--extra-py-files`). */
 export const ETL_CORE_PATH = path.join(__dirname, "..", "etl", "lake");
 
+/** What the core needs beyond Glue 5.0's own Python modules, pinned, one per line. */
+export const ETL_JOB_REQUIREMENTS_PATH = path.join(__dirname, "..", "etl", "job-requirements.txt");
+
+/** The pinned packages the Glue job installs when a run starts (`--additional-python-modules`, from PyPI), as
+ * etl/job-requirements.txt lists them for local runs too ("Using Python libraries with AWS Glue"). */
+export function jobPythonModules(text = fs.readFileSync(ETL_JOB_REQUIREMENTS_PATH, "utf8")): string[] {
+    const lines = text.split("\n").map((line) => line.replace(/#.*/, "").trim());
+    lines.forEach((line, i) => {
+        if (line !== "" && !/^[A-Za-z0-9._-]+==[A-Za-z0-9.+!-]+$/.test(line)) {
+            throw new Error(`etl/job-requirements.txt line ${i + 1}: "${line}" is not pinned as <package>==<version>`);
+        }
+    });
+    return lines.filter((line) => line !== "");
+}
+
 /** The core's modules, by their path inside the zip ("lake/convert.py"); caches and anything else left out. */
 export function coreModules(): string[] {
     return fs

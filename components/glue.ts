@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createServiceRole } from "./iam";
 import { prefixDepth } from "./prefixes";
 import { PipelineSettings } from "./pipelineSettings";
-import { createEtlObjects } from "./etlAssets";
+import { createEtlObjects, jobPythonModules } from "./etlAssets";
 import { createGlueLogGroups } from "./glueLogs";
 import { crawlerRoleStatements, jobRoleStatements } from "./glueRoles";
 import { QueueWithDeadLetter } from "./queueFunction";
@@ -200,6 +200,7 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
                 "--job-language": "python",
                 "--job-bookmark-option": "job-bookmark-disable",
                 "--extra-py-files": s3Uri(coreKey),
+                "--additional-python-modules": jobPythonModules().join(","),
                 "--TempDir": s3Uri(`${s.prefixes.gluePrefix}temp/`),
                 "--enable-metrics": "true",
                 // Glue 5.0's Apache Iceberg 1.7.1 ("Using the Iceberg framework in AWS Glue"); the script sets the

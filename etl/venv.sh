@@ -1,6 +1,6 @@
 #!/usr/bin/env sh
 # Runs a command inside the project's Python environment (.venv at the repository root), creating or updating it
-# first when etl/requirements.txt changed: `sh etl/venv.sh python -m pytest`. Needs Python 3.11 and Java 17.
+# first when etl/requirements.txt or etl/job-requirements.txt changed: `sh etl/venv.sh python -m pytest`. Needs Python 3.11 and Java 17.
 set -eu
 cd "$(dirname "$0")/.."
 venv=.venv
@@ -29,7 +29,8 @@ case "$java_major" in
 esac
 
 stamp="$venv/.requirements.sha256"
-wanted=$("$python" -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' "$requirements")
+# Both files: requirements.txt includes job-requirements.txt.
+wanted=$("$python" -c 'import hashlib, sys; print(hashlib.sha256(b"".join(open(f, "rb").read() for f in sys.argv[1:])).hexdigest())' "$requirements" etl/job-requirements.txt)
 if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
     echo "Installing the Python environment into $venv from $requirements..." >&2
     "$python" -m venv "$venv" || { echo "error: could not create $venv; install Python 3.11's venv module (e.g. apt-get install python3.11-venv)" >&2; exit 1; }

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import { expect } from "chai";
 import { build, Inputs, Resources, T, TOPIC, valueOf } from "../testkit/harness";
-import { coreModules, ETL_SCRIPT_PATH } from "../components/etlAssets";
+import { coreModules, ETL_SCRIPT_PATH, jobPythonModules } from "../components/etlAssets";
 import { CsvToParquetPipeline, CsvToParquetPipelineArgs } from "../components";
 import { buildPipeline } from "../testkit/pipeline";
 
@@ -140,6 +140,7 @@ describe("CsvToParquetPipeline", () => {
             expect(job.defaultArguments).to.deep.include({
                 "--job-bookmark-option": "job-bookmark-disable",
                 "--extra-py-files": `s3://${bucket}/glue/scripts/lake.zip`,
+                "--additional-python-modules": "anyascii==0.3.3",
                 "--TempDir": `s3://${bucket}/glue/temp/`,
                 "--bucket": bucket,
                 "--raw_prefix": "csv_data/",
@@ -151,6 +152,14 @@ describe("CsvToParquetPipeline", () => {
             });
             expect(job.defaultArguments).to.not.have.property("--legacy_state_prefix");
             expect(job.defaultArguments).to.not.have.property("--enable-glue-datacatalog");
+        });
+
+        it("installs the core's pinned packages in the job, the same pins local runs install", () => {
+            const local = fs.readFileSync("etl/requirements.txt", "utf8");
+            expect(local.split("\n")).to.include("-r job-requirements.txt");
+            expect(jobPythonModules()).to.deep.equal(["anyascii==0.3.3"]);
+            expect(jobPythonModules("# a comment\nx==1.2  # why\n\n")).to.deep.equal(["x==1.2"]);
+            expect(() => jobPythonModules("anyascii>=0.3\n")).to.throw(/line 1: "anyascii>=0.3" is not pinned/);
         });
 
         it("passes exactly the arguments the entry script asks awsglue for, and none Glue reserves", () => {

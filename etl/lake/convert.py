@@ -13,16 +13,26 @@ from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from .contract import Kinds, extend, kinds_seen, merge, partition_problem, propose, typed, violations
+from .contract import (
+    NO_VALUE,
+    Kinds,
+    decimal_of,
+    extend,
+    integer_digits_seen,
+    kinds_of,
+    kinds_seen,
+    merge,
+    partition_problem,
+    typed,
+    violations,
+)
 from .csvread import FILE, RAW, read_uploads
 from .maintenance import maintain
-from .names import athena_name
+from .names import HeaderField, assign_names, athena_name
 from .ports import QUALITY, Contract, Converted, Ledger, Quality, Settings, Upload, rejected
 from .quarantine import DETAIL, REASON, Tally, over_threshold, quarantine_rows, row_reason
 from .report import ReadCounter, new_report
 from .tables import UPLOAD_ID, UPLOAD_KEY, UPLOAD_VERSION, Commit, IcebergTables, upload_id
-
-SAMPLE_ROWS = 10_000
 
 
 def spark_file(uri: str) -> str:
@@ -57,6 +67,7 @@ class DatasetConversion:
         self.reads = ReadCounter(spark)
         self.replaced: list[str] = []
         self.committed: set[str] = set()  # the tables this run changed
+        self.naming: dict[HeaderField, str] = {}  # the column of each source header in this run's files
 
     def run(self, uploads: list[Upload], headers: dict[Upload, list[str] | None]) -> dict:
         if not uploads:
@@ -96,8 +107,9 @@ class DatasetConversion:
         self.report["columns"] = [{"name": c.name, "type": c.type} for c in contract.columns] if contract else []
 
     def _convert(self, uploads: list[Upload], readable: dict[Upload, list[str]]) -> None:
-        frame, columns = read_uploads(self.spark, readable)
         contract = self.reads.table_io(lambda: self.tables.contract(self.dataset))
+        self.naming = assign_names(contract.sources() if contract else {}, readable.values())
+        frame, columns = read_uploads(self.spark, readable, self.naming)
         # A key column the dataset has (in this batch or in its table) must be set in every row; a file without it
         # in its header has it empty in every row.
         known = set(columns) | ({c.name for c in contract.columns} if contract else set())
@@ -115,18 +127,11 @@ class DatasetConversion:
 
     def _convert_rows(self, rows, columns, contract, uploads, readable, persisted: list[DataFrame]) -> None:
         new_columns = [c for c in columns if contract is None or contract.type_of(c) is None]
+        decimals = [c for c in columns if contract is not None and decimal_of(contract.type_of(c) or "")]
         usable = F.col(REASON).isNull()
-        hints = {}
-        if new_columns:  # a sample's types make the full pass one test per value (this also builds the cache)
-            sample = rows.filter(usable).limit(SAMPLE_ROWS)
-            found = sample.agg(*[x for c in new_columns for x in kinds_seen(c, F.lit(True))]).first()
-            hints = {
-                c: propose((found[2 * i], found[2 * i + 1]))
-                for i, c in enumerate(new_columns)
-                if found[2 * i + 1] is not None
-            }
         counters = [F.count(F.lit(1)).alias("#rows")]
-        counters += [x for c in new_columns for x in kinds_seen(c, usable, hints.get(c))]
+        counters += [x for c in new_columns for x in kinds_seen(c, usable)]
+        counters += [integer_digits_seen(c, usable) for c in decimals]
         stats = rows.groupBy(FILE, REASON).agg(*counters).collect()  # the one pass over the input
 
         by_file = {u.uri: u for u in readable}
@@ -138,10 +143,14 @@ class DatasetConversion:
             lookup({f: upload_id(u.key) for f, u in uploads_of.items()}, F.col(FILE)).alias(UPLOAD_ID),
         ]
         tally = Tally({u.key: [0, 0] for u in uploads})
-        kinds: dict[str, Kinds] = dict.fromkeys(new_columns, (None, None))
+        kinds: dict[str, Kinds] = dict.fromkeys(new_columns, NO_VALUE)
+        digits: dict[str, int | None] = dict.fromkeys(decimals)
         for s in stats:
             for name in new_columns:
-                kinds[name] = merge(kinds[name], (s["%s#low" % name], s["%s#high" % name]))
+                kinds[name] = merge(kinds[name], kinds_of(s, name))
+            for name in decimals:
+                found = s["%s#integer" % name]
+                digits[name] = found if digits[name] is None else max(found or 0, digits[name] or 0)
             if s[REASON] is None:
                 tally.keep(file_keys[s[FILE]], s["#rows"])
             else:
@@ -149,7 +158,8 @@ class DatasetConversion:
         rows_read = self.report["rows_read"] = sum(s["#rows"] for s in stats)
         setting = self.settings.partition_columns.get(self.dataset)
         partition = athena_name(setting, 0) if setting else None
-        updated = extend(contract, columns, kinds, partition)
+        sources = {n: s for s, n in self.naming.items()}
+        updated = extend(contract, columns, kinds, partition, sources, digits)
         self._report_columns(updated)
         good = rows.filter(usable).select(
             *[

@@ -1,8 +1,9 @@
 """One read of a dataset's uploads with Spark's CSV reader, every field a string, each row tagged with its file.
 
 Spark maps a CSV file's fields to the schema by position, and the files of one dataset may have different headers
-(a column added later), so the uploads are grouped by header and each group is read with its own schema; the groups
-are then aligned by column name. Only the header record of each file is read outside Spark.
+(a column added later, columns in another order), so the uploads are grouped by header and each group is read with
+its own schema, each field named by the column of its source header (names.py); the groups are then aligned by
+column name. Only the header record of each file is read outside Spark.
 """
 
 import csv
@@ -14,14 +15,14 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from .names import column_names
+from .names import HeaderField, sources_of
 from .ports import Upload
 
 FILE = "__file"  # the URI Spark read the row from (URL-encoded)
 RAW = "__raw"  # the record as it was in the file, when Spark could not map it to the header
 PARSE = "__parse"  # why the record cannot be used as it is: unparsable | too_many_fields, else null
 
-# Explicit options, so the reader does not depend on Spark's defaults (docs: "CSV Files", Data Source Option).
+# Explicit options, so the reader does not depend on Spark's defaults (docs: "CSV Files", Data HeaderField Option).
 CSV_OPTIONS = {
     "header": "true",  # the first record is the header; the schema gives the names, by position
     "multiLine": "true",  # a quoted field may hold line breaks (LF or CRLF); a file is read by one task
@@ -88,9 +89,9 @@ def glob_escaped(path: str) -> str:
     return re.sub(r"([{}\[\]*?\\])", r"\\\1", path)
 
 
-def read_group(spark: SparkSession, uploads: list[Upload], header: list[str]) -> DataFrame:
-    """The uploads sharing one header: Athena-named string columns, '' as null, the file and parse problem."""
-    names = column_names(header)
+def read_group(spark: SparkSession, uploads: list[Upload], header: list[str], names: list[str]) -> DataFrame:
+    """The uploads sharing one header: its columns (`names`, in order) as strings, '' as null, the file and parse
+    problem."""
     positional = ["c%d" % i for i in range(len(header))]
     schema = T.StructType([T.StructField(c, T.StringType()) for c in positional] + [T.StructField(RAW, T.StringType())])
     frame = spark.read.options(**CSV_OPTIONS).schema(schema).csv([glob_escaped(u.uri) for u in uploads])
@@ -105,15 +106,19 @@ def read_group(spark: SparkSession, uploads: list[Upload], header: list[str]) ->
     )
 
 
-def read_uploads(spark: SparkSession, headers: dict[Upload, list[str]]) -> tuple[DataFrame, list[str]]:
-    """All uploads with a header, read once; returns the rows and the column names in order of appearance."""
+def read_uploads(
+    spark: SparkSession, headers: dict[Upload, list[str]], naming: dict[HeaderField, str]
+) -> tuple[DataFrame, list[str]]:
+    """All uploads with a header, read once, each header's fields put in the columns `naming` gives their source
+    headers; returns the rows and the column names in order of appearance."""
     groups: dict[tuple[str, ...], list[Upload]] = {}
     for upload, header in headers.items():
         groups.setdefault(tuple(header), []).append(upload)
     frames, columns = [], []
     for shared, uploads in groups.items():
-        frames.append(read_group(spark, uploads, list(shared)))
-        columns += [n for n in column_names(list(shared)) if n not in columns]
+        names = [naming[s] for s in sources_of(list(shared))]
+        frames.append(read_group(spark, uploads, list(shared), names))
+        columns += [n for n in names if n not in columns]
     frame = frames[0]
     for other in frames[1:]:
         frame = frame.unionByName(other, allowMissingColumns=True)

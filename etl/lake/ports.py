@@ -10,6 +10,8 @@ from typing import IO, Protocol
 
 from pyspark.sql import DataFrame
 
+from .names import HeaderField
+
 # The column a Quality port adds: the rules a typed row failed, null when it passed them all.
 QUALITY = "__quality"
 
@@ -29,6 +31,7 @@ class Upload:
 class Column:
     name: str
     type: str
+    source: HeaderField | None = None  # the header the files write it as (None: none recorded)
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,10 @@ class Contract:
 
     def type_of(self, name: str) -> str | None:
         return next((c.type for c in self.columns if c.name == name), None)
+
+    def sources(self) -> dict[HeaderField, str]:
+        """The column of each source header the dataset has had."""
+        return {c.source: c.name for c in self.columns if c.source is not None}
 
 
 @dataclass

@@ -17,7 +17,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 from pyspark.sql.utils import AnalysisException
 
-from .names import athena_name
+from .names import athena_name, doc_source, source_doc
 from .ports import Column, Contract
 
 UPLOAD_KEY, UPLOAD_VERSION, UPLOAD_ID = "_upload_key", "_upload_version", "_upload_id"
@@ -85,6 +85,13 @@ def sql_string(value: str) -> str:
     return "'%s'" % value.replace("\\", "\\\\").replace("'", "\\'")
 
 
+def column_sql(column: Column) -> str:
+    """A contract column as CREATE TABLE and ADD COLUMNS take it, its source header as its doc (in the same
+    commit as the column, so no column is ever without it)."""
+    doc = " COMMENT %s" % sql_string(source_doc(column.source)) if column.source is not None else ""
+    return "%s %s%s" % (quoted(column.name), column.type, doc)
+
+
 class IcebergTables:
     """The tables of datasets in `catalog`: curated ones in `namespace`, quarantine ones in `quarantine_namespace`
     named with `quarantine_suffix`. `location_of(kind, dataset)` gives a new table's location (None: the catalog's
@@ -135,21 +142,27 @@ class IcebergTables:
         return None if properties is None else properties.get(DATASET_PROPERTY, dataset)
 
     def contract(self, dataset: str) -> Contract | None:
-        """The curated table's schema, without the lineage columns: the dataset's contract."""
+        """The curated table's schema, without the lineage columns: the dataset's contract, each column's source
+        header from its doc (Iceberg's column doc; Athena and Glue show it as the column's comment)."""
         table = self.curated(dataset)
         properties = self._properties(table)
         if properties is None:
             return None
         schema = self.spark.table(table).schema
-        columns = tuple(Column(f.name, f.dataType.simpleString()) for f in schema.fields if f.name not in LINEAGE)
+        columns = tuple(
+            Column(f.name, f.dataType.simpleString(), doc_source(f.metadata.get("comment")))
+            for f in schema.fields
+            if f.name not in LINEAGE
+        )
         return Contract(columns, properties.get(PARTITION_PROPERTY) or None)
 
     def save_contract(self, dataset: str, contract: Contract) -> None:
-        """Creates the curated table from the contract, or adds the contract's new columns (types never change)."""
+        """Creates the curated table from the contract, or adds the contract's new columns and grows its decimals'
+        precision (no other type ever changes)."""
         table = self.curated(dataset)
         known = self.contract(dataset)
         if known is None:
-            columns = [(c.name, c.type) for c in contract.columns] + [(c, "string") for c in LINEAGE]
+            columns = [column_sql(c) for c in contract.columns] + ["%s string" % quoted(c) for c in LINEAGE]
             partition = contract.partition
             spec = ""
             if partition:
@@ -160,25 +173,27 @@ class IcebergTables:
             return
         added = [c for c in contract.columns if known.type_of(c.name) is None]
         if added:
-            self.spark.sql(
-                "ALTER TABLE %s ADD COLUMNS (%s)"
-                % (table, ", ".join("%s %s" % (quoted(c.name), c.type) for c in added))
-            )
+            self.spark.sql("ALTER TABLE %s ADD COLUMNS (%s)" % (table, ", ".join(column_sql(c) for c in added)))
+        for column in contract.columns:  # a decimal whose precision grew (Iceberg widens decimals, never the scale)
+            if known.type_of(column.name) not in (None, column.type):
+                self.spark.sql("ALTER TABLE %s ALTER COLUMN %s TYPE %s" % (table, quoted(column.name), column.type))
 
     def ensure_quarantine(self, dataset: str, schema: T.StructType) -> str:
         table = self.quarantine(dataset)
         if self._properties(table) is None:
-            columns = [(f.name, f.dataType.simpleString()) for f in schema.fields]
+            columns = ["%s %s" % (quoted(f.name), f.dataType.simpleString()) for f in schema.fields]
             properties = {**TABLE_PROPERTIES, DATASET_PROPERTY: dataset}
             self._create(table, columns, "", properties, self.location_of("quarantine", dataset))
         return table
 
-    def _create(self, table: str, columns, spec: str, properties: dict[str, str], location: str | None) -> None:
+    def _create(
+        self, table: str, columns: list[str], spec: str, properties: dict[str, str], location: str | None
+    ) -> None:
         self.spark.sql(
             "CREATE TABLE %s (%s) USING iceberg %s %s TBLPROPERTIES (%s)"
             % (
                 table,
-                ", ".join("%s %s" % (quoted(name), type_name) for name, type_name in columns),
+                ", ".join(columns),
                 spec,
                 "LOCATION %s" % sql_string(location) if location else "",
                 ", ".join("%s=%s" % (sql_string(k), sql_string(v)) for k, v in properties.items()),

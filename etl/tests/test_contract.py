@@ -1,6 +1,7 @@
 """The type contract across batches, key columns, partitions and the quarantine limit."""
 
 from dataclasses import replace
+from decimal import Decimal
 
 import pyarrow as pa
 from lake.ports import Settings
@@ -21,7 +22,7 @@ def test_first_batch_proposes_types_and_leading_zeros_stay_text(lake):
     assert types(report) == {
         "id": "bigint",
         "zip": "string",
-        "price": "double",
+        "price": "decimal(2,1)",
         "day": "date",
         "at": "timestamp",
         "note": "string",
@@ -42,6 +43,38 @@ def test_a_later_value_that_does_not_fit_goes_to_quarantine_and_types_never_chan
     assert [(r["id"], r["amount"]) for r in lake.rows("c", "id")] == [(1, 10), (2, 20), (4, 40)]
     details = sorted(r["_detail"] for r in lake.quarantined("c", "type_mismatch"))
     assert details == ["amount: '1.5' is not bigint", "amount: 'n/a' is not bigint"]
+
+
+def test_amounts_and_long_integers_keep_every_digit_and_floating_point_stays_double(lake):
+    lake.csv(
+        "m/1.csv",
+        "id,amount,big,ratio\n1,10.50,9007199254740993,1.5e-3\n2,-0.01,12345678901234567890123,2\n3,3,1,0.25\n",
+    )
+    report = lake.dataset(lake.convert(), "m")
+    assert types(report) == {"id": "bigint", "amount": "decimal(4,2)", "big": "decimal(23,0)", "ratio": "double"}
+    schema = lake.table("m").schema
+    assert schema.field("amount").type == pa.decimal128(4, 2) and schema.field("ratio").type == pa.float64()
+    assert [(r["amount"], r["big"], r["ratio"]) for r in lake.rows("m", "id")] == [
+        (Decimal("10.50"), Decimal("9007199254740993"), 0.0015),
+        (Decimal("-0.01"), Decimal("12345678901234567890123"), 2.0),
+        (Decimal("3.00"), Decimal("1"), 0.25),
+    ]
+
+
+def test_a_decimals_scale_is_fixed_its_precision_grows_and_no_value_is_rounded(lake):
+    lake.csv("p/1.csv", "id,price\n1,1.25\n")
+    lake.convert()
+    lake.csv("p/2.csv", "id,price\n2,123456.5\n3,1.255\n4,2.500\n5,1e2\n")
+    report = lake.dataset(lake.convert(), "p")
+    assert types(report) == {"id": "bigint", "price": "decimal(8,2)"}, "precision grown to 6 integer digits"
+    assert lake.table("p").schema.field("price").type == pa.decimal128(8, 2)
+    assert [(r["id"], r["price"]) for r in lake.rows("p", "id")] == [
+        (1, Decimal("1.25")),
+        (2, Decimal("123456.50")),
+        (4, Decimal("2.50")),
+    ]
+    details = sorted(r["_detail"] for r in lake.quarantined("p", "type_mismatch"))
+    assert details == ["price: '1.255' is not decimal(3,2)", "price: '1e2' is not decimal(3,2)"]
 
 
 def test_a_stray_value_in_the_first_batch_makes_text_and_text_stays_text(lake):
@@ -113,9 +146,9 @@ def test_a_column_empty_in_the_first_batch_is_typed_by_the_first_batch_with_valu
     assert types(lake.dataset(lake.convert(), "later")) == {"id": "bigint"}
     lake.csv("later/3.csv", "id,amount,day\n2,2.5,1000-01-01\n")
     report = lake.dataset(lake.convert(), "later")
-    assert types(report) == {"id": "bigint", "amount": "double", "day": "date"}
+    assert types(report) == {"id": "bigint", "amount": "decimal(2,1)", "day": "date"}
     rows = [(r["id"], r.get("amount"), str(r.get("day"))) for r in lake.rows("later", "id")]
-    assert rows == [(1, None, "None"), (2, 2.5, "1000-01-01")], "a date before 1582 is written as given"
+    assert rows == [(1, None, "None"), (2, Decimal("2.5"), "1000-01-01")], "a date before 1582 is written as given"
 
 
 def test_a_rejected_file_is_converted_again_once_it_passes(lake):

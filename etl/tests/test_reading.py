@@ -66,5 +66,44 @@ def test_awkward_clashing_and_non_ascii_header_names(lake):
     lake.csv("h/a.csv", "Order ID,order_id,Prénom,2024 Total,,Ünit Price (€)\n1,2,Zoé,3,4,5.5\n")
     report = lake.dataset(lake.convert(), "h")
     names = [c["name"] for c in report["columns"]]
-    assert names == ["order_id", "order_id_2", "prenom", "c_2024_total", "col_5", "unit_price"]
+    assert names == ["order_id_2", "order_id", "prenom", "c_2024_total", "col_1", "unit_price_eur"]
     assert lake.table("h").column_names == names + ["_upload_key", "_upload_version", "_upload_id"]
+
+
+def test_each_source_header_lands_in_its_own_column_in_every_file_and_run(lake):
+    lake.csv("s/1.csv", "id,a_b,a b\n1,ab1,a b1\n")
+    lake.csv("s/2.csv", "id,a b,a_b\n2,a b2,ab2\n")
+    lake.convert()
+    lake.csv("s/3.csv", "a b,id,a_b\na b3,3,ab3\n")
+    lake.convert()
+    assert [(r["id"], r["a_b"], r["a_b_2"]) for r in lake.rows("s", "id")] == [
+        (1, "ab1", "a b1"),
+        (2, "ab2", "a b2"),
+        (3, "ab3", "a b3"),
+    ]
+
+
+def test_non_latin_headers_keep_readable_names_and_their_values_whatever_their_order(lake):
+    lake.csv("n/1.csv", "Имя,名前,😀\nivan,taro,1\n")
+    lake.csv("n/2.csv", "😀,名前,Имя\n2,hanako,olga\n")
+    report = lake.dataset(lake.convert(), "n")
+    assert [c["name"] for c in report["columns"]] == ["imya", "mingqian", "grinning"]
+    assert [(r["grinning"], r["imya"], r["mingqian"]) for r in lake.rows("n", "grinning")] == [
+        (1, "ivan", "taro"),
+        (2, "olga", "hanako"),
+    ]
+
+
+def test_each_columns_doc_records_its_source_header_and_a_later_run_matches_on_it(lake):
+    lake.csv("d/1.csv", 'id,"Unit ""Price""",x,x\n1,2.5,a,b\n')
+    lake.convert()
+    fields = {f.name: f.metadata.get("comment") for f in lake.spark.table(lake.name("d")).schema.fields}
+    assert fields["unit_price"] == 'CSV header "Unit \\"Price\\""'
+    assert fields["x"] == 'CSV header "x"' and fields["x_2"] == 'CSV header "x" (occurrence 2)'
+    assert fields["_upload_key"] is None
+    lake.csv("d/2.csv", 'x,x,"Unit ""Price""",id\nc,d,3.5,2\n')
+    lake.convert()
+    assert [(r["id"], r["unit_price"], r["x"], r["x_2"]) for r in lake.rows("d", "id")] == [
+        (1, 2.5, "a", "b"),
+        (2, 3.5, "c", "d"),
+    ]
