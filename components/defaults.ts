@@ -1,12 +1,11 @@
 import type { BucketEncryption } from "./dataBucket";
-import type { ExecutionClass, GlueVersion, WorkerType } from "./glueJobOptions";
+import type { ExecutionClass, WorkerType } from "./glueJobOptions";
 
 /** Defaults of a pipeline's settings, shared by the component and the stack config. */
 export const PIPELINE_DEFAULTS = {
     rawPrefix: "csv_data/",
     outputPrefix: "parquet_data/",
     gluePrefix: "glue/",
-    glueVersion: "5.0" as GlueVersion,
     workerType: "G.1X" as WorkerType,
     numberOfWorkers: 2,
     executionClass: "STANDARD" as ExecutionClass,

@@ -4,6 +4,7 @@ import { createServiceRole } from "./iam";
 import { prefixDepth } from "./prefixes";
 import { PipelineSettings } from "./pipelineSettings";
 import { createEtlObjects } from "./etlAssets";
+import { GLUE_VERSION } from "./glueJobOptions";
 import { createGlueLogGroups } from "./glueLogs";
 import { crawlerRoleStatements, jobRoleStatements } from "./glueRoles";
 import { QueueWithDeadLetter } from "./queueFunction";
@@ -187,7 +188,7 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
             name: o.jobName,
             description: `Converts new CSV uploads under ${s.prefixes.rawPrefix} to Iceberg tables (snappy Parquet) under ${s.prefixes.outputPrefix}`,
             roleArn: role.arn,
-            glueVersion: s.glueVersion,
+            glueVersion: GLUE_VERSION,
             workerType: s.workerType,
             numberOfWorkers: s.numberOfWorkers,
             executionClass: s.executionClass,

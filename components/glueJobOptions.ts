@@ -1,5 +1,5 @@
-/* The closed sets a Glue job of this pipeline is configured from: DQDL rules, worker types, Glue versions, execution
-   classes. */
+/* The closed sets a Glue job of this pipeline is configured from: DQDL rules, worker types, the Glue version,
+   execution classes. */
 
 /** A DQDL ruleset: "Rules = [ ... ]". */
 export const DQDL_RULES = /^\s*Rules\s*=\s*\[[\s\S]*\]\s*$/;
@@ -11,10 +11,12 @@ export type WorkerType = (typeof WORKER_TYPES)[number];
 /** Worker types that the FLEX execution class can run on. */
 export const FLEX_WORKER_TYPES: readonly WorkerType[] = ["G.1X", "G.2X"];
 
-// The conversion core runs on Glue 5.0's Spark 3.5 and Python 3.11 (it uses PySpark 3.5's API, e.g. bit_or, and
-// is tested only there); Glue 4.0 (Spark 3.3, Python 3.10) would fail at its first dataset.
-export const GLUE_VERSIONS = ["5.0"] as const;
-export type GlueVersion = (typeof GLUE_VERSIONS)[number];
+/**
+ * The Glue version of every job, not a setting: the conversion core runs on Glue 5.0's Spark 3.5 and Python 3.11 (it
+ * uses PySpark 3.5's API, e.g. bit_or, and is tested only there); Glue 4.0 (Spark 3.3, Python 3.10) would fail at
+ * its first dataset.
+ */
+export const GLUE_VERSION = "5.0";
 
 export const EXECUTION_CLASSES = ["STANDARD", "FLEX"] as const;
 export type ExecutionClass = (typeof EXECUTION_CLASSES)[number];

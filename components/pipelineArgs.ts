@@ -50,8 +50,6 @@ export interface CsvToParquetPipelineArgs {
     autoScaling?: boolean;
     /** Times Glue retries a failed job run (0-10). Default: `0`. */
     jobMaxRetries?: number;
-    /** Glue version of the job: `5.0` (the conversion runs on Glue 5.0's Spark and Python). Default: `5.0`. */
-    glueVersion?: string;
     /** Glue worker type. Default: `G.1X`. */
     workerType?: string;
     /** Number of workers, 2-1000. Default: `2`. */

@@ -6,8 +6,6 @@ import {
     EXECUTION_CLASSES,
     ExecutionClass,
     FLEX_WORKER_TYPES,
-    GLUE_VERSIONS,
-    GlueVersion,
     WORKER_TYPES,
     WorkerType,
 } from "./glueJobOptions";
@@ -25,7 +23,6 @@ export interface PipelineSettings {
     workerType: WorkerType;
     numberOfWorkers: number;
     executionClass: ExecutionClass;
-    glueVersion: GlueVersion;
     jobTimeoutMinutes: number;
     jobMaxRetries: number;
     autoScaling: boolean;
@@ -87,9 +84,6 @@ export function resolvePipelineSettings(name: string, args: CsvToParquetPipeline
     };
     const prefixProblem = validatePrefixes(prefixes);
     if (prefixProblem) fail(prefixProblem.field, prefixProblem.message);
-    const glueVersion = args.glueVersion ?? D.glueVersion;
-    if (!isOneOf(GLUE_VERSIONS, glueVersion))
-        return fail("glueVersion", `"${glueVersion}" is not one of ${GLUE_VERSIONS.join(", ")}`);
     const workerType = args.workerType ?? D.workerType;
     const numberOfWorkers = args.numberOfWorkers ?? D.numberOfWorkers;
     const executionClass = args.executionClass ?? D.executionClass;
@@ -150,7 +144,6 @@ export function resolvePipelineSettings(name: string, args: CsvToParquetPipeline
         dataQuality,
         jobMaxRetries,
         bucketEncryption,
-        glueVersion,
         logRetentionDays,
         autoScaling: args.autoScaling ?? D.autoScaling,
         partitionColumns: args.partitionColumns ?? {},

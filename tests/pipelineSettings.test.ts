@@ -15,7 +15,6 @@ describe("pipeline settings", () => {
             workerType: PIPELINE_DEFAULTS.workerType,
             numberOfWorkers: PIPELINE_DEFAULTS.numberOfWorkers,
             executionClass: PIPELINE_DEFAULTS.executionClass,
-            glueVersion: PIPELINE_DEFAULTS.glueVersion,
             jobTimeoutMinutes: PIPELINE_DEFAULTS.jobTimeoutMinutes,
             retryIntervalSeconds: QUEUE_DEFAULTS.retryIntervalSeconds,
             crawlerMaxReceives: QUEUE_DEFAULTS.crawlerMaxReceives,
@@ -96,7 +95,6 @@ describe("pipeline settings", () => {
             }
             return undefined;
         };
-        expect(field({ glueVersion: "4.0" })).to.equal("glueVersion");
         expect(field({ logRetentionDays: 10 })).to.equal("logRetentionDays");
         expect(field({ numberOfWorkers: 1001 })).to.equal("numberOfWorkers");
         expect(field({ noncurrentVersionExpirationDays: 36501 })).to.equal("noncurrentVersionExpirationDays");
