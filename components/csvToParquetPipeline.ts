@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { createGlueResources, GlueOptions } from "./glue";
 import { CsvToParquetPipelineArgs } from "./pipelineArgs";
 import { createCrawlTrigger, createUploadPath } from "./pipelineFlow";
-import { createMonitoring, createStorage, Storage } from "./pipelineParts";
+import { createMonitoring } from "./monitoring";
+import { createStorage, Storage } from "./storage";
 import { PipelineArgError, PipelineSettings, resolvePipelineSettings } from "./pipelineSettings";
 
 /**
@@ -11,8 +12,8 @@ import { PipelineArgError, PipelineSettings, resolvePipelineSettings } from "./p
  * S3 -> SNS -> SQS -> start-crawler Lambda (which records each upload in the ledger) and the crawler's event queue;
  * crawler "Succeeded" -> EventBridge -> SQS -> start-job Lambda; the job converts what the ledger holds; job outcomes,
  * crawler failures and alarms -> the notification topic. Busy Glue resources turn into SQS redeliveries, never lost
- * uploads. The constructor only wires the parts together: settings (pipelineSettings.ts), storage and monitoring
- * (pipelineParts.ts), Glue (glue.ts), and the flow between the stages (pipelineFlow.ts).
+ * uploads. The constructor only wires the parts together: settings (pipelineSettings.ts), storage (storage.ts),
+ * monitoring (monitoring.ts), Glue (glue.ts), and the flow between the stages (pipelineFlow.ts).
  */
 export class CsvToParquetPipeline extends pulumi.ComponentResource {
     public readonly bucket: aws.s3.Bucket;

@@ -1,16 +1,12 @@
-/* The pipeline's storage (key, bucket and Athena workgroup, uploads ledger, the crawler's event queue) and its monitoring (alarms, emails,
-   dashboard), each built in one call by the component's constructor. */
+/* The pipeline's storage, built in one call by the component's constructor: its key, the data bucket with the
+   Athena workgroup, the uploads ledger and the crawler's event queue. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LEDGER } from "../functions/ledgerItem";
-import { createAlarms } from "./alarms";
 import { createAthenaWorkgroup } from "./athena";
-import { createDashboard } from "./dashboard";
 import { createDataBucket } from "./dataBucket";
 import { createCustomerKey, CustomerKey, logsMayUse } from "./kms";
-import { createNotificationRules } from "./pipelineFlow";
 import { PipelineSettings } from "./pipelineSettings";
-import { createQueueWithDeadLetter, QueueFunction, QueueWithDeadLetter } from "./queueFunction";
+import { createQueueWithDeadLetter, QueueWithDeadLetter } from "./queueFunction";
 import { s3MayPublishToEncryptedTopics } from "./uploadEvents";
 import { createUploadsTable } from "./uploadsTable";
 
@@ -21,8 +17,6 @@ import { createUploadsTable } from "./uploadsTable";
  */
 const CRAWLER_EVENT_VISIBILITY_SECONDS = 30;
 const CRAWLER_EVENT_MAX_RECEIVES = 10;
-/** An upload still waiting this many job timeouts after it was written raises the uploads-waiting alarm. */
-const PENDING_ALARM_JOB_TIMEOUTS = 3;
 
 export interface Storage {
     key: CustomerKey;
@@ -79,66 +73,4 @@ export function createStorage(name: string, s: PipelineSettings, parent: pulumi.
         parent,
     );
     return { key, bucket, athenaWorkgroup, uploadsTable, crawlerEvents };
-}
-
-export interface MonitoringOptions {
-    settings: PipelineSettings;
-    topicArn: pulumi.Input<string>;
-    starter: QueueFunction;
-    jobStarter: QueueFunction;
-    crawlerEvents: QueueWithDeadLetter;
-    uploadsTable: aws.dynamodb.Table;
-    jobName: pulumi.Output<string>;
-    crawlerName: pulumi.Output<string>;
-    uploadLocation: pulumi.Output<string>;
-    outputLocation: pulumi.Output<string>;
-}
-
-/** Alarms to the topic, the emails of Glue's outcomes and of alarms clearing, and the dashboard. */
-export function createMonitoring(
-    name: string,
-    o: MonitoringOptions,
-    parent: pulumi.Resource,
-): aws.cloudwatch.Dashboard {
-    const { starter, jobStarter, crawlerEvents } = o;
-    const functions = { "start-crawler": starter.function, "start-job": jobStarter.function };
-    const alarms = createAlarms(
-        name,
-        {
-            deadLetterQueues: {
-                "start-crawler": starter.deadLetterQueue,
-                "start-job": jobStarter.deadLetterQueue,
-                "crawler-events": crawlerEvents.deadLetterQueue,
-            },
-            functions,
-            topicArn: o.topicArn,
-            ledger: {
-                table: o.uploadsTable,
-                todoIndex: LEDGER.todoIndex,
-                jobName: o.jobName,
-                pendingAgeAlarmSeconds: PENDING_ALARM_JOB_TIMEOUTS * o.settings.jobTimeoutMinutes * 60,
-            },
-        },
-        parent,
-    );
-    createNotificationRules(name, { ...o, alarms }, parent);
-    return createDashboard(
-        name,
-        {
-            queues: {
-                uploads: starter.queue,
-                "crawls completed": jobStarter.queue,
-                "crawler events": crawlerEvents.queue,
-            },
-            deadLetterQueues: {
-                "uploads DLQ": starter.deadLetterQueue,
-                "crawls completed DLQ": jobStarter.deadLetterQueue,
-                "crawler events DLQ": crawlerEvents.deadLetterQueue,
-            },
-            functions,
-            jobName: o.jobName,
-            table: o.uploadsTable,
-        },
-        parent,
-    );
 }
