@@ -1,4 +1,5 @@
-import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { SQSBatchResponse } from "aws-lambda";
+import type { ParsedMessage } from "./parser";
 
 /** What a handler makes of one queued message. */
 export type Classification =
@@ -34,9 +35,9 @@ export interface Progress {
  */
 export type DonePolicy = { when: "once started" } | { when: "once covered"; progress(): Promise<Progress> };
 
-export interface BatchOptions {
-    /** Decides what a message body asks for. */
-    classify(body: string): Classification;
+export interface BatchOptions<T> {
+    /** Decides what a parsed message asks for (a body that did not parse is rejected without it). */
+    classify(message: T): Classification;
     /** Starts the Glue crawler or job once for the whole batch; resolves to a run id when there is one. */
     start(): Promise<string | undefined>;
     /** The Glue error that means "already running": the messages go back to the queue for a later try. */
@@ -79,14 +80,20 @@ export function describeError(err: unknown): { name: string; status?: number; me
  * Handles one SQS batch: every message is classified; when at least one asks for a start, Glue is asked to
  * start at most once (after one progress query when the policy is "once covered"). A busy crawler or job, throttling and 5xx answers return those messages as batch item failures,
  * so SQS delivers them again after the visibility timeout (and dead-letters them after maxReceiveCount).
- * Malformed messages are failures too: they alone go back, never holding up the rest of the batch.
+ * Malformed messages (a body its parser refused) are failures too: they alone go back, never holding up the rest of
+ * the batch. Each body was parsed once, before this (parser.ts).
  * Any other Glue error (unknown crawler/job, access denied) fails the invocation so the Lambda error alarm fires.
  */
-export async function processBatch(event: SQSEvent, options: BatchOptions): Promise<SQSBatchResponse> {
+export async function processBatch<T>(
+    messages: ParsedMessage<T>[],
+    options: BatchOptions<T>,
+): Promise<SQSBatchResponse> {
     const failed: string[] = [];
     let pending: { messageId: string; detail: string; eventTime?: number }[] = [];
-    for (const record of event.Records ?? []) {
-        const outcome = options.classify(record.body);
+    for (const record of messages) {
+        const outcome: Classification = record.body.success
+            ? options.classify(record.body.data)
+            : { action: "reject", reason: record.body.error };
         if (outcome.action === "reject") {
             options.log.error("Rejected message", { messageId: record.messageId, reason: outcome.reason });
             failed.push(record.messageId);

@@ -5,3 +5,4 @@ export * from "./startJob";
 export * from "./callbacks";
 export * from "./uploadsLedger";
 export * from "./ledgerItem";
+export * from "./parser";

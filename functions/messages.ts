@@ -1,6 +1,7 @@
 /* What the two queues' messages say: S3's upload notifications and EventBridge's crawler state changes. */
 import type { EventBridgeEvent, S3Event } from "aws-lambda";
 import type { Classification } from "./batch";
+import { BodyParser, jsonBody, parsed, unparsed } from "./parser";
 
 /** S3 event keys are URL-encoded with "+" for a space ("my+file%2B1.csv" is "my file+1.csv"). */
 export function decodeS3Key(key: string): string {
@@ -70,30 +71,30 @@ export function createdCsvObject(
     return { key: decoded, time, sequencer, object: record.s3.object };
 }
 
+/** What S3 sends to the queue: the test event it sends when the notification is configured, or event records. */
+export type S3Notification = { type: "test" } | { type: "records"; records: S3Record[] };
+
+/** Reads an S3 notification: the `s3:TestEvent`, or a non-empty `Records` list (each record is checked when used). */
+export const s3NotificationParser: BodyParser<S3Notification> = jsonBody(
+    (value: Partial<S3Event> & { Event?: string }) => {
+        if (value.Event === "s3:TestEvent") return parsed<S3Notification>({ type: "test" });
+        if (!Array.isArray(value.Records) || value.Records.length === 0) return unparsed("body has no S3 Records");
+        return parsed<S3Notification>({ type: "records", records: value.Records });
+    },
+);
+
 /**
- * Classifies the body of an SQS message that S3 sent: the `s3:TestEvent` S3 sends when the notification is
- * configured is skipped; ObjectCreated records under the raw prefix ask for a crawl (with the latest eventTime,
- * since a crawl covers an object only if it started after the object was written); anything else is rejected.
+ * Classifies an S3 notification: the `s3:TestEvent` is skipped; ObjectCreated records under the raw prefix ask for
+ * a crawl (with the latest eventTime, since a crawl covers an object only if it started after the object was
+ * written); a record that cannot be used rejects the message.
  */
-export function classifyS3Message(body: string, rawPrefix: string): Classification {
-    let message: Partial<S3Event> & { Event?: string };
-    try {
-        message = JSON.parse(body);
-    } catch {
-        return { action: "reject", reason: "body is not JSON" };
-    }
-    if (message === null || typeof message !== "object") {
-        return { action: "reject", reason: "body is not an S3 event" };
-    }
-    if (message.Event === "s3:TestEvent") {
+export function classifyS3Notification(notification: S3Notification, rawPrefix: string): Classification {
+    if (notification.type === "test") {
         return { action: "skip", reason: "s3:TestEvent" };
-    }
-    if (!Array.isArray(message.Records) || message.Records.length === 0) {
-        return { action: "reject", reason: "body has no S3 Records" };
     }
     const keys: string[] = [];
     let eventTime = 0;
-    for (const record of message.Records) {
+    for (const record of notification.records) {
         const created = createdCsvObject(record, rawPrefix);
         if (created === undefined) continue;
         if ("problem" in created) return { action: "reject", reason: created.problem };
@@ -115,23 +116,19 @@ export interface CrawlerStateChangeDetail {
 
 export type CrawlerStateChangeEvent = EventBridgeEvent<"Glue Crawler State Change", CrawlerStateChangeDetail>;
 
+/** Reads a "Glue Crawler State Change" event from EventBridge. */
+export const crawlerEventParser: BodyParser<CrawlerStateChangeEvent> = jsonBody(
+    (value: Partial<CrawlerStateChangeEvent>) =>
+        value.source === "aws.glue" &&
+        value["detail-type"] === "Glue Crawler State Change" &&
+        value.detail !== null &&
+        typeof value.detail === "object"
+            ? parsed(value as CrawlerStateChangeEvent)
+            : unparsed("body is not a Glue Crawler State Change event"),
+);
+
 /** Accepts only the "Succeeded" state change of this pipeline's crawler (the EventBridge rule already filters). */
-export function classifyCrawlerEvent(body: string, crawlerName: string): Classification {
-    let event: Partial<CrawlerStateChangeEvent>;
-    try {
-        event = JSON.parse(body);
-    } catch {
-        return { action: "reject", reason: "body is not JSON" };
-    }
-    if (
-        event === null ||
-        typeof event !== "object" ||
-        event.source !== "aws.glue" ||
-        event["detail-type"] !== "Glue Crawler State Change" ||
-        !event.detail
-    ) {
-        return { action: "reject", reason: "body is not a Glue Crawler State Change event" };
-    }
+export function classifyCrawlerEvent(event: CrawlerStateChangeEvent, crawlerName: string): Classification {
     if (event.detail.crawlerName !== crawlerName || event.detail.state !== "Succeeded") {
         return { action: "skip", reason: `crawler ${event.detail.crawlerName} ${event.detail.state}` };
     }

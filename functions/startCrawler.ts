@@ -1,7 +1,8 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { GlueClient } from "@aws-sdk/client-glue";
 import { Logger, processBatch } from "./batch";
-import { classifyS3Message } from "./messages";
+import { classifyS3Notification, s3NotificationParser } from "./messages";
+import { parseMessages } from "./parser";
 import { recordUploads, UploadsLedger } from "./uploadsLedger";
 
 export interface StartCrawlerDeps {
@@ -23,10 +24,11 @@ export interface StartCrawlerDeps {
 export async function startCrawlerForBatch(event: SQSEvent, deps: StartCrawlerDeps): Promise<SQSBatchResponse> {
     const glueSdk: typeof import("@aws-sdk/client-glue") = require("@aws-sdk/client-glue");
     const log = deps.log ?? console;
-    const unrecorded = await recordUploads(event.Records ?? [], deps.ledger, deps.rawPrefix, log);
-    const recorded = { Records: (event.Records ?? []).filter((r) => !unrecorded.includes(r.messageId)) };
+    const messages = parseMessages(event, s3NotificationParser);
+    const unrecorded = await recordUploads(messages, deps.ledger, deps.rawPrefix, log);
+    const recorded = messages.filter((m) => !unrecorded.includes(m.messageId));
     const response = await processBatch(recorded, {
-        classify: (body) => classifyS3Message(body, deps.rawPrefix),
+        classify: (notification) => classifyS3Notification(notification, deps.rawPrefix),
         start: async () => {
             await deps.glue.send(new glueSdk.StartCrawlerCommand({ Name: deps.crawlerName }));
             return undefined;

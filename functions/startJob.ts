@@ -1,7 +1,8 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { GlueClient } from "@aws-sdk/client-glue";
 import { Logger, processBatch } from "./batch";
-import { classifyCrawlerEvent } from "./messages";
+import { classifyCrawlerEvent, crawlerEventParser } from "./messages";
+import { parseMessages } from "./parser";
 
 export interface StartJobDeps {
     glue: Pick<GlueClient, "send">;
@@ -13,8 +14,8 @@ export interface StartJobDeps {
 /** One StartJobRun per SQS batch of crawl completions; a job already running sends the batch back for later. */
 export async function startJobForBatch(event: SQSEvent, deps: StartJobDeps): Promise<SQSBatchResponse> {
     const glueSdk: typeof import("@aws-sdk/client-glue") = require("@aws-sdk/client-glue");
-    return processBatch(event, {
-        classify: (body) => classifyCrawlerEvent(body, deps.crawlerName),
+    return processBatch(parseMessages(event, crawlerEventParser), {
+        classify: (crawl) => classifyCrawlerEvent(crawl, deps.crawlerName),
         start: async () => {
             const result = await deps.glue.send(new glueSdk.StartJobRunCommand({ JobName: deps.jobName }));
             return result.JobRunId;

@@ -1,8 +1,8 @@
-import type { S3Event } from "aws-lambda";
 import type { AttributeValue, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { describeError, isTransient, Logger } from "./batch";
 import { LEDGER, placeholders } from "./ledgerItem";
-import { createdCsvObject } from "./messages";
+import { createdCsvObject, S3Notification } from "./messages";
+import type { ParsedMessage } from "./parser";
 
 /** One object S3 says was written: what the ledger keeps of it. */
 export interface UploadRecord {
@@ -15,19 +15,13 @@ export interface UploadRecord {
 }
 
 /**
- * The uploads an S3 notification (an SQS body) announces: ObjectCreated records of CSV objects in a dataset folder
- * under the raw prefix (`<raw prefix><dataset>/…/<name>.csv`, as the job reads them). Anything else, including a
- * body that is not an S3 event, announces none: the crawl logic decides what to make of such a message.
+ * The uploads an S3 notification announces: ObjectCreated records of CSV objects in a dataset folder under the raw
+ * prefix (`<raw prefix><dataset>/…/<name>.csv`, as the job reads them). Anything else announces none: the crawl
+ * logic decides what to make of such a message.
  */
-export function uploadsIn(body: string, rawPrefix: string): UploadRecord[] {
-    let message: Partial<S3Event>;
-    try {
-        message = JSON.parse(body);
-    } catch {
-        return [];
-    }
+export function uploadsIn(notification: S3Notification, rawPrefix: string): UploadRecord[] {
     const uploads: UploadRecord[] = [];
-    for (const record of Array.isArray(message?.Records) ? message.Records : []) {
+    for (const record of notification.type === "records" ? notification.records : []) {
         const created = createdCsvObject(record, rawPrefix);
         if (created === undefined || "problem" in created) continue;
         const [dataset, ...rest] = created.key.slice(rawPrefix.length).split("/");
@@ -115,14 +109,15 @@ export async function recordUpload(ledger: UploadsLedger, upload: UploadRecord):
  * go back to the queue whole. Any other error fails the invocation, so the function's error alarm fires.
  */
 export async function recordUploads(
-    records: { messageId: string; body: string }[],
+    messages: ParsedMessage<S3Notification>[],
     ledger: UploadsLedger,
     rawPrefix: string,
     log: Logger,
 ): Promise<string[]> {
     const failed: string[] = [];
-    for (const { messageId, body } of records) {
-        for (const upload of uploadsIn(body, rawPrefix)) {
+    for (const { messageId, body } of messages) {
+        // A body that is not an S3 notification announces no upload; the crawl logic rejects it.
+        for (const upload of body.success ? uploadsIn(body.data, rawPrefix) : []) {
             try {
                 const recorded = await recordUpload(ledger, upload);
                 log.info(recorded ? "Recorded upload" : "Upload already recorded at this or a later version", {

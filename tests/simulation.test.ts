@@ -3,8 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { SQSEvent } from "aws-lambda";
 import { CrawlerRunningException, GlueClient, StartCrawlerCommand } from "@aws-sdk/client-glue";
-import { processBatch } from "../functions";
-import { classifyS3Message } from "../functions/messages";
+import { classifyS3Notification, parseMessages, processBatch, s3NotificationParser } from "../functions";
 import { QUEUE_DEFAULTS } from "../components/queueDefaults";
 import { CRAWLER, plainHandlers, RAW_PREFIX, Report, runDirect, runQueued, Scenario } from "../simulation/designs";
 import { Clock, EventSourceMapping, SimQueue } from "../simulation/engine";
@@ -27,8 +26,8 @@ const silent = { info: () => undefined, warn: () => undefined, error: () => unde
 const withoutCrawlCheck = (glue: Pick<GlueClient, "send">, sim: SimGlue) => ({
     ...plainHandlers(glue, sim),
     startCrawler: (event: SQSEvent) =>
-        processBatch(event, {
-            classify: (body) => classifyS3Message(body, RAW_PREFIX),
+        processBatch(parseMessages(event, s3NotificationParser), {
+            classify: (notification) => classifyS3Notification(notification, RAW_PREFIX),
             start: async () => {
                 await glue.send(new StartCrawlerCommand({ Name: CRAWLER }));
                 return undefined;
