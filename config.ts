@@ -1,10 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { BucketEncryption } from "./components/dataBucket";
-import { PIPELINE_DEFAULTS } from "./components/defaults";
-import { ExecutionClass, WorkerType } from "./components/glueJobOptions";
-import { EMAIL_PATTERN } from "./components/notificationTopic";
-import { CsvToParquetPipelineArgs } from "./components/pipelineArgs";
-import { PipelineArgError, resolvePipelineSettings } from "./components/pipelineSettings";
+import {
+    BucketEncryption,
+    CsvToParquetPipelineArgs,
+    EMAIL_PATTERN,
+    ExecutionClass,
+    PIPELINE_DEFAULTS,
+    PipelineArgError,
+    resolvePipelineSettings,
+    WorkerType,
+} from "csv-to-parquet";
 
 /** The name the stack gives its pipeline component. */
 export const PIPELINE_NAME = "csv-to-parquet";

@@ -6,7 +6,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { awsSdkPackages } from "../components/queueFunction";
+import { awsSdkPackages } from "../packages/csv-to-parquet/src/components/queueFunction";
 
 const ROOT = path.join(__dirname, "..");
 const OUT = path.join(ROOT, "bench", ".out");

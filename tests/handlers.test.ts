@@ -9,7 +9,7 @@ import {
     StartCrawlerCommand,
     StartJobRunCommand,
 } from "@aws-sdk/client-glue";
-import { decodeS3Key, Logger, startCrawlerForBatch, startJobForBatch } from "../functions";
+import { decodeS3Key, Logger, startCrawlerForBatch, startJobForBatch } from "../packages/csv-to-parquet/src/functions";
 import { fixture, Json, s3Notification, sqsEvent } from "../testkit/events";
 import { glueMock } from "./glueMock";
 import { acceptingLedger } from "../testkit/ledgerStub";

@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { PIPELINE_DEFAULTS } from "../components/defaults";
-import { QUEUE_DEFAULTS } from "../components/queueDefaults";
-import { CsvToParquetPipelineArgs } from "../components/pipelineArgs";
-import { PipelineArgError, resolvePipelineSettings } from "../components/pipelineSettings";
+import { PIPELINE_DEFAULTS } from "../packages/csv-to-parquet/src/components/defaults";
+import { QUEUE_DEFAULTS } from "../packages/csv-to-parquet/src/components/queueDefaults";
+import { CsvToParquetPipelineArgs } from "../packages/csv-to-parquet/src/components/pipelineArgs";
+import { PipelineArgError, resolvePipelineSettings } from "../packages/csv-to-parquet/src/components/pipelineSettings";
 import { TOPIC } from "../testkit/harness";
 
 /* The pipeline's validator on its own, without Pulumi: the component wraps its errors in a ResourceError. */
@@ -37,7 +37,10 @@ describe("pipeline settings", () => {
     });
 
     it("applies the defaults the Args document, word for word", () => {
-        const text = fs.readFileSync(path.join(__dirname, "..", "components", "pipelineArgs.ts"), "utf8");
+        const text = fs.readFileSync(
+            path.join(__dirname, "..", "packages", "csv-to-parquet", "src", "components", "pipelineArgs.ts"),
+            "utf8",
+        );
         // "/** … Default: `csv_data/`. */" on the line above "rawPrefix?: string;"
         const documented = new Map(
             [...text.matchAll(/Default: `([^`]*)`[^\n]*\*\/\n\s*(\w+)\?:/g)].map((m) => [m[2], m[1]] as const),

@@ -3,8 +3,13 @@ import * as fs from "fs";
 import * as path from "path";
 import type { SQSEvent } from "aws-lambda";
 import { CrawlerRunningException, GlueClient, StartCrawlerCommand } from "@aws-sdk/client-glue";
-import { classifyS3Notification, parseMessages, processBatch, s3NotificationParser } from "../functions";
-import { QUEUE_DEFAULTS } from "../components/queueDefaults";
+import {
+    classifyS3Notification,
+    parseMessages,
+    processBatch,
+    s3NotificationParser,
+} from "../packages/csv-to-parquet/src/functions";
+import { QUEUE_DEFAULTS } from "../packages/csv-to-parquet/src/components/queueDefaults";
 import { CRAWLER, plainHandlers, RAW_PREFIX, Report, runDirect, runQueued, Scenario } from "../simulation/designs";
 import { Clock, EventSourceMapping, SimQueue } from "../simulation/engine";
 import { SimGlue } from "../simulation/glue";

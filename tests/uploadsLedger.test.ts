@@ -13,7 +13,7 @@ import {
     startCrawlerForBatch,
     UploadRecord,
     uploadsIn,
-} from "../functions";
+} from "../packages/csv-to-parquet/src/functions";
 import { fixture, Json, s3Notification, sqsEvent } from "../testkit/events";
 import { glueMock } from "./glueMock";
 import { acceptingLedger } from "../testkit/ledgerStub";

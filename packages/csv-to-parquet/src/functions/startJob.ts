@@ -3,6 +3,7 @@ import type { GlueClient } from "@aws-sdk/client-glue";
 import { Logger, processBatch } from "./batch";
 import { classifyCrawlerEvent, crawlerEventParser } from "./messages";
 import { parseMessages } from "./parser";
+export { deploymentOnlyModule } from "./byValue";
 
 export interface StartJobDeps {
     glue: Pick<GlueClient, "send">;

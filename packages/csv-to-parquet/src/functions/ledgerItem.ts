@@ -4,6 +4,8 @@
  * testkit/fixtures/ledger-recorded-item.json for AWS's sample S3 event (tests/uploadsLedger.test.ts and
  * etl/tests/test_uploads_ledger.py check it), into the table testkit/fixtures/uploads-table.json describes.
  */
+export { deploymentOnlyModule } from "./byValue";
+
 export const LEDGER = {
     /** The table's partition key: the object's key, decoded ("csv_data/sales/my file.csv"). */
     key: "key",

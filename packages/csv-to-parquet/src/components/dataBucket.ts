@@ -4,8 +4,9 @@ import { denyInsecureTransport, policyJson } from "./iam";
 import { PipelinePrefixes } from "./prefixes";
 
 /** How objects in the data bucket are encrypted: the pipeline's own KMS key, or S3-managed keys. */
-export const BUCKET_ENCRYPTIONS = ["SSE-KMS", "SSE-S3"] as const;
-export type BucketEncryption = (typeof BUCKET_ENCRYPTIONS)[number];
+export const BucketEncryption = { SseKms: "SSE-KMS", SseS3: "SSE-S3" } as const;
+export type BucketEncryption = (typeof BucketEncryption)[keyof typeof BucketEncryption];
+export const BUCKET_ENCRYPTIONS: readonly BucketEncryption[] = Object.values(BucketEncryption);
 
 export interface DataBucketOptions {
     prefixes: PipelinePrefixes;

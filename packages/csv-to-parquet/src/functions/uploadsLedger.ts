@@ -3,6 +3,7 @@ import { describeError, isTransient, Logger } from "./batch";
 import { LEDGER, placeholders } from "./ledgerItem";
 import { createdCsvObject, S3Notification } from "./messages";
 import type { ParsedMessage } from "./parser";
+export { deploymentOnlyModule } from "./byValue";
 
 /** One object S3 says was written: what the ledger keeps of it. */
 export interface UploadRecord {

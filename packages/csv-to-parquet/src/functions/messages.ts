@@ -2,6 +2,7 @@
 import type { EventBridgeEvent, S3Event } from "aws-lambda";
 import type { Classification } from "./batch";
 import { BodyParser, jsonBody, parsed, unparsed } from "./parser";
+export { deploymentOnlyModule } from "./byValue";
 
 /** S3 event keys are URL-encoded with "+" for a space ("my+file%2B1.csv" is "my file+1.csv"). */
 export function decodeS3Key(key: string): string {

@@ -4,6 +4,7 @@
  * is all the handler uses afterwards.
  */
 import type { SQSEvent } from "aws-lambda";
+export { deploymentOnlyModule } from "./byValue";
 
 /** What a parser makes of a body: the typed record, or why the body is not one. */
 export type ParseResult<T> = { success: true; data: T } | { success: false; error: string };

@@ -6,13 +6,29 @@ import * as path from "path";
 import { QUEUE_DEFAULTS } from "./queueDefaults";
 import { createServiceRole, PolicyStatement } from "./iam";
 
+/** The package's manifest: this module is in `src/components/` (in this repository) or `dist/components/`. */
+const PACKAGE_JSON = path.join(__dirname, "..", "..", "package.json");
+
+interface Manifest {
+    name: string;
+    dependencies?: Record<string, string>;
+}
+const manifest = (packageJsonPath: string) => JSON.parse(fs.readFileSync(packageJsonPath, "utf8")) as Manifest;
+
 /**
- * The `@aws-sdk/*` packages this project depends on. The Lambda Node.js runtime ships SDK v3, so every one of
+ * The `@aws-sdk/*` packages this package depends on. The Lambda Node.js runtime ships SDK v3, so every one of
  * them is left out of the function archives.
  */
-export function awsSdkPackages(packageJsonPath = path.join(__dirname, "..", "package.json")): string[] {
-    const manifest = JSON.parse(fs.readFileSync(packageJsonPath, "utf8")) as { dependencies?: Record<string, string> };
-    return Object.keys(manifest.dependencies ?? {}).filter((name) => name.startsWith("@aws-sdk/"));
+export function awsSdkPackages(packageJsonPath = PACKAGE_JSON): string[] {
+    return Object.keys(manifest(packageJsonPath).dependencies ?? {}).filter((name) => name.startsWith("@aws-sdk/"));
+}
+
+/**
+ * What the function archives leave out: the SDK, and this package itself, whose handler code is serialized into
+ * each archive by value (functions/byValue.ts) when a program depends on the package.
+ */
+export function archiveExcludes(packageJsonPath = PACKAGE_JSON): string[] {
+    return [...awsSdkPackages(packageJsonPath), manifest(packageJsonPath).name];
 }
 
 export interface QueueFunctionOptions {
@@ -145,7 +161,7 @@ export function createQueueFunction(
                 applicationLogLevel: "INFO",
                 systemLogLevel: "WARN",
             },
-            codePathOptions: { extraExcludePackages: awsSdkPackages() },
+            codePathOptions: { extraExcludePackages: archiveExcludes() },
         },
         { parent, dependsOn: [rolePolicy] },
     );

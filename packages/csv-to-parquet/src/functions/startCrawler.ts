@@ -4,6 +4,7 @@ import { Logger, processBatch } from "./batch";
 import { classifyS3Notification, s3NotificationParser } from "./messages";
 import { parseMessages } from "./parser";
 import { recordUploads, UploadsLedger } from "./uploadsLedger";
+export { deploymentOnlyModule } from "./byValue";
 
 export interface StartCrawlerDeps {
     glue: Pick<GlueClient, "send">;

@@ -5,8 +5,9 @@
 export const DQDL_RULES = /^\s*Rules\s*=\s*\[[\s\S]*\]\s*$/;
 
 /** Glue worker types accepted for a `glueetl` job. */
-export const WORKER_TYPES = ["G.1X", "G.2X", "G.4X", "G.8X"] as const;
-export type WorkerType = (typeof WORKER_TYPES)[number];
+export const WorkerType = { G1X: "G.1X", G2X: "G.2X", G4X: "G.4X", G8X: "G.8X" } as const;
+export type WorkerType = (typeof WorkerType)[keyof typeof WorkerType];
+export const WORKER_TYPES: readonly WorkerType[] = Object.values(WorkerType);
 
 /** Worker types that the FLEX execution class can run on. */
 export const FLEX_WORKER_TYPES: readonly WorkerType[] = ["G.1X", "G.2X"];
@@ -18,5 +19,7 @@ export const FLEX_WORKER_TYPES: readonly WorkerType[] = ["G.1X", "G.2X"];
  */
 export const GLUE_VERSION = "5.0";
 
-export const EXECUTION_CLASSES = ["STANDARD", "FLEX"] as const;
-export type ExecutionClass = (typeof EXECUTION_CLASSES)[number];
+/** How Glue runs the job: `STANDARD`, or `FLEX` (cheaper, may start later; G.1X/G.2X only). */
+export const ExecutionClass = { Standard: "STANDARD", Flex: "FLEX" } as const;
+export type ExecutionClass = (typeof ExecutionClass)[keyof typeof ExecutionClass];
+export const EXECUTION_CLASSES: readonly ExecutionClass[] = Object.values(ExecutionClass);

@@ -4,10 +4,29 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
-/** The Glue job's entry script, uploaded from etl/. */
-export const ETL_SCRIPT_PATH = path.join(__dirname, "..", "etl", "glue_job.py");
+/** The package's folder: this module is `src/components/` (in this repository) or `dist/components/` (installed). */
+const PACKAGE_ROOT = path.join(__dirname, "..", "..");
+
+/**
+ * Where the Glue script and the conversion core are, relative to the package, never to the working directory: the
+ * package's own `etl/` (what `npm pack` puts in it), else the `etl/` of the repository the package is built from
+ * (`packages/<package>/../../etl`, for this repository's own stack and a plugin run from a clone).
+ */
+export function etlFolder(packageRoot = PACKAGE_ROOT): string {
+    const candidates = [path.join(packageRoot, "etl"), path.join(packageRoot, "..", "..", "etl")];
+    const found = candidates.find((dir) => fs.existsSync(path.join(dir, "glue_job.py")));
+    if (found === undefined) {
+        throw new Error(
+            `The Glue job's script glue_job.py is in none of ${candidates.join(", ")}: reinstall the package`,
+        );
+    }
+    return found;
+}
+
+/** The Glue job's entry script. */
+export const ETL_SCRIPT_PATH = path.join(etlFolder(), "glue_job.py");
 /** The conversion core the script imports, shipped beside it as a zip (`--extra-py-files`). */
-export const ETL_CORE_PATH = path.join(__dirname, "..", "etl", "lake");
+export const ETL_CORE_PATH = path.join(etlFolder(), "lake");
 
 /** The core's modules, by their path inside the zip ("lake/convert.py"); caches and anything else left out. */
 export function coreModules(): string[] {

@@ -1,5 +1,6 @@
 import type { SQSBatchResponse } from "aws-lambda";
 import type { ParsedMessage } from "./parser";
+export { deploymentOnlyModule } from "./byValue";
 
 /** What a handler makes of one queued message. */
 export type Classification =

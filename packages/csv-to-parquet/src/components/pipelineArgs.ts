@@ -1,8 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
+import { BucketEncryption } from "./dataBucket";
+import { ExecutionClass, WorkerType } from "./glueJobOptions";
 
 /**
  * The arguments of `CsvToParquetPipeline`; each optional one states its default. `resolvePipelineSettings`
  * (pipelineSettings.ts) applies the defaults and checks every value, for the component and the stack config alike.
+ * Every argument is open to every Pulumi language (the package's schema is inferred from this interface): plain
+ * values, named interfaces and closed sets only.
  */
 export interface CsvToParquetPipelineArgs {
     /** ARN of the SNS topic told of every job outcome and crawler failure (e.g. `NotificationTopic.topicArn`). Required. */
@@ -10,7 +14,7 @@ export interface CsvToParquetPipelineArgs {
     /** The topic's KMS key, when it has one (e.g. `NotificationTopic.keyArn`): the job's reports are encrypted with it. Default: none. */
     notificationTopicKeyArn?: pulumi.Input<string>;
     /** `SSE-KMS` (the pipeline's customer managed key, bucket key on) or `SSE-S3` for the data bucket. Default: `SSE-KMS`. */
-    bucketEncryption?: string;
+    bucketEncryption?: BucketEncryption;
     /** Days each Iceberg table keeps its snapshots (how far back time travel reaches), 1-3650; the job expires older ones. Default: `7`. */
     snapshotRetentionDays?: number;
     /** With `protectData`: days before a replaced or deleted version of what the pipeline wrote expires (1-36500). Default: `90`. */
@@ -36,14 +40,7 @@ export interface CsvToParquetPipelineArgs {
     /** Athena cancels a query of the workgroup that would scan more than this, in MiB (10-1,000,000,000). Default: `10240`. */
     athenaBytesScannedCutoffMb?: number;
     /** Data quality of each run. */
-    dataQuality?: {
-        /** DQDL rules every dataset must pass. Default: `Rules = [ RowCount > 0 ]`. */
-        rules?: string;
-        /** Columns that must never be empty, in each dataset that has them (names as in the CSV header). Default: none. */
-        keyColumns?: string[];
-        /** A dataset with a larger share of failing rows is not written and the run fails (0-100). Default: `10`. */
-        maxQuarantinedPercent?: number;
-    };
+    dataQuality?: DataQualityArgs;
     /** Partition column per dataset folder, e.g. `{ sales: "order_date" }`. Default: none. */
     partitionColumns?: Record<string, string>;
     /** Glue auto scaling, with `numberOfWorkers` as the ceiling. Default: `true`. */
@@ -51,11 +48,11 @@ export interface CsvToParquetPipelineArgs {
     /** Times Glue retries a failed job run (0-10). Default: `0`. */
     jobMaxRetries?: number;
     /** Glue worker type. Default: `G.1X`. */
-    workerType?: string;
+    workerType?: WorkerType;
     /** Number of workers, 2-1000. Default: `2`. */
     numberOfWorkers?: number;
     /** `STANDARD` or `FLEX` (cheaper, may start later; G.1X/G.2X only). Default: `STANDARD`. */
-    executionClass?: string;
+    executionClass?: ExecutionClass;
     /** Job run timeout in minutes; also sizes the retries of a waiting job start. Default: `60`. */
     jobTimeoutMinutes?: number;
     /** Retention of the functions' and job's log groups, in days: one of CloudWatch Logs' periods (1, 3, 5, 7, 14, 30, …). Default: `30`. */
@@ -68,4 +65,14 @@ export interface CsvToParquetPipelineArgs {
     retryIntervalSeconds?: number;
     /** Deliveries of an upload notification before it is dead-lettered. Default: `20` (an hour at 180 s). */
     crawlerMaxReceives?: number;
+}
+
+/** The data quality of each run of a pipeline's job (`CsvToParquetPipelineArgs.dataQuality`). */
+export interface DataQualityArgs {
+    /** DQDL rules every dataset must pass. Default: `Rules = [ RowCount > 0 ]`. */
+    rules?: string;
+    /** Columns that must never be empty, in each dataset that has them (names as in the CSV header). Default: none. */
+    keyColumns?: string[];
+    /** A dataset with a larger share of failing rows is not written and the run fails (0-100). Default: `10`. */
+    maxQuarantinedPercent?: number;
 }

@@ -20,6 +20,22 @@ export interface NotificationTopicArgs {
     protectKey?: boolean;
 }
 
+/**
+ * A topic's AWS resources, for TypeScript programs that wire them further (`NotificationTopic.resources`); other
+ * Pulumi languages see the topic's and the key's ARNs.
+ */
+export interface NotificationTopicResources {
+    topic: aws.sns.Topic;
+    /** The key the topic's messages are encrypted with. */
+    key: aws.kms.Key;
+    topicPolicy: aws.sns.TopicPolicy;
+    /** One email subscription per distinct address. */
+    subscriptions: aws.sns.TopicSubscription[];
+}
+
+/** What a topic's `resources` getter returns: kept beside the instance, so the schema sees only plain outputs. */
+const RESOURCES = new WeakMap<NotificationTopic, NotificationTopicResources>();
+
 /** Services that publish to the topic; each needs the topic's key as well as the topic policy. */
 const PUBLISHERS = [
     ["EventBridgeRules", "events.amazonaws.com"],
@@ -32,16 +48,20 @@ const PUBLISHERS = [
  * managed SNS key cannot be used by EventBridge or CloudWatch, so a topic under it would never hear from them.
  */
 export class NotificationTopic extends pulumi.ComponentResource {
-    public readonly topic: aws.sns.Topic;
-    /** The key the topic's messages are encrypted with; a role that publishes needs `kms:GenerateDataKey` and `kms:Decrypt` on it. */
-    public readonly key: aws.kms.Key;
-    public readonly keyArn: pulumi.Output<string>;
+    /** ARN of the topic: give it to `CsvToParquetPipeline` as `notificationTopicArn`. */
     public readonly topicArn: pulumi.Output<string>;
-    public readonly topicPolicy: aws.sns.TopicPolicy;
-    public readonly subscriptions: aws.sns.TopicSubscription[];
+    /** ARN of the key the topic's messages are encrypted with; a role that publishes needs `kms:GenerateDataKey` and `kms:Decrypt` on it. */
+    public readonly keyArn: pulumi.Output<string>;
+
+    /** TypeScript only: the topic's AWS resources themselves (other languages see the ARNs above). */
+    get resources(): NotificationTopicResources {
+        return RESOURCES.get(this) as NotificationTopicResources;
+    }
 
     constructor(name: string, args: NotificationTopicArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("csv-to-parquet:notifications:NotificationTopic", name, {}, opts);
+        // Named in the package's "index" module, as cross-language use requires; stacks made before keep their URNs.
+        const aliases = [...(opts?.aliases ?? []), { type: "csv-to-parquet:notifications:NotificationTopic" }];
+        super("csv-to-parquet:index:NotificationTopic", name, {}, { ...opts, aliases });
         const tooLong = nameTooLong(name, TOPIC_AUTONAMED);
         if (tooLong) throw new pulumi.ResourceError(`NotificationTopic ${name}: ${tooLong}`, this);
         const emails = args.emails ?? [];
@@ -70,9 +90,8 @@ export class NotificationTopic extends pulumi.ComponentResource {
             },
             this,
         );
-        this.key = key.key;
         this.keyArn = key.key.arn;
-        this.topic = new aws.sns.Topic(
+        const topic = new aws.sns.Topic(
             `${name}-topic`,
             {
                 displayName: args.displayName ?? name,
@@ -80,12 +99,12 @@ export class NotificationTopic extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [key.keyPolicy] },
         );
-        this.topicArn = this.topic.arn;
-        const account = this.topic.arn.apply((arn) => arnParts(arn).account);
-        this.topicPolicy = new aws.sns.TopicPolicy(
+        this.topicArn = topic.arn;
+        const account = topic.arn.apply((arn) => arnParts(arn).account);
+        const topicPolicy = new aws.sns.TopicPolicy(
             `${name}-topic`,
             {
-                arn: this.topic.arn,
+                arn: topic.arn,
                 policy: policyJson({
                     Version: "2012-10-17",
                     Statement: PUBLISHERS.map(([who, service]) => ({
@@ -93,7 +112,7 @@ export class NotificationTopic extends pulumi.ComponentResource {
                         Effect: "Allow",
                         Principal: { Service: service },
                         Action: "sns:Publish",
-                        Resource: this.topic.arn,
+                        Resource: topic.arn,
                         Condition: { StringEquals: { "aws:SourceAccount": account } },
                     })),
                 }),
@@ -106,12 +125,12 @@ export class NotificationTopic extends pulumi.ComponentResource {
         for (const email of emails) {
             if (!unique.has(email.toLowerCase())) unique.set(email.toLowerCase(), email);
         }
-        this.subscriptions = [...unique].map(
+        const subscriptions = [...unique].map(
             ([key, email]) =>
                 new aws.sns.TopicSubscription(
                     `${name}-email-${crypto.createHash("sha256").update(key).digest("hex").slice(0, 10)}`,
                     {
-                        topic: this.topic.arn,
+                        topic: topic.arn,
                         protocol: "email",
                         endpoint: email,
                     },
@@ -119,6 +138,7 @@ export class NotificationTopic extends pulumi.ComponentResource {
                 ),
         );
 
+        RESOURCES.set(this, { topic, key: key.key, topicPolicy, subscriptions });
         this.registerOutputs({ topicArn: this.topicArn, keyArn: this.keyArn });
     }
 }
