@@ -154,10 +154,10 @@ describe("the package as a Pulumi plugin for any language (pulumi package get-sc
         expect(values(inputs.workerType.$ref)).to.deep.equal([...WORKER_TYPES]);
         expect(values(inputs.executionClass.$ref)).to.deep.equal([...EXECUTION_CLASSES]);
         expect(values(inputs.bucketEncryption.$ref)).to.deep.equal([...BUCKET_ENCRYPTIONS]);
-        expect(inputs.dataQuality.$ref).to.equal("#/types/csv-to-parquet:index:DataQualityArgs");
-        const quality = schema.types["csv-to-parquet:index:DataQualityArgs"].properties ?? {};
+        expect(inputs.dataQuality.$ref).to.equal("#/types/csv-to-parquet:index:DataQuality");
+        const quality = schema.types["csv-to-parquet:index:DataQuality"].properties ?? {};
         expect(Object.keys(quality).sort()).to.deep.equal(
-            [...declared("pipelineArgs.ts", "DataQualityArgs").keys()].sort(),
+            [...declared("pipelineArgs.ts", "DataQuality").keys()].sort(),
         );
         expect(inputs.partitionColumns).to.deep.include({
             type: "object",

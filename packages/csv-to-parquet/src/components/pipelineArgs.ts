@@ -40,7 +40,7 @@ export interface CsvToParquetPipelineArgs {
     /** Athena cancels a query of the workgroup that would scan more than this, in MiB (10-1,000,000,000). Default: `10240`. */
     athenaBytesScannedCutoffMb?: number;
     /** Data quality of each run. */
-    dataQuality?: DataQualityArgs;
+    dataQuality?: DataQuality;
     /** Partition column per dataset folder, e.g. `{ sales: "order_date" }`. Default: none. */
     partitionColumns?: Record<string, string>;
     /** Glue auto scaling, with `numberOfWorkers` as the ceiling. Default: `true`. */
@@ -68,7 +68,7 @@ export interface CsvToParquetPipelineArgs {
 }
 
 /** The data quality of each run of a pipeline's job (`CsvToParquetPipelineArgs.dataQuality`). */
-export interface DataQualityArgs {
+export interface DataQuality {
     /** DQDL rules every dataset must pass. Default: `Rules = [ RowCount > 0 ]`. */
     rules?: string;
     /** Columns that must never be empty, in each dataset that has them (names as in the CSV header). Default: none. */

@@ -2,6 +2,7 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type * as aws from "@pulumi/aws";
 import { startCrawlerForBatch } from "./startCrawler";
 import { startJobForBatch } from "./startJob";
+export { deploymentOnlyModule } from "./byValue";
 
 /** Environment variables the deployed functions read. */
 export const ENV = {
