@@ -5,10 +5,11 @@ import { createCrawlTrigger, createUploadPath } from "./pipelineFlow";
 import { createMonitoring } from "./monitoring";
 import { createStorage, Storage } from "./storage";
 import { PipelineResources } from "./pipelineResources";
+import { componentType, TypeScriptOnly } from "./componentType";
 import { PipelineArgError, PipelineSettings, resolvePipelineSettings } from "./pipelineSettings";
 
-/** What a pipeline's `resources` getter returns: kept beside the instance, so the schema sees only plain outputs. */
-const RESOURCES = new WeakMap<CsvToParquetPipeline, PipelineResources>();
+/** What a pipeline's `resources` getter returns. */
+const RESOURCES = new TypeScriptOnly<CsvToParquetPipeline, PipelineResources>();
 
 /** The component's outputs, every one a name, ARN or location (a string): what every Pulumi language sees. */
 export const PIPELINE_OUTPUTS = [
@@ -77,13 +78,12 @@ export class CsvToParquetPipeline extends pulumi.ComponentResource {
      * languages see their names and ARNs above).
      */
     get resources(): PipelineResources {
-        return RESOURCES.get(this) as PipelineResources;
+        return RESOURCES.get(this);
     }
 
     constructor(name: string, args: CsvToParquetPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Named in the package's "index" module, as cross-language use requires; stacks made before keep their URNs.
-        const aliases = [...(opts?.aliases ?? []), { type: "csv-to-parquet:pipeline:CsvToParquetPipeline" }];
-        super("csv-to-parquet:index:CsvToParquetPipeline", name, {}, { ...opts, aliases });
+        const [type, options] = componentType("CsvToParquetPipeline", "pipeline", opts);
+        super(type, name, {}, options);
         const s = this.resolve(name, args);
         this.topicArn = pulumi.output(args.notificationTopicArn);
         const storage = createStorage(name, s, this);

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
+import { componentType, TypeScriptOnly } from "./componentType";
 import { createCustomerKey } from "./kms";
 import { arnParts, policyJson } from "./iam";
 import { nameTooLong, TOPIC_AUTONAMED } from "./names";
@@ -33,8 +34,8 @@ export interface NotificationTopicResources {
     subscriptions: aws.sns.TopicSubscription[];
 }
 
-/** What a topic's `resources` getter returns: kept beside the instance, so the schema sees only plain outputs. */
-const RESOURCES = new WeakMap<NotificationTopic, NotificationTopicResources>();
+/** What a topic's `resources` getter returns. */
+const RESOURCES = new TypeScriptOnly<NotificationTopic, NotificationTopicResources>();
 
 /** Services that publish to the topic; each needs the topic's key as well as the topic policy. */
 const PUBLISHERS = [
@@ -55,13 +56,12 @@ export class NotificationTopic extends pulumi.ComponentResource {
 
     /** TypeScript only: the topic's AWS resources themselves (other languages see the ARNs above). */
     get resources(): NotificationTopicResources {
-        return RESOURCES.get(this) as NotificationTopicResources;
+        return RESOURCES.get(this);
     }
 
     constructor(name: string, args: NotificationTopicArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Named in the package's "index" module, as cross-language use requires; stacks made before keep their URNs.
-        const aliases = [...(opts?.aliases ?? []), { type: "csv-to-parquet:notifications:NotificationTopic" }];
-        super("csv-to-parquet:index:NotificationTopic", name, {}, { ...opts, aliases });
+        const [type, options] = componentType("NotificationTopic", "notifications", opts);
+        super(type, name, {}, options);
         const tooLong = nameTooLong(name, TOPIC_AUTONAMED);
         if (tooLong) throw new pulumi.ResourceError(`NotificationTopic ${name}: ${tooLong}`, this);
         const emails = args.emails ?? [];
