@@ -1,10 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { BucketEncryption } from "./components/dataBucket";
-import { PIPELINE_DEFAULTS } from "./components/defaults";
-import { ExecutionClass, GlueVersion, WorkerType } from "./components/glueJobOptions";
-import { EMAIL_PATTERN } from "./components/notificationTopic";
-import { CsvToParquetPipelineArgs } from "./components/pipelineArgs";
-import { PipelineArgError, resolvePipelineSettings } from "./components/pipelineSettings";
+import {
+    BucketEncryption,
+    CsvToParquetPipelineArgs,
+    EMAIL_PATTERN,
+    ExecutionClass,
+    PIPELINE_DEFAULTS,
+    PipelineArgError,
+    resolvePipelineSettings,
+    WorkerType,
+} from "csv-to-parquet";
 
 /** The name the stack gives its pipeline component. */
 export const PIPELINE_NAME = "csv-to-parquet";
@@ -28,7 +32,6 @@ export interface DataLakeConfig {
     partitionColumns: Record<string, string>;
     autoScaling: boolean;
     jobMaxRetries: number;
-    glueVersion: GlueVersion;
     workerType: WorkerType;
     numberOfWorkers: number;
     executionClass: ExecutionClass;
@@ -53,6 +56,12 @@ export const CONFIG_KEYS = [
     "curatedDatabaseName",
     ...Object.keys(CONFIG_DEFAULTS),
 ] as const;
+
+/** Keys this program once read and no longer does, with what to do instead: a stack that still sets one is refused. */
+export const RETIRED_KEYS: Readonly<Record<string, string>> = {
+    glueVersion:
+        "is no longer a setting: the job always runs Glue 5.0, whose Spark 3.5 and Python 3.11 the conversion needs; remove it with `pulumi config rm glueVersion`",
+};
 
 /** Raw values as the Pulumi config holds them: strings, or absent. */
 export type RawConfig = Partial<Record<string, string>>;
@@ -145,6 +154,9 @@ function configKey(field: string): string {
 
 /** Turns raw config strings into values, applies the defaults, and checks them with the pipeline's own validator. */
 export function parseConfig(raw: RawConfig): DataLakeConfig {
+    for (const [key, problem] of Object.entries(RETIRED_KEYS)) {
+        if (raw[key] !== undefined) throw new ConfigError(key, problem);
+    }
     const text = (key: keyof typeof CONFIG_DEFAULTS) => raw[key]?.trim() || String(CONFIG_DEFAULTS[key]);
     const config: DataLakeConfig = {
         notificationEmails: parseEmails(required(raw, "notificationEmail", "team@example.com")),
@@ -158,7 +170,6 @@ export function parseConfig(raw: RawConfig): DataLakeConfig {
         quarantinePrefix: text("quarantinePrefix"),
         athenaPrefix: text("athenaPrefix"),
         // The unions are checked by the validator below; until then these are the strings as given.
-        glueVersion: text("glueVersion") as GlueVersion,
         workerType: text("workerType") as WorkerType,
         executionClass: text("executionClass") as ExecutionClass,
         bucketEncryption: text("bucketEncryption") as BucketEncryption,
@@ -207,7 +218,7 @@ export function pipelineArgs(config: DataLakeConfig): Omit<CsvToParquetPipelineA
 /** Reads this project's stack config (`pulumi config set <key> <value>`) and validates it. */
 export function loadConfig(config: pulumi.Config = new pulumi.Config()): DataLakeConfig {
     const raw: RawConfig = {};
-    for (const key of CONFIG_KEYS) {
+    for (const key of [...CONFIG_KEYS, ...Object.keys(RETIRED_KEYS)]) {
         raw[key] = config.get(key);
     }
     return parseConfig(raw);

@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", "tests/.serialized/", "bench/.out/", "policy/node_modules/", ".venv/", ".local/"] },
+    { ignores: ["node_modules/", "packages/*/dist/", "bin/", "tests/.serialized/", "bench/.out/", "policy/node_modules/", ".venv/", ".local/"] },
     ...tseslint.configs.recommended,
     {
         files: ["**/*.ts"],
@@ -17,7 +17,7 @@ export default tseslint.config(
     {
         // Handlers load the Lambda runtime's SDK with `require` inside their bodies so that closure serialization
         // keeps it out of the archive; tests load the serialized handlers the same way.
-        files: ["functions/**/*.ts", "tests/**/*.ts"],
+        files: ["packages/csv-to-parquet/src/functions/**/*.ts", "tests/**/*.ts"],
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },
 );

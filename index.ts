@@ -12,15 +12,15 @@ export const outputLocation = pipeline.outputLocation;
 /** Rows the job could not parse or that failed data quality: s3://<bucket>/quarantine/<dataset>/run=<id>/ */
 export const quarantineLocation = pipeline.quarantineLocation;
 /** Query the curated tables in this Athena workgroup (database `curatedDatabaseName`). */
-export const athenaWorkgroup = pipeline.athenaWorkgroup.name;
-export const curatedDatabaseName = pipeline.curatedDatabase.name;
+export const athenaWorkgroup = pipeline.athenaWorkgroupName;
+export const curatedDatabaseName = pipeline.curatedDatabaseName;
 export const crawlerName = pipeline.crawlerName;
 export const jobName = pipeline.jobName;
 export const topicArn = notifications.topicArn;
 /** The key the bucket (under SSE-KMS), bookmarks and logs are encrypted with: uploaders and readers need to use it. */
-export const dataKeyArn = pipeline.key.arn;
+export const dataKeyArn = pipeline.keyArn;
 /** Dead-letter queues: messages land here after their retries run out; see README "Replay a dead-letter queue". */
-export const uploadDeadLetterQueueArn = pipeline.uploadDeadLetterQueue.arn;
-export const crawlCompletedDeadLetterQueueArn = pipeline.crawlCompletedDeadLetterQueue.arn;
+export const uploadDeadLetterQueueArn = pipeline.uploadDeadLetterQueueArn;
+export const crawlCompletedDeadLetterQueueArn = pipeline.crawlCompletedDeadLetterQueueArn;
 /** The uploads ledger: what happened to each uploaded object; see README "Find what happened to a file". */
-export const uploadsTableName = pipeline.uploadsTable.name;
+export const uploadsTableName = pipeline.uploadsTableName;

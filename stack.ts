@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CsvToParquetPipeline, NotificationTopic } from "./components";
+import { CsvToParquetPipeline, NotificationTopic } from "csv-to-parquet";
 import { DataLakeConfig, PIPELINE_NAME, pipelineArgs } from "./config";
 
 export interface DataLake {

@@ -6,7 +6,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { awsSdkPackages } from "../components/queueFunction";
+import { archiveExcludes } from "../packages/csv-to-parquet/src/components/queueFunction";
+import { packPackage } from "../testkit/packedPackage";
 
 const ROOT = path.join(__dirname, "..");
 const OUT = path.join(ROOT, "bench", ".out");
@@ -77,7 +78,7 @@ writeHandlers(${JSON.stringify(OUT)}).then((sizes) => console.log(JSON.stringify
     if (serialized.status !== 0) throw new Error(serialized.stderr);
     const sizes = JSON.parse(serialized.stdout.trim().split("\n").pop() as string) as Record<string, number>;
 
-    const excluded = await shippedModules(awsSdkPackages());
+    const excluded = await shippedModules(archiveExcludes());
     const unexcluded = await shippedModules([]);
 
     // Cold start: a fresh process loads a handler and serves one SQS message of the kind its queue carries (an S3
@@ -165,6 +166,14 @@ evaluate(process.env.STACK).then(() => process.stdout.write(String(performance.n
             `${Math.round((sizes[name] + unexcluded) / (sizes[name] + excluded))}× smaller`,
         ]);
     }
+    // The components' npm package: what `npm install` downloads, and what it unpacks.
+    const packed = packPackage(fs.mkdtempSync(path.join(OUT, "pack-")));
+    rows.push([
+        "npm package (tarball)",
+        `${kb(packed.size)}, ${packed.entryCount} files`,
+        `${kb(packed.unpackedSize)} unpacked`,
+        `${(packed.unpackedSize / packed.size).toFixed(1)}× compressed`,
+    ]);
     for (const [name, body] of [
         ["start-crawler", s3Upload],
         ["start-job", crawlSucceeded],

@@ -10,7 +10,7 @@ import {
     UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { GetJobRunsCommand, GlueClient } from "@aws-sdk/client-glue";
-import { LEDGER, placeholders } from "../functions/ledgerItem";
+import { LEDGER, placeholders } from "csv-to-parquet";
 
 type Item = Record<string, AttributeValue>;
 

@@ -6,11 +6,11 @@
  */
 import type { S3Event, SQSEvent } from "aws-lambda";
 import { GlueClient, StartCrawlerCommand, StartJobRunCommand } from "@aws-sdk/client-glue";
-import { crawlerStatePattern } from "../components/eventPatterns";
-import { PIPELINE_DEFAULTS } from "../components/defaults";
-import { jobMaxReceives, QUEUE_DEFAULTS } from "../components/queueDefaults";
+import { crawlerStatePattern } from "../packages/csv-to-parquet/src/components/eventPatterns";
+import { PIPELINE_DEFAULTS } from "../packages/csv-to-parquet/src/components/defaults";
+import { jobMaxReceives, QUEUE_DEFAULTS } from "../packages/csv-to-parquet/src/components/queueDefaults";
 import { fixture, Json, matchesPattern, s3Notification } from "../testkit/events";
-import { startCrawlerForBatch, startJobForBatch } from "../functions";
+import { startCrawlerForBatch, startJobForBatch } from "../packages/csv-to-parquet/src/functions";
 import { acceptingLedger } from "../testkit/ledgerStub";
 import { Clock, EventSourceMapping, SimQueue, SqsHandler } from "./engine";
 import { GlueEvent, GlueTimings, SimGlue } from "./glue";

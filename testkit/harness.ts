@@ -118,6 +118,11 @@ export function startRecording(): void {
     recorded = [];
 }
 
+/** What the mock engine has seen since the last `startRecording` (for programs run by `require`). */
+export function recordedSoFar(): Recorded[] {
+    return [...recorded];
+}
+
 /** Resolves once the mock engine has seen a resource of this type and name (for programs run by `require`). */
 export async function registered(type: string, name: string, timeoutMs = 20000): Promise<Recorded> {
     const start = Date.now();

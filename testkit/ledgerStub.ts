@@ -2,7 +2,7 @@
    succeeds (aws-sdk-client-mock on this one instance, so other clients, such as moto's, are untouched). */
 import { mockClient } from "aws-sdk-client-mock";
 import { DynamoDBClient, UpdateItemCommand, UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
-import type { UploadsLedger } from "../functions";
+import type { UploadsLedger } from "../packages/csv-to-parquet/src/functions";
 
 export function acceptingLedger(tableName = "uploads"): UploadsLedger & { writes: () => UpdateItemCommandInput[] } {
     const dynamodb = new DynamoDBClient({ region: "us-east-1" });

@@ -44,7 +44,13 @@ describe("stack config", () => {
         expect(config.outputPrefix).to.equal("parquet_data/");
         expect(config.numberOfWorkers).to.equal(2);
         expect(config.workerType).to.equal("G.1X");
-        expect(config.glueVersion).to.equal("5.0");
+    });
+
+    it("refuses glueVersion, no longer a setting, naming the key and the Glue version the job runs", () => {
+        const error = errorOf({ ...REQUIRED, glueVersion: "5.0" });
+        expect(error.key).to.equal("glueVersion");
+        expect(error.message).to.contain("Glue 5.0").and.contain("pulumi config rm glueVersion");
+        expect(CONFIG_KEYS).to.not.include("glueVersion");
     });
 
     for (const key of ["notificationEmail", "crawlerName", "jobName", "databaseName", "curatedDatabaseName"]) {
@@ -126,13 +132,6 @@ describe("stack config", () => {
         ["a fractional worker count", { numberOfWorkers: "2.5" }, "numberOfWorkers", "whole number"],
         ["an unknown execution class", { executionClass: "SPOT" }, "executionClass", "SPOT"],
         ["FLEX on a worker type it cannot run", { executionClass: "FLEX", workerType: "G.4X" }, "workerType", "FLEX"],
-        ["an unknown Glue version", { glueVersion: "2.0" }, "glueVersion", "2.0"],
-        [
-            "Glue 4.0, whose Spark 3.3 and Python 3.10 the conversion does not run on",
-            { glueVersion: "4.0" },
-            "glueVersion",
-            "4.0",
-        ],
         ["a timeout over Glue's limit", { jobTimeoutMinutes: "3000" }, "jobTimeoutMinutes", "outside"],
         [
             "a retention CloudWatch does not offer",

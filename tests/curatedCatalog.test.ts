@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ACCOUNT, list, REGION, Resources, Statement, TOPIC, valueOf } from "../testkit/harness";
 import { buildPipeline } from "../testkit/pipeline";
-import { CsvToParquetPipeline } from "../components";
+import { CsvToParquetPipeline } from "../packages/csv-to-parquet/src";
 
 describe("ETL resources: curated catalog, data quality, Athena", () => {
     let r: Resources;
@@ -32,7 +32,7 @@ describe("ETL resources: curated catalog, data quality, Athena", () => {
 
     it("keeps a curated database beside the raw one, named after the component by default", async () => {
         expect(r.one("aws:glue/catalogDatabase:CatalogDatabase", "etl-curated").inputs.name).to.equal("etl_curated");
-        expect(await valueOf(p.curatedDatabase.name)).to.equal("etl_curated");
+        expect(await valueOf(p.curatedDatabaseName)).to.equal("etl_curated");
     });
 
     it("deploys the configured DQDL as the pipeline's ruleset and hands the job its name and key columns", () => {
@@ -90,7 +90,7 @@ describe("ETL resources: curated catalog, data quality, Athena", () => {
                 kmsKeyArn: r.one("aws:kms/key:Key", "etl-key").state.arn,
             },
         });
-        expect(await valueOf(p.athenaWorkgroup.name))
+        expect(await valueOf(p.athenaWorkgroupName))
             .to.be.a("string")
             .with.length.above(0);
         expect(await valueOf(p.quarantineLocation)).to.equal(`s3://${bucket}/quarantine/`);

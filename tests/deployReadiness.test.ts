@@ -5,9 +5,9 @@
 import { expect } from "chai";
 import { buildPipeline } from "../testkit/pipeline";
 import { buildStack, projectValues, stackFile } from "../testkit/stackFiles";
-import { ATHENA_MIN_CUTOFF_BYTES } from "../components/athena";
-import { dashboardName } from "../components/dashboard";
-import { glueLogGroupNames } from "../components/glueLogs";
+import { ATHENA_MIN_CUTOFF_BYTES } from "../packages/csv-to-parquet/src/components/athena";
+import { dashboardName } from "../packages/csv-to-parquet/src/components/dashboard";
+import { glueLogGroupNames } from "../packages/csv-to-parquet/src/components/glueLogs";
 import { parseConfig } from "../config";
 
 describe("deploy readiness", () => {

@@ -100,7 +100,7 @@ describe("README and docs/", () => {
     });
 
     it("the README has each section an alarm's description sends an operator to", () => {
-        const alarms = read(path.join("components", "alarms.ts"));
+        const alarms = read(path.join("packages", "csv-to-parquet", "src", "components", "alarms.ts"));
         const sections = [...alarms.matchAll(/see the README, "([^"]+)"/g)].map((m) => m[1]);
         expect(sections).to.have.length.above(1);
         const headings = anchors("README.md");

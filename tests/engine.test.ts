@@ -11,26 +11,14 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { pulumiCli, TOOLS } from "../testkit/pulumiCli";
 import { buildStack } from "../testkit/stackFiles";
 
 const ROOT = path.join(__dirname, "..");
-/** Where CI and developers have the offline Pulumi tools: beside the clone, unless PULUMI_OFFLINE_TOOLS says. */
-const TOOLS = process.env.PULUMI_OFFLINE_TOOLS ?? path.join(ROOT, "..", "shared", "tools", "pulumi");
 /** The address the mock build (testkit/stackFiles.ts) subscribes, so both name the subscription alike. */
 const EMAIL = "data-team@example.com";
 /** What the copy leaves out: installed or generated, never part of what `pulumi up` reads. */
 const NOT_COPIED = new Set(["node_modules", ".git", ".venv", ".local", ".pulumi", "bin", ".serialized", ".out"]);
-
-function onPath(command: string): string | undefined {
-    const found = spawnSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" });
-    return found.status === 0 ? found.stdout.trim() : undefined;
-}
-
-/** The Pulumi CLI to run: the user's on PATH first, then the offline copy. */
-function pulumiCli(): string | undefined {
-    const offline = path.join(TOOLS, "pulumi");
-    return onPath("pulumi") ?? (fs.existsSync(offline) ? offline : undefined);
-}
 
 /** A temporary copy of the project (`pulumi config set` writes the stack file), sharing this clone's packages. */
 function copyProject(into: string): void {

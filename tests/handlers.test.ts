@@ -9,7 +9,7 @@ import {
     StartCrawlerCommand,
     StartJobRunCommand,
 } from "@aws-sdk/client-glue";
-import { decodeS3Key, Logger, startCrawlerForBatch, startJobForBatch } from "../functions";
+import { decodeS3Key, Logger, startCrawlerForBatch, startJobForBatch } from "../packages/csv-to-parquet/src/functions";
 import { fixture, Json, s3Notification, sqsEvent } from "../testkit/events";
 import { glueMock } from "./glueMock";
 import { acceptingLedger } from "../testkit/ledgerStub";
@@ -27,6 +27,23 @@ function recorder(): Logger & { lines: string[] } {
 }
 
 const meta = { $metadata: {} };
+
+/** How many times each of `bodies` is given to JSON.parse while `run` runs. */
+async function parsesOf(bodies: string[], run: () => Promise<unknown>): Promise<number[]> {
+    const original = JSON.parse;
+    const counts = bodies.map(() => 0);
+    JSON.parse = (text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
+        const at = bodies.indexOf(text);
+        if (at >= 0) counts[at] += 1;
+        return original(text, reviver);
+    };
+    try {
+        await run();
+    } finally {
+        JSON.parse = original;
+    }
+    return counts;
+}
 
 describe("start-crawler handler", () => {
     const deps = () => ({
@@ -73,6 +90,18 @@ describe("start-crawler handler", () => {
         crawler("READY", { Status: "SUCCEEDED", StartTime: "2026-11-21T10:01:00Z" });
         expect(failures(await startCrawlerForBatch(event, deps()))).to.deep.equal([]);
         expect(glueMock.commandCalls(StartCrawlerCommand)).to.have.length(0);
+    });
+
+    it("parses each message body once, for the ledger and the crawl logic alike", async () => {
+        crawler("READY", { Status: "SUCCEEDED", StartTime: "2026-11-21T09:00:00Z" });
+        glueMock.on(StartCrawlerCommand).resolves({});
+        const event = sqsEvent(s3Notification("csv_data/a/1.csv"), s3Notification("csv_data/b/2.csv"), "{");
+        const ledger = acceptingLedger();
+        const bodies = event.Records.map((r) => r.body);
+        expect(await parsesOf(bodies, () => startCrawlerForBatch(event, { ...deps(), ledger }))).to.deep.equal([
+            1, 1, 1,
+        ]);
+        expect(ledger.writes().map((w) => w.Key?.key?.S)).to.deep.equal(["csv_data/a/1.csv", "csv_data/b/2.csv"]);
     });
 
     it("crawls for .csv in any letter case and lets other objects under the raw prefix go", async () => {
@@ -233,6 +262,13 @@ describe("start-job handler", () => {
         expect(glueMock.commandCalls(StartJobRunCommand)).to.have.length(1);
         expect(glueMock.commandCalls(StartJobRunCommand)[0].args[0].input).to.deep.equal({ JobName: "to-parquet" });
         expect(log.lines.join("\n")).to.contain("jr_1");
+    });
+
+    it("parses each message body once", async () => {
+        glueMock.on(StartJobRunCommand).resolves({ JobRunId: "jr_1" });
+        const event = sqsEvent(succeeded(), fixture("glue-crawler-failed", { crawlerName: "raw-crawler" }), "[]");
+        const bodies = event.Records.map((r) => r.body);
+        expect(await parsesOf(bodies, () => startJobForBatch(event, deps()))).to.deep.equal([1, 1, 1]);
     });
 
     it("returns the batch as failed while a run is in progress (max concurrency 1)", async () => {

@@ -32,18 +32,44 @@ function importsOf(dirs: string[]): Set<string> {
     return new Set(dirs.flatMap(sources).flatMap(reaches));
 }
 
+/** The packages a file imports by name (its non-relative imports, requires and dynamic imports). */
+function packagesOf(file: string): string[] {
+    const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+    return [...text.matchAll(/(?:from\s+|require\(|import\()"([^."][^"]*)"/g)].map((m) => m[1]);
+}
+
+const PACKAGE = path.join("packages", "csv-to-parquet");
+
 describe("Project layout", () => {
-    const PROGRAM = ["index.ts", "config.ts", "stack.ts", "components", "functions"];
-    const PROGRAM_MODULES = ["index", "config", "stack", "components", "functions"];
+    const PROGRAM = ["index.ts", "config.ts", "stack.ts"];
+    const PROGRAM_MODULES = ["index", "config", "stack"];
 
     it("finds the imports it checks", () => {
-        expect([...importsOf(["bench"])]).to.include.members(["simulation", "testkit", "components"]);
-        expect([...importsOf(["stack.ts"])]).to.include.members(["config", "components"]);
+        expect([...importsOf(["bench"])]).to.include.members(["simulation", "testkit", "packages"]);
+        expect([...importsOf(["stack.ts"])]).to.include.members(["config"]);
+        expect(packagesOf("stack.ts")).to.include("csv-to-parquet");
     });
 
-    it("the deployed program imports only itself", () => {
+    it("the deployed program imports only itself, and the components as a user would: the package by name", () => {
         const outside = [...importsOf(PROGRAM)].filter((top) => !PROGRAM_MODULES.includes(top));
         expect(outside).to.deep.equal([]);
+        const fromPackage = PROGRAM.flatMap(packagesOf).filter((p) => p.startsWith("csv-to-parquet"));
+        expect(fromPackage.length).to.be.above(0);
+        // Only the public entry: a deep import would reach what the package does not export.
+        expect(fromPackage.filter((p) => p !== "csv-to-parquet")).to.deep.equal([]);
+    });
+
+    it("the package's source imports nothing outside its folder", () => {
+        for (const file of sources(path.join(PACKAGE, "src"))) {
+            const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+            for (const [, specifier] of text.matchAll(/(?:from\s+|require\(|import\()"(\.{1,2}\/[^"]*)"/g)) {
+                const target = path.relative(
+                    path.join(ROOT, PACKAGE),
+                    path.resolve(path.dirname(path.join(ROOT, file)), specifier),
+                );
+                expect(target.startsWith(".."), `${file} imports ${specifier}`).to.equal(false);
+            }
+        }
     });
 
     it("the benchmark, the simulation, the test kit and the ops commands never import from tests/", () => {

@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import { build, Recorded } from "../testkit/harness";
 import { buildPipeline } from "../testkit/pipeline";
-import { NotificationTopic } from "../components";
+import { NotificationTopic } from "../packages/csv-to-parquet/src";
 import {
     AUTONAME_SUFFIX_LENGTH,
     AutoNamedChild,
@@ -11,7 +11,7 @@ import {
     nameBound,
     PIPELINE_AUTONAMED,
     TOPIC_AUTONAMED,
-} from "../components/names";
+} from "../packages/csv-to-parquet/src/components/names";
 
 /** The physical-name input of each type, where the program may give one; a child without it is named by Pulumi. */
 const NAME_INPUT: Record<string, string | undefined> = {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ACCOUNT, build, valueOf } from "../testkit/harness";
-import { NotificationTopic } from "../components";
+import { NotificationTopic } from "../packages/csv-to-parquet/src";
 
 describe("NotificationTopic", () => {
     it("subscribes each address once by email and exposes the topic ARN", async () => {

@@ -5,7 +5,7 @@ import * as path from "path";
 import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetJobRunsCommand, GlueClient, StartJobRunCommand } from "@aws-sdk/client-glue";
 import { Inputs } from "../testkit/harness";
-import { comparableSequencer, recordUpload } from "../functions";
+import { comparableSequencer, recordUpload } from "../packages/csv-to-parquet/src/functions";
 import { reprocess, status, stackOutputs, UsageError } from "../ops/cli";
 import { glueMock } from "./glueMock";
 import { componentUploadsTable, freshUploadsTable, motoDynamoDb, motoEndpoint } from "./motoServer";

@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import { expect } from "chai";
 import { build, Inputs, Resources, T, TOPIC, valueOf } from "../testkit/harness";
-import { coreModules, ETL_SCRIPT_PATH, jobPythonModules } from "../components/etlAssets";
-import { CsvToParquetPipeline, CsvToParquetPipelineArgs } from "../components";
+import { coreModules, ETL_SCRIPT_PATH, jobPythonModules } from "../packages/csv-to-parquet/src/components/etlAssets";
+import { CsvToParquetPipeline, CsvToParquetPipelineArgs, WorkerType } from "../packages/csv-to-parquet/src";
 import { buildPipeline } from "../testkit/pipeline";
 
 describe("CsvToParquetPipeline", () => {
@@ -204,7 +204,8 @@ describe("CsvToParquetPipeline", () => {
     describe("bad arguments", () => {
         const cases: [string, Partial<CsvToParquetPipelineArgs>, string][] = [
             ["fewer than 2 workers", { numberOfWorkers: 1 }, "numberOfWorkers"],
-            ["an unknown worker type", { workerType: "G.9X" }, "workerType"],
+            // What a program in another language, or in JavaScript, may pass: the types do not stop it there.
+            ["an unknown worker type", { workerType: "G.9X" as WorkerType }, "workerType"],
             ["FLEX on G.8X", { executionClass: "FLEX", workerType: "G.8X" }, "workerType"],
             ["overlapping prefixes", { outputPrefix: "csv_data/out/" }, "outputPrefix"],
             ["a retry interval below six function timeouts", { retryIntervalSeconds: 60 }, "retryIntervalSeconds"],

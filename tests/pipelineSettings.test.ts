@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { PIPELINE_DEFAULTS } from "../components/defaults";
-import { QUEUE_DEFAULTS } from "../components/queueDefaults";
-import { CsvToParquetPipelineArgs } from "../components/pipelineArgs";
-import { PipelineArgError, resolvePipelineSettings } from "../components/pipelineSettings";
+import { PIPELINE_DEFAULTS } from "../packages/csv-to-parquet/src/components/defaults";
+import { QUEUE_DEFAULTS } from "../packages/csv-to-parquet/src/components/queueDefaults";
+import { CsvToParquetPipelineArgs } from "../packages/csv-to-parquet/src/components/pipelineArgs";
+import { PipelineArgError, resolvePipelineSettings } from "../packages/csv-to-parquet/src/components/pipelineSettings";
 import { TOPIC } from "../testkit/harness";
 
 /* The pipeline's validator on its own, without Pulumi: the component wraps its errors in a ResourceError. */
@@ -15,7 +15,6 @@ describe("pipeline settings", () => {
             workerType: PIPELINE_DEFAULTS.workerType,
             numberOfWorkers: PIPELINE_DEFAULTS.numberOfWorkers,
             executionClass: PIPELINE_DEFAULTS.executionClass,
-            glueVersion: PIPELINE_DEFAULTS.glueVersion,
             jobTimeoutMinutes: PIPELINE_DEFAULTS.jobTimeoutMinutes,
             retryIntervalSeconds: QUEUE_DEFAULTS.retryIntervalSeconds,
             crawlerMaxReceives: QUEUE_DEFAULTS.crawlerMaxReceives,
@@ -38,7 +37,10 @@ describe("pipeline settings", () => {
     });
 
     it("applies the defaults the Args document, word for word", () => {
-        const text = fs.readFileSync(path.join(__dirname, "..", "components", "pipelineArgs.ts"), "utf8");
+        const text = fs.readFileSync(
+            path.join(__dirname, "..", "packages", "csv-to-parquet", "src", "components", "pipelineArgs.ts"),
+            "utf8",
+        );
         // "/** … Default: `csv_data/`. */" on the line above "rawPrefix?: string;"
         const documented = new Map(
             [...text.matchAll(/Default: `([^`]*)`[^\n]*\*\/\n\s*(\w+)\?:/g)].map((m) => [m[2], m[1]] as const),
@@ -96,7 +98,6 @@ describe("pipeline settings", () => {
             }
             return undefined;
         };
-        expect(field({ glueVersion: "4.0" })).to.equal("glueVersion");
         expect(field({ logRetentionDays: 10 })).to.equal("logRetentionDays");
         expect(field({ numberOfWorkers: 1001 })).to.equal("numberOfWorkers");
         expect(field({ noncurrentVersionExpirationDays: 36501 })).to.equal("noncurrentVersionExpirationDays");

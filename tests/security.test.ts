@@ -11,7 +11,7 @@ import { buildPipeline } from "../testkit/pipeline";
 import { buildStack } from "../testkit/stackFiles";
 import { DEFAULT_KEY_POLICY, iamCases, Make, OTHER_ACCOUNT } from "./iamCases";
 import { decide, Decision, stackPolicies, StackPolicies } from "./iamSimulation";
-import { CsvToParquetPipeline } from "../components";
+import { BucketEncryption, CsvToParquetPipeline } from "../packages/csv-to-parquet/src";
 
 const KEY = "aws:kms/key:Key";
 
@@ -263,7 +263,8 @@ describe("security options", () => {
             () =>
                 new CsvToParquetPipeline("bad", {
                     notificationTopicArn: "arn:aws:sns:us-east-1:1:t",
-                    bucketEncryption: "SSE-C",
+                    // What a program in another language, or in JavaScript, may pass: the types do not stop it there.
+                    bucketEncryption: "SSE-C" as BucketEncryption,
                 }),
         ).to.throw(/CsvToParquetPipeline bad: bucketEncryption must be SSE-KMS or SSE-S3, not "SSE-C"/);
     });

@@ -12,13 +12,13 @@ import {
     StartJobRunCommand,
 } from "@aws-sdk/client-glue";
 import { build, Inputs, Resources } from "../testkit/harness";
-import { CsvToParquetPipeline } from "../components";
+import { CsvToParquetPipeline } from "../packages/csv-to-parquet/src";
 import { fixture, s3Notification, sqsEvent } from "../testkit/events";
 import { glueMock } from "./glueMock";
 import { plainHandlers, runQueued, Scenario } from "../simulation/designs";
 import { SimGlue } from "../simulation/glue";
 import { SCENARIOS, uploads } from "../simulation/scenarios";
-import { QUEUE_DEFAULTS } from "../components/queueDefaults";
+import { QUEUE_DEFAULTS } from "../packages/csv-to-parquet/src/components/queueDefaults";
 import { GetItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { createTableOnMoto, MOTO_CREDENTIALS, motoDynamoDb, motoEndpoint, resetMoto } from "./motoServer";
 

@@ -3,9 +3,13 @@ import * as fs from "fs";
 import * as path from "path";
 import type { SQSEvent } from "aws-lambda";
 import { CrawlerRunningException, GlueClient, StartCrawlerCommand } from "@aws-sdk/client-glue";
-import { processBatch } from "../functions";
-import { classifyS3Message } from "../functions/messages";
-import { QUEUE_DEFAULTS } from "../components/queueDefaults";
+import {
+    classifyS3Notification,
+    parseMessages,
+    processBatch,
+    s3NotificationParser,
+} from "../packages/csv-to-parquet/src/functions";
+import { QUEUE_DEFAULTS } from "../packages/csv-to-parquet/src/components/queueDefaults";
 import { CRAWLER, plainHandlers, RAW_PREFIX, Report, runDirect, runQueued, Scenario } from "../simulation/designs";
 import { Clock, EventSourceMapping, SimQueue } from "../simulation/engine";
 import { SimGlue } from "../simulation/glue";
@@ -27,8 +31,8 @@ const silent = { info: () => undefined, warn: () => undefined, error: () => unde
 const withoutCrawlCheck = (glue: Pick<GlueClient, "send">, sim: SimGlue) => ({
     ...plainHandlers(glue, sim),
     startCrawler: (event: SQSEvent) =>
-        processBatch(event, {
-            classify: (body) => classifyS3Message(body, RAW_PREFIX),
+        processBatch(parseMessages(event, s3NotificationParser), {
+            classify: (notification) => classifyS3Notification(notification, RAW_PREFIX),
             start: async () => {
                 await glue.send(new StartCrawlerCommand({ Name: CRAWLER }));
                 return undefined;

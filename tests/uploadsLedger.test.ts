@@ -5,7 +5,15 @@ import { DynamoDBClient, GetItemCommand, QueryCommand, UpdateItemCommand } from 
 import { mockClient } from "aws-sdk-client-mock";
 import { GetCrawlerCommand, GlueClient, StartCrawlerCommand } from "@aws-sdk/client-glue";
 import { Inputs } from "../testkit/harness";
-import { comparableSequencer, LEDGER, recordUpload, startCrawlerForBatch, UploadRecord, uploadsIn } from "../functions";
+import {
+    comparableSequencer,
+    LEDGER,
+    recordUpload,
+    s3NotificationParser,
+    startCrawlerForBatch,
+    UploadRecord,
+    uploadsIn,
+} from "../packages/csv-to-parquet/src/functions";
 import { fixture, Json, s3Notification, sqsEvent } from "../testkit/events";
 import { glueMock } from "./glueMock";
 import { acceptingLedger } from "../testkit/ledgerStub";
@@ -30,11 +38,17 @@ function notification(
     return event;
 }
 
+/** The uploads a message body announces, the body parsed as the function parses it; none for a body it refuses. */
+function uploadsOf(body: string, rawPrefix: string): UploadRecord[] {
+    const parsed = s3NotificationParser(body);
+    return parsed.success ? uploadsIn(parsed.data, rawPrefix) : [];
+}
+
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe("uploads ledger: what a notification records", () => {
     it("reads the sample ObjectCreated record: decoded key, dataset, padded sequencer, size, ETag, event time", () => {
-        const [upload] = uploadsIn(JSON.stringify(s3Notification("csv_data/my+sales/q1+%2B+q2.csv")), "csv_data/");
+        const [upload] = uploadsOf(JSON.stringify(s3Notification("csv_data/my+sales/q1+%2B+q2.csv")), "csv_data/");
         expect(upload).to.deep.equal({
             key: "csv_data/my sales/q1 + q2.csv",
             dataset: "my sales",
@@ -47,7 +61,7 @@ describe("uploads ledger: what a notification records", () => {
 
     it("records only CSV objects in a dataset folder under the raw prefix, as the job converts them", () => {
         const keys = (...encoded: string[]) =>
-            encoded.flatMap((k) => uploadsIn(JSON.stringify(s3Notification(k)), "csv_data/").map((u) => u.key));
+            encoded.flatMap((k) => uploadsOf(JSON.stringify(s3Notification(k)), "csv_data/").map((u) => u.key));
         expect(
             keys(
                 "csv_data/a/x.CSV",
@@ -58,9 +72,9 @@ describe("uploads ledger: what a notification records", () => {
                 "csv_data//x.csv",
             ),
         ).to.deep.equal(["csv_data/a/x.CSV", "csv_data/a/2024/x.csv"]);
-        expect(uploadsIn(JSON.stringify(fixture("s3-test-event")), "csv_data/")).to.deep.equal([]);
-        expect(uploadsIn("not json", "csv_data/")).to.deep.equal([]);
-        expect(uploadsIn(JSON.stringify(notification("csv_data/a/x.csv", "not-hex")), "csv_data/")).to.deep.equal([]);
+        expect(uploadsOf(JSON.stringify(fixture("s3-test-event")), "csv_data/")).to.deep.equal([]);
+        expect(uploadsOf("not json", "csv_data/")).to.deep.equal([]);
+        expect(uploadsOf(JSON.stringify(notification("csv_data/a/x.csv", "not-hex")), "csv_data/")).to.deep.equal([]);
     });
 
     it("orders sequencers of different lengths as S3 says: left-padded with zeros, then compared as text", () => {
@@ -87,7 +101,7 @@ describe("uploads ledger: what a notification records", () => {
 
     it("records an upload whose sequencer is longer than 64 hex digits (S3 promises no maximum)", () => {
         const long = `0${"AB".repeat(40)}`;
-        const [upload] = uploadsIn(JSON.stringify(notification("csv_data/a/x.csv", long)), "csv_data/");
+        const [upload] = uploadsOf(JSON.stringify(notification("csv_data/a/x.csv", long)), "csv_data/");
         expect(upload?.sequencer).to.equal(`00000080-${"AB".repeat(40)}`);
     });
 
@@ -152,7 +166,7 @@ describe("uploads ledger on DynamoDB (moto's server: conditions are really evalu
     });
 
     it("writes for AWS's sample event the item the Python tests write (testkit/fixtures/ledger-recorded-item.json)", async () => {
-        const [sample] = uploadsIn(JSON.stringify(fixture("s3-object-created")), "csv_data/");
+        const [sample] = uploadsOf(JSON.stringify(fixture("s3-object-created")), "csv_data/");
         await recordUpload(ledger(), sample);
         expect(await item(sample.key)).to.deep.equal(fixture("ledger-recorded-item"));
     });
