@@ -20,12 +20,17 @@ from .ports import Upload
 
 FILE = "__file"  # the URI Spark read the row from (URL-encoded)
 RAW = "__raw"  # the record as it was in the file, when Spark could not map it to the header
+LAST = "__last"  # the position of a record's last field present
 PARSE = "__parse"  # why the record cannot be used as it is: unparsable | too_many_fields, else null
 
 # Explicit options, so the reader does not depend on Spark's defaults (docs: "CSV Files", Data HeaderField Option).
 CSV_OPTIONS = {
     "header": "true",  # the first record is the header; the schema gives the names, by position
     "multiLine": "true",  # a quoted field may hold line breaks (LF or CRLF); a file is read by one task
+    # Records end at LF. Left unset, the parser takes the first line's ending for the whole file, and a file whose
+    # header ends CRLF and whose rows end LF was one record. A CRLF line's CR is then the end of its last field, and
+    # is taken off there (without_line_end_cr); a line break inside quotes stays as written, CRLF or LF.
+    "lineSep": "\n",
     "quote": '"',
     "escape": '"',  # RFC 4180: a quote inside a quoted field is doubled
     "mode": "PERMISSIVE",
@@ -36,6 +41,13 @@ CSV_OPTIONS = {
     "nullValue": "",
     "emptyValue": "",
 }
+
+
+# The most columns a file may have. Every column is several expressions of the one pass (its kind, digits, checks),
+# a typed field of the Parquet rows and a field of the table's schema in every commit's metadata: a 25,000-column
+# header ran for minutes without a result, 1,000 columns exhausted a 2 GB driver, 250 convert (tested). Wider data
+# is rejected with this limit named, before anything is read or written.
+MAX_COLUMNS = 250
 
 
 class UnreadableUpload(Exception):
@@ -54,9 +66,15 @@ def header_of(open_text, upload: Upload) -> list[str] | None:
     """Reads an upload's header through the shell's `open_text`; any failure names the upload."""
     try:
         with open_text(upload) as stream:
-            return read_header(stream)
+            header = read_header(stream)
     except (OSError, UnicodeError, csv.Error) as err:
         raise UnreadableUpload("%s: cannot read %s as UTF-8 CSV: %s" % (upload.dataset, upload.key, err)) from err
+    if header is not None and len(header) > MAX_COLUMNS:
+        raise UnreadableUpload(
+            "%s: %s has %d columns in its header; at most %d are converted (split it into files of fewer columns)"
+            % (upload.dataset, upload.key, len(header), MAX_COLUMNS)
+        )
+    return header
 
 
 def _quote_count(text: SparkColumn) -> SparkColumn:
@@ -95,15 +113,34 @@ def read_group(spark: SparkSession, uploads: list[Upload], header: list[str], na
     positional = ["c%d" % i for i in range(len(header))]
     schema = T.StructType([T.StructField(c, T.StringType()) for c in positional] + [T.StructField(RAW, T.StringType())])
     frame = spark.read.options(**CSV_OPTIONS).schema(schema).csv([glob_escaped(u.uri) for u in uploads])
-    values = [
-        F.when(F.col(p) == "", F.lit(None)).otherwise(F.col(p)).alias(n) for p, n in zip(positional, names, strict=True)
-    ]
+    # Where each record ends, computed once (each field's expression refers to it by name).
+    frame = frame.withColumn(LAST, last_present([F.col(p) for p in positional]))
+    fields = [without_line_end_cr(F.col(p), i) for i, p in enumerate(positional)]
+    # A record repeating the header (files concatenated with their headers, an export appended to): not data.
+    repeated = F.lit(True)
+    for field, text in zip(fields, header, strict=True):
+        repeated = repeated & field.eqNullSafe(F.lit(text if text != "" else None))
+    values = [F.when(f == "", F.lit(None)).otherwise(f).alias(n) for f, n in zip(fields, names, strict=True)]
     return frame.select(
         *values,
         F.col("_metadata.file_path").alias(FILE),  # deterministic, unlike input_file_name(): MERGE needs it
         F.col(RAW),
-        parse_problem(F.col(RAW), len(header)).alias(PARSE),
+        F.coalesce(parse_problem(F.col(RAW), len(header)), F.when(repeated, F.lit("repeated_header"))).alias(PARSE),
     )
+
+
+def last_present(fields: list[SparkColumn]) -> SparkColumn:
+    """The 1-based position of a record's last field present (a record with fewer fields than the header ends
+    earlier); 0 when none is."""
+    present = F.transform(F.array(*fields), lambda f: f.isNotNull())
+    return F.size(present) - F.array_position(F.reverse(present), True) + 1
+
+
+def without_line_end_cr(field: SparkColumn, position: int) -> SparkColumn:
+    """A field with the CR of a CRLF line ending taken off when it is its record's last field present. Only a CR that
+    ends the record goes; the parser has already dropped one following a closing quote."""
+    ends = (F.col(LAST) == position + 1) & field.endswith("\r")
+    return F.when(ends, field.substr(F.lit(1), F.length(field) - 1)).otherwise(field)
 
 
 def read_uploads(

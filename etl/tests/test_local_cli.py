@@ -27,8 +27,12 @@ def run(monkeypatch, spark, cwd: Path, *args: str) -> int:
         ({"sales/notes.txt": "x"}, "no CSV files in in"),
         ({"a/good.csv": "id\n1\n", "b/latin1.csv": "caf\xe9,b\n1,2\n".encode("latin-1")}, "b/latin1.csv"),
         ({"sales-eu/a.csv": "id\n1\n", "sales_eu/a.csv": "id\n2\n"}, "sales-eu, sales_eu all make the table sales_eu"),
+        (
+            {"wide/a.csv": ",".join("c%d" % i for i in range(25_000)) + "\n" + "1," * 24_999 + "1\n"},
+            "wide/a.csv has 25000 columns in its header; at most 250 are converted",
+        ),
     ],
-    ids=["missing folder", "no CSV file", "not UTF-8", "two folders, one table"],
+    ids=["missing folder", "no CSV file", "not UTF-8", "two folders, one table", "too many columns"],
 )
 def test_bad_input_is_named_and_nothing_is_written(monkeypatch, spark, tmp_path, capsys, files, message):
     for name, content in files.items():

@@ -2,7 +2,7 @@
 
 import io
 
-from lake.csvread import field_count, parse_problem, read_header
+from lake.csvread import MAX_COLUMNS, field_count, parse_problem, read_header
 from pyspark.sql import functions as F
 
 
@@ -24,8 +24,36 @@ def test_quoted_commas_doubled_quotes_and_line_breaks_in_a_crlf_file(lake):
     lake.csv("q/a.csv", 'id,text,n\r\n1,"a, b",1\r\n2,"say ""hi""",2\r\n3,"line\r\nbreak",3\r\n4,"lf\nonly",4\r\n')
     report = lake.convert()
     assert lake.dataset(report, "q")["rows_written"] == 4
-    # Spark's parser (univocity) normalises a line break inside quotes to LF in a CRLF file.
-    assert [r["text"] for r in lake.rows("q", "id")] == ["a, b", 'say "hi"', "line\nbreak", "lf\nonly"]
+    # A line break inside quotes stays as written, CRLF or LF.
+    assert [r["text"] for r in lake.rows("q", "id")] == ["a, b", 'say "hi"', "line\r\nbreak", "lf\nonly"]
+
+
+def test_mixed_line_endings_and_crlf_rows_read_as_written(lake):
+    lake.csv("m/crlf_header.csv", "id,a,b\r\n1,x,y\n2,p,\n")
+    lake.csv("m/crlf.csv", 'id,a,b\r\n3,x,y\r\n4,"q",\r\n5,z\r\n6,,"w"\r\n')
+    lake.csv("m/lf_header.csv", "id,a,b\n7,x,y\r\n8,x,y\n")
+    report = lake.dataset(lake.convert(), "m")
+    assert report["rows_read"] == 8 and report["rows_written"] == 8
+    assert [(r["id"], r["a"], r["b"]) for r in lake.rows("m", "id")] == [
+        (1, "x", "y"),
+        (2, "p", None),
+        (3, "x", "y"),
+        (4, "q", None),
+        (5, "z", None),  # fewer fields: the CR ends its last field present
+        (6, None, "w"),
+        (7, "x", "y"),
+        (8, "x", "y"),
+    ]
+
+
+def test_a_repeated_header_line_is_quarantined_and_leaves_the_types_alone(lake):
+    lake.csv("r/a.csv", "id,amount\r\n1,2.5\r\nid,amount\r\n2,3.5\r\n")
+    lake.csv("r/b.csv", "id,,note\n3,,x\nid,,note\n")
+    report = lake.dataset(lake.convert(), "r")
+    assert report["rows_quarantined"] == {"repeated_header": 2}
+    assert {c["name"]: c["type"] for c in report["columns"]}["id"] == "bigint"
+    assert [r["id"] for r in lake.rows("r", "id")] == [1, 2, 3]
+    assert sorted(r["_upload_key"] for r in lake.quarantined("r", "repeated_header")) == ["r/a.csv", "r/b.csv"]
 
 
 def test_lf_file_and_a_byte_order_mark_removed_from_the_first_name(lake):
@@ -107,3 +135,9 @@ def test_each_columns_doc_records_its_source_header_and_a_later_run_matches_on_i
         (1, 2.5, "a", "b"),
         (2, 3.5, "c", "d"),
     ]
+
+
+def test_a_file_of_the_most_columns_allowed_converts(lake):
+    lake.csv("w/a.csv", ",".join("c%d" % i for i in range(MAX_COLUMNS)) + "\n" + ",".join(["1"] * MAX_COLUMNS) + "\n")
+    report = lake.dataset(lake.convert(), "w")
+    assert report["rows_written"] == 1 and len(report["columns"]) == MAX_COLUMNS
