@@ -30,6 +30,7 @@ export interface DataLakeConfig {
     keyColumns: string[];
     maxQuarantinedPercent: number;
     partitionColumns: Record<string, string>;
+    nullValues: string[];
     autoScaling: boolean;
     jobMaxRetries: number;
     workerType: WorkerType;
@@ -149,7 +150,8 @@ export function parsePartitionColumns(text: string, key = "partitionColumns"): R
 /** The config key of a pipeline argument, for naming it in an error ("dataQuality.rules" is `dataQualityRules`). */
 function configKey(field: string): string {
     const inDataQuality: Record<string, string> = { rules: "dataQualityRules" };
-    return field.startsWith("dataQuality.") ? (inDataQuality[field.slice(12)] ?? field.slice(12)) : field;
+    const key = field.replace(/\[\d+\]$/, ""); // "nullValues[1]" is the list `nullValues`
+    return key.startsWith("dataQuality.") ? (inDataQuality[key.slice(12)] ?? key.slice(12)) : key;
 }
 
 /** Turns raw config strings into values, applies the defaults, and checks them with the pipeline's own validator. */
@@ -190,6 +192,10 @@ export function parseConfig(raw: RawConfig): DataLakeConfig {
             .filter((c) => c !== ""),
         maxQuarantinedPercent: integer(raw, "maxQuarantinedPercent", CONFIG_DEFAULTS.maxQuarantinedPercent),
         partitionColumns: parsePartitionColumns(raw.partitionColumns ?? CONFIG_DEFAULTS.partitionColumns),
+        nullValues: (raw.nullValues ?? CONFIG_DEFAULTS.nullValues)
+            .split(",")
+            .map((c) => c.trim())
+            .filter((c) => c !== ""),
         autoScaling: boolean(raw, "autoScaling", CONFIG_DEFAULTS.autoScaling),
         jobMaxRetries: integer(raw, "jobMaxRetries", CONFIG_DEFAULTS.jobMaxRetries),
         noncurrentVersionExpirationDays: integer(

@@ -32,6 +32,7 @@ ARGS = [
     "max_quarantined_percent",
     "partition_columns",
     "snapshot_retention_days",
+    "null_values",
     "topic_arn",
 ]
 
@@ -87,10 +88,14 @@ def settings_of(args: dict):
         partitions = json.loads(args["partition_columns"] or "{}")
         percent = float(args["max_quarantined_percent"])
         retention = float(args["snapshot_retention_days"])
+        nulls = json.loads(args["null_values"] or "[]")
     except ValueError as err:
         raise JobArgumentError(
-            "--key_columns, --partition_columns, --max_quarantined_percent or --snapshot_retention_days: %s" % err
+            "--key_columns, --partition_columns, --max_quarantined_percent, --snapshot_retention_days or "
+            "--null_values: %s" % err
         ) from err
+    if not isinstance(nulls, list) or not all(isinstance(v, str) and v for v in nulls):
+        raise JobArgumentError("--null_values must be a JSON list of texts, not %s" % args["null_values"])
     if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
         raise JobArgumentError("--key_columns must be a JSON list of column names, not %s" % args["key_columns"])
     if not isinstance(partitions, dict) or not all(isinstance(v, str) for v in partitions.values()):
@@ -99,7 +104,7 @@ def settings_of(args: dict):
         raise JobArgumentError("--max_quarantined_percent must be 0-100, not %s" % percent)
     if not retention >= 1:
         raise JobArgumentError("--snapshot_retention_days must be at least 1, not %s" % args["snapshot_retention_days"])
-    return Settings(tuple(k for k in keys if k.strip()), partitions, percent, retention)
+    return Settings(tuple(k for k in keys if k.strip()), partitions, percent, retention, tuple(nulls))
 
 
 # The Spark catalog of the Iceberg tables in the Glue Data Catalog, and the suffix of a dataset's quarantine table
@@ -156,6 +161,7 @@ def run_job(
         lambda uploads: readable_headers(source, ledger, uploads),
         quality,
         on_report=lambda report: log("%s: %s" % (report["dataset"], json.dumps(report))),
+        open_bytes=source.open_bytes,
     )
     if cloudwatch is not None:
         report_waiting(ledger, cloudwatch, job.job_name)

@@ -39,6 +39,7 @@ describe("stack config", () => {
             ...CONFIG_DEFAULTS,
             keyColumns: [],
             partitionColumns: {},
+            nullValues: [],
         });
         expect(config.rawPrefix).to.equal("csv_data/");
         expect(config.outputPrefix).to.equal("parquet_data/");
@@ -76,8 +77,10 @@ describe("stack config", () => {
             ...REQUIRED,
             keyColumns: "order_id, Customer ID,",
             partitionColumns: "sales=order_date; events = day",
+            nullValues: "NULL, N/A,",
         });
         expect(config.keyColumns).to.deep.equal(["order_id", "Customer ID"]);
+        expect(config.nullValues).to.deep.equal(["NULL", "N/A"]);
         expect(config.partitionColumns).to.deep.equal({ sales: "order_date", events: "day" });
     });
 
@@ -116,6 +119,7 @@ describe("stack config", () => {
         ],
         ["a dataset partitioned twice", { partitionColumns: "sales=a;sales=b" }, "partitionColumns", "given twice"],
         ["a non-boolean autoScaling", { autoScaling: "maybe" }, "autoScaling", "true or false"],
+        ["a null value too long to be a marker", { nullValues: "NULL," + "x".repeat(65) }, "nullValues", "1-64"],
         ["more than 10 job retries", { jobMaxRetries: "11" }, "jobMaxRetries", "outside 0..10"],
         ["a bad email", { notificationEmail: "a@example.com,not-an-email" }, "notificationEmail", "not-an-email"],
         ["an empty email list", { notificationEmail: " , " }, "notificationEmail", "no email"],

@@ -149,6 +149,7 @@ describe("CsvToParquetPipeline", () => {
                 "--uploads_table": physical("aws:dynamodb/table:Table", "lake-uploads").name,
                 "--claim_timeout_minutes": "60",
                 "--snapshot_retention_days": "7",
+                "--null_values": "[]",
             });
             expect(job.defaultArguments).to.not.have.property("--legacy_state_prefix");
             expect(job.defaultArguments).to.not.have.property("--enable-glue-datacatalog");

@@ -51,6 +51,7 @@ describe("pipeline settings", () => {
         const applied: Record<string, unknown> = { ...prefixes, ...flat, ...dataQuality };
         delete applied.partitionColumns;
         delete applied.keyColumns;
+        delete applied.nullValues;
         for (const [key, value] of Object.entries(applied)) {
             expect(documented.get(key), key).to.equal(String(value));
         }
@@ -102,6 +103,9 @@ describe("pipeline settings", () => {
         expect(field({ numberOfWorkers: 1001 })).to.equal("numberOfWorkers");
         expect(field({ noncurrentVersionExpirationDays: 36501 })).to.equal("noncurrentVersionExpirationDays");
         expect(field({ snapshotRetentionDays: 0 })).to.equal("snapshotRetentionDays");
+        expect(field({ nullValues: ["NULL", "a\nb"] })).to.equal("nullValues[1]");
+        expect(field({ nullValues: [""] })).to.equal("nullValues[0]");
+        expect(field({ nullValues: ["NULL", "N/A"] })).to.equal(undefined);
         expect(field({ jobName: "j".repeat(247) })).to.equal("jobName");
         expect(field({ databaseName: "lake_raw", curatedDatabaseName: "lake_raw" })).to.equal("curatedDatabaseName");
     });

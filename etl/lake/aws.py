@@ -1,7 +1,9 @@
 """The Glue job's ports: upload headers read from S3, and Glue Data Quality (the uploads ledger is in uploads.py, the
 tables in tables.py). boto3 clients are passed in (moto in the tests)."""
 
+import codecs
 import io
+from contextlib import AbstractContextManager, closing
 from typing import IO
 
 from pyspark.sql import DataFrame
@@ -20,10 +22,16 @@ class S3Source:
         self.s3, self.bucket = s3, bucket
 
     def open_text(self, upload: Upload) -> IO[str]:
+        """The first HEADER_BYTES of the upload as text. A character the cut splits is left out, not an error: the
+        incremental decoder holds back an unfinished sequence unless the object ends there."""
         if upload.size == 0:
             return io.StringIO("")
         body = self.s3.get_object(Bucket=self.bucket, Key=upload.key, Range="bytes=0-%d" % (HEADER_BYTES - 1))["Body"]
-        return io.StringIO(body.read().decode("utf-8-sig"), newline="")
+        decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        return io.StringIO(decoder.decode(body.read(), final=upload.size <= HEADER_BYTES), newline="")
+
+    def open_bytes(self, upload: Upload) -> AbstractContextManager[IO[bytes]]:
+        return closing(self.s3.get_object(Bucket=self.bucket, Key=upload.key)["Body"])
 
 
 # Columns Glue Data Quality's row-level outcomes add to each row ("Data Quality for ETL jobs in AWS Glue Studio

@@ -26,10 +26,10 @@ from .contract import (
     typed,
     violations,
 )
-from .csvread import FILE, RAW, read_uploads
+from .csvread import FILE, RAW, SUSPECT, FileProblem, check_file, read_uploads, suspicions
 from .maintenance import maintain
 from .names import HeaderField, assign_names, athena_name
-from .ports import QUALITY, Contract, Converted, Ledger, Quality, Settings, Upload, rejected
+from .ports import QUALITY, Contract, Converted, Ledger, OpenBytes, Quality, Settings, Upload, rejected
 from .quarantine import DETAIL, REASON, Tally, over_threshold, quarantine_rows, row_reason
 from .report import ReadCounter, new_report
 from .tables import UPLOAD_ID, UPLOAD_KEY, UPLOAD_VERSION, Commit, IcebergTables, upload_id
@@ -60,8 +60,10 @@ class DatasetConversion:
         settings: Settings,
         run_id: str,
         quality: Quality | None = None,
+        open_bytes: OpenBytes | None = None,
     ):
         self.spark, self.dataset, self.tables, self.ledger = spark, dataset, tables, ledger
+        self.open_bytes = open_bytes  # an upload's bytes, read again only for a file check_file must see
         self.settings, self.run_id, self.quality = settings, run_id, quality
         self.report = new_report(dataset)
         self.reads = ReadCounter(spark)
@@ -109,7 +111,7 @@ class DatasetConversion:
     def _convert(self, uploads: list[Upload], readable: dict[Upload, list[str]]) -> None:
         contract = self.reads.table_io(lambda: self.tables.contract(self.dataset))
         self.naming = assign_names(contract.sources() if contract else {}, readable.values())
-        frame, columns = read_uploads(self.spark, readable, self.naming)
+        frame, columns = read_uploads(self.spark, readable, self.naming, self.settings.null_values)
         # A key column the dataset has (in this batch or in its table) must be set in every row; a file without it
         # in its header has it empty in every row.
         known = set(columns) | ({c.name for c in contract.columns} if contract else set())
@@ -132,11 +134,19 @@ class DatasetConversion:
         counters = [F.count(F.lit(1)).alias("#rows")]
         counters += [x for c in new_columns for x in kinds_seen(c, usable)]
         counters += [integer_digits_seen(c, usable) for c in decimals]
-        stats = rows.groupBy(FILE, REASON).agg(*counters).collect()  # the one pass over the input
+        stats = rows.groupBy(FILE, REASON).agg(*counters, *suspicions(columns)).collect()  # the one pass
 
         by_file = {u.uri: u for u in readable}
         uploads_of = {s[FILE]: by_file[spark_file(s[FILE])] for s in stats}
         file_keys = {f: u.key for f, u in uploads_of.items()}
+        problems = self._file_problems(stats, uploads_of)
+        if problems:  # the rare file whose bytes betray it: all its rows put aside, and the rest counted again
+            reasons = {f: p.reason for f, p in problems.items()}
+            details = {f: p.detail for f, p in problems.items()}
+            rows = rows.withColumn(REASON, F.coalesce(lookup(reasons, F.col(FILE)), F.col(REASON))).withColumn(
+                DETAIL, F.coalesce(lookup(details, F.col(FILE)), F.col(DETAIL))
+            )
+            stats = rows.groupBy(FILE, REASON).agg(*counters).collect()
         lineage = [
             lookup(file_keys, F.col(FILE)).alias(UPLOAD_KEY),
             lookup({f: u.version for f, u in uploads_of.items()}, F.col(FILE)).alias(UPLOAD_VERSION),
@@ -155,7 +165,12 @@ class DatasetConversion:
                 tally.keep(file_keys[s[FILE]], s["#rows"])
             else:
                 tally.quarantine(file_keys[s[FILE]], s[REASON], s["#rows"])
-        rows_read = self.report["rows_read"] = sum(s["#rows"] for s in stats)
+        for f, problem in problems.items():  # the source records an unclosed quote's one row swallowed
+            if problem.extra_records:
+                tally.quarantine(file_keys[f], problem.reason, problem.extra_records)
+        rows_read = self.report["rows_read"] = sum(s["#rows"] for s in stats) + sum(
+            p.extra_records for p in problems.values()
+        )
         setting = self.settings.partition_columns.get(self.dataset)
         partition = athena_name(setting, 0) if setting else None
         sources = {n: s for s, n in self.naming.items()}
@@ -237,6 +252,20 @@ class DatasetConversion:
         self.report["rows_written"] = tally.written()
         self.report["rows_quarantined"] = tally.reasons
         self.report["status"] = "written" if rows_read else "skipped"
+
+    def _file_problems(self, stats, uploads_of: dict[str, Upload]) -> dict[str, FileProblem]:
+        """The files whose parsed values hold U+FFFD or a line break, read again as bytes (check_file), with what
+        was found wrong in them."""
+        suspects = sorted({s[FILE] for s in stats if s[SUSPECT]})
+        if self.open_bytes is None:
+            return {}
+        problems = {}
+        for f in suspects:
+            with self.open_bytes(uploads_of[f]) as stream:
+                problem = check_file(stream)
+            if problem is not None:
+                problems[f] = problem
+        return problems
 
     def _commit(self, rows: DataFrame | None) -> Commit:
         """The curated table's commit (when it exists, or rows make it), its figures in the report."""

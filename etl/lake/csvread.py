@@ -8,6 +8,8 @@ column name. Only the header record of each file is read outside Spark.
 
 import csv
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO
 
 from pyspark.sql import Column as SparkColumn
@@ -107,9 +109,11 @@ def glob_escaped(path: str) -> str:
     return re.sub(r"([{}\[\]*?\\])", r"\\\1", path)
 
 
-def read_group(spark: SparkSession, uploads: list[Upload], header: list[str], names: list[str]) -> DataFrame:
-    """The uploads sharing one header: its columns (`names`, in order) as strings, '' as null, the file and parse
-    problem."""
+def read_group(
+    spark: SparkSession, uploads: list[Upload], header: list[str], names: list[str], nulls: tuple[str, ...] = ()
+) -> DataFrame:
+    """The uploads sharing one header: its columns (`names`, in order) as strings, '' and the `nulls` texts as null,
+    the file and parse problem."""
     positional = ["c%d" % i for i in range(len(header))]
     schema = T.StructType([T.StructField(c, T.StringType()) for c in positional] + [T.StructField(RAW, T.StringType())])
     frame = spark.read.options(**CSV_OPTIONS).schema(schema).csv([glob_escaped(u.uri) for u in uploads])
@@ -120,7 +124,7 @@ def read_group(spark: SparkSession, uploads: list[Upload], header: list[str], na
     repeated = F.lit(True)
     for field, text in zip(fields, header, strict=True):
         repeated = repeated & field.eqNullSafe(F.lit(text if text != "" else None))
-    values = [F.when(f == "", F.lit(None)).otherwise(f).alias(n) for f, n in zip(fields, names, strict=True)]
+    values = [F.when(f.isin("", *nulls), F.lit(None)).otherwise(f).alias(n) for f, n in zip(fields, names, strict=True)]
     return frame.select(
         *values,
         F.col("_metadata.file_path").alias(FILE),  # deterministic, unlike input_file_name(): MERGE needs it
@@ -144,7 +148,7 @@ def without_line_end_cr(field: SparkColumn, position: int) -> SparkColumn:
 
 
 def read_uploads(
-    spark: SparkSession, headers: dict[Upload, list[str]], naming: dict[HeaderField, str]
+    spark: SparkSession, headers: dict[Upload, list[str]], naming: dict[HeaderField, str], nulls: tuple[str, ...] = ()
 ) -> tuple[DataFrame, list[str]]:
     """All uploads with a header, read once, each header's fields put in the columns `naming` gives their source
     headers; returns the rows and the column names in order of appearance."""
@@ -154,9 +158,86 @@ def read_uploads(
     frames, columns = [], []
     for shared, uploads in groups.items():
         names = [naming[s] for s in sources_of(list(shared))]
-        frames.append(read_group(spark, uploads, list(shared), names))
+        frames.append(read_group(spark, uploads, list(shared), names, nulls))
         columns += [n for n in names if n not in columns]
     frame = frames[0]
     for other in frames[1:]:
         frame = frame.unionByName(other, allowMissingColumns=True)
     return frame.select(*columns, FILE, RAW, PARSE), columns
+
+
+SUSPECT = "#suspect"  # a file whose values hold U+FFFD or a line break: its bytes are checked (check_file)
+
+
+def suspicions(columns: list[str]) -> list[SparkColumn]:
+    """The aggregate telling a file to check: any value (or raw record) holding U+FFFD, which the reader makes of
+    bytes that are not UTF-8, or a line break, which a quote never closed makes of the lines after it."""
+    text = F.concat_ws("", *[F.col(c) for c in columns], F.col(RAW))
+    return [F.max(text.rlike("[\r\n\ufffd]")).alias(SUSPECT)]
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """Why a whole file's rows cannot be trusted: its reason, the detail naming the line or byte, and how many source
+    records the rows Spark made of it stand for beyond themselves (an unclosed quote makes one row of many lines)."""
+
+    reason: str  # unclosed_quote | invalid_utf8
+    detail: str
+    extra_records: int = 0
+
+
+def _lines(stream: IO[bytes], chunk: int = 1 << 20) -> Iterator[bytes]:
+    """A byte stream's lines, each with its LF (a UTF-8 character never holds the LF byte, so each decodes alone)."""
+    rest = b""
+    while data := stream.read(chunk):
+        parts = (rest + data).split(b"\n")
+        rest = parts.pop()
+        for part in parts:
+            yield part + b"\n"
+    if rest:
+        yield rest
+
+
+def _quote_open_after(line: str, open_: bool) -> bool:
+    """Whether a quoted field is still open at the end of a line, as the parser reads quotes: a quote opens a field
+    only at its start (the line's start outside quotes, or after a comma); inside, "" is a quote and " closes."""
+    at = line.find('"')
+    while at >= 0:
+        if open_:
+            if line.startswith('""', at):
+                at = line.find('"', at + 2)
+                continue
+            open_ = False
+        elif at == 0 or line[at - 1] == ",":
+            open_ = True
+        at = line.find('"', at + 1)
+    return open_
+
+
+def check_file(stream: IO[bytes]) -> FileProblem | None:
+    """What the parsed values cannot show, read from the bytes: a byte that is not UTF-8 (the reader made it U+FFFD)
+    or a quote never closed (the reader made everything after it one field). Called only for a file whose values
+    hold U+FFFD or a line break, so clean files are read once."""
+    offset, open_, start, lines, since_start = 0, False, 1, 0, 0
+    for lines, raw in enumerate(_lines(stream), start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            return FileProblem(
+                "invalid_utf8",
+                "byte offset %d (line %d) is not UTF-8: 0x%s; the file's rows are put aside"
+                % (offset + err.start, lines, raw[err.start : err.start + 1].hex()),
+            )
+        if not open_:
+            start, since_start = lines, 0
+        since_start += line.strip("\r\n") != ""
+        open_ = _quote_open_after(line.lstrip("\ufeff") if lines == 1 else line, open_)
+        offset += len(raw)
+    if open_:
+        return FileProblem(
+            "unclosed_quote",
+            "line %d: a quote opened here is never closed, so the %d lines from it to the end of the file (line %d) "
+            "are one field; the file's rows are put aside" % (start, since_start, lines),
+            since_start - 1,
+        )
+    return None

@@ -106,6 +106,9 @@ class LocalSource:
     def open_text(self, upload: Upload) -> IO[str]:
         return open(self.root / upload.key, encoding="utf-8-sig", newline="")
 
+    def open_bytes(self, upload: Upload) -> IO[bytes]:
+        return open(self.root / upload.key, "rb")
+
 
 class LocalState:
     """The ledger of a local run, in one JSON file written atomically after every change."""
@@ -198,6 +201,7 @@ def convert_folder(
             lambda uploads: (uploads, {u: headers[u] for u in uploads}),  # read above, before anything was written
             contain_failures=False,
             on_report=lambda report: log(report_line(report)),
+            open_bytes=source.open_bytes,
         )
     finally:
         source.close()
@@ -211,6 +215,7 @@ def convert_folder(
             "partitionColumns": settings.partition_columns,
             "maxQuarantinedPercent": settings.max_quarantined_percent,
             "snapshotRetentionDays": settings.snapshot_retention_days,
+            "nullValues": list(settings.null_values),
         },
         "datasets": reports,
     }
@@ -230,7 +235,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--stack",
         help="apply the conversion settings of Pulumi.<stack>.yaml (keyColumns, partitionColumns, "
-        "maxQuarantinedPercent, snapshotRetentionDays)",
+        "maxQuarantinedPercent, snapshotRetentionDays, nullValues)",
     )
     args = parser.parse_args(argv)
     try:

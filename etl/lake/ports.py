@@ -5,6 +5,8 @@ Glue Data Quality. The tables are Iceberg tables in a Spark catalog of the shell
 only calls the methods named here.
 """
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import IO, Protocol
 
@@ -82,18 +84,25 @@ def rejected(
 
 @dataclass(frozen=True)
 class Settings:
-    """The rules the stack configures: key columns, a partition column per dataset, the quarantine limit, and how
-    long the tables keep their snapshots."""
+    """The rules the stack configures: key columns, a partition column per dataset, the quarantine limit, how long
+    the tables keep their snapshots, and the texts read as null."""
 
     key_columns: tuple[str, ...] = ()
     partition_columns: dict[str, str] = field(default_factory=dict)
     max_quarantined_percent: float = 10.0
     snapshot_retention_days: float = 7.0  # how far back time travel reaches: older snapshots are expired
+    null_values: tuple[str, ...] = ()  # texts read as null besides the empty field
 
 
 class Source(Protocol):
     def open_text(self, upload: Upload) -> IO[str]:
         """The upload as text (UTF-8, byte-order mark removed); only its header record is read from it."""
+
+    def open_bytes(self, upload: Upload) -> AbstractContextManager[IO[bytes]]:
+        """The whole upload as bytes, for the rare file whose parsed values need its bytes checked."""
+
+
+OpenBytes = Callable[[Upload], AbstractContextManager[IO[bytes]]]
 
 
 class Ledger(Protocol):

@@ -14,7 +14,7 @@ from pyspark.sql import SparkSession
 from .convert import DatasetConversion
 from .csvread import UnreadableUpload
 from .names import table_clashes
-from .ports import Ledger, Quality, Settings, Upload
+from .ports import Ledger, OpenBytes, Quality, Settings, Upload
 from .report import new_report
 from .tables import IcebergTables
 
@@ -37,6 +37,7 @@ def convert_datasets(
     quality: Quality | None = None,
     contain_failures: bool = True,
     on_report: Callable[[dict], None] = lambda report: None,
+    open_bytes: OpenBytes | None = None,
 ) -> list[dict]:
     """The reports of every dataset given (one with no upload reports `unchanged`), each also handed to
     `on_report` as soon as it is made. Spark and the tables are needed only when some dataset has uploads."""
@@ -54,7 +55,7 @@ def convert_datasets(
                         clashes.get(dataset) or "dataset folders %s and %s make the same table" % (owner, dataset)
                     )
                 todo, found = headers(todo)
-            conversion = DatasetConversion(spark, dataset, tables, ledger, settings, run_id, quality)  # type: ignore[arg-type]
+            conversion = DatasetConversion(spark, dataset, tables, ledger, settings, run_id, quality, open_bytes)  # type: ignore[arg-type]
             report = conversion.run(todo, found)
         except UnreadableUpload as err:
             report = failed_report(dataset, "rejected", str(err))

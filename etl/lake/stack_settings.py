@@ -1,6 +1,6 @@
 """The conversion rules of a Pulumi stack, read from Pulumi.yaml (defaults) and Pulumi.<stack>.yaml.
 
-Mirrors config.ts: keyColumns is comma-separated, partitionColumns is "dataset=column;other=column",
+Mirrors config.ts: keyColumns and nullValues are comma-separated, partitionColumns is "dataset=column;other=column",
 maxQuarantinedPercent a whole number from 0 to 100 and snapshotRetentionDays one from 1 to 3650. A bad value raises
 StackSettingsError naming the key and file.
 """
@@ -67,5 +67,6 @@ def stack_settings(root: Path, stack: str) -> tuple[Settings, str]:
     keys = tuple(c.strip() for c in str(values.get("keyColumns") or "").split(",") if c.strip())
     partitions = parse_partition_columns(str(values.get("partitionColumns") or ""), where)
     retention = whole("snapshotRetentionDays", 7, 1, 3650)
-    settings = Settings(keys, partitions, float(percent), float(retention))
+    nulls = tuple(c.strip() for c in str(values.get("nullValues") or "").split(",") if c.strip())
+    settings = Settings(keys, partitions, float(percent), float(retention), nulls)
     return settings, str(values.get("dataQualityRules") or "")

@@ -35,6 +35,7 @@ JOB_ARGS = {  # the job's arguments as the component passes them, for a bucket "
     "max_quarantined_percent": "50",
     "partition_columns": '{"sales": "region"}',
     "snapshot_retention_days": "7",
+    "null_values": "[]",
     "topic_arn": "",
 }
 RECORDED_ITEM = json.loads((ROOT / "testkit" / "fixtures" / "ledger-recorded-item.json").read_text())

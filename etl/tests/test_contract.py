@@ -77,6 +77,23 @@ def test_a_decimals_scale_is_fixed_its_precision_grows_and_no_value_is_rounded(l
     assert details == ["price: '1.255' is not decimal(3,2)", "price: '1e2' is not decimal(3,2)"]
 
 
+def test_null_values_are_null_before_types_and_keys_and_only_those_given(lake):
+    lake.csv("nv/1.csv", "id,amount,note\n1,NULL,N/A\n2,2.5,null\nN/A,3,x\n")
+    lake.settings = replace(lake.settings, key_columns=("id",), null_values=("NULL", "N/A"))
+    report = lake.dataset(lake.convert(), "nv")
+    assert types(report) == {"id": "bigint", "amount": "decimal(2,1)", "note": "string"}
+    assert report["rows_quarantined"] == {"missing_key": 1}, "N/A is an empty key"
+    assert [(r["id"], r["amount"], r["note"]) for r in lake.rows("nv", "id")] == [
+        (1, None, None),
+        (2, Decimal("2.5"), "null"),  # exact and case-sensitive
+    ]
+
+
+def test_without_null_values_a_null_marker_is_text(lake):
+    lake.csv("nt/1.csv", "id,amount\n1,NULL\n2,2\n")
+    assert types(lake.dataset(lake.convert(), "nt")) == {"id": "bigint", "amount": "string"}
+
+
 def test_a_stray_value_in_the_first_batch_makes_text_and_text_stays_text(lake):
     lake.csv("s/1.csv", "id,amount\n1,10\n2,n/a\n")
     lake.convert()

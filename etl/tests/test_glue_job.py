@@ -11,7 +11,7 @@ import glue_job
 import pytest
 from awsglue.utils import getResolvedOptions
 from glue_stand_ins import DynamicFrame, EvaluateDataQuality
-from lake.aws import GlueQuality
+from lake.aws import HEADER_BYTES, GlueQuality
 from lake.tables import IcebergTables
 from lake.uploads import UploadsTable
 from ledger_records import JOB_ARGS as ARGS
@@ -46,6 +46,9 @@ def test_bad_rule_arguments_are_named():
     with pytest.raises(glue_job.JobArgumentError, match="--snapshot_retention_days"):
         glue_job.settings_of({**ARGS, "snapshot_retention_days": "0"})
     assert glue_job.settings_of(ARGS).snapshot_retention_days == 7
+    with pytest.raises(glue_job.JobArgumentError, match="--null_values must be a JSON list of texts"):
+        glue_job.settings_of({**ARGS, "null_values": '["NULL", ""]'})
+    assert glue_job.settings_of({**ARGS, "null_values": '["NULL", "N/A"]'}).null_values == ("NULL", "N/A")
 
 
 def test_a_run_converts_new_uploads_into_iceberg_tables_partitioned_as_configured(bucket):
@@ -128,6 +131,23 @@ def test_an_unreadable_upload_holds_back_its_dataset_only(bucket):
     reports = bucket.run("jr_1")
     assert reports["bad"]["status"] == "rejected" and "csv_data/bad/x.csv" in reports["bad"]["error"]
     assert reports["sales"]["status"] == "written"
+
+
+def test_a_character_the_header_reads_cut_is_no_error_and_bytes_past_it_are_still_checked(bucket):
+    # 'é' is two bytes: the first is the last byte of the header read (HEADER_BYTES), the second the first after it.
+    filler = "1,%s\n" % ("x" * 98)
+    rows = filler * ((HEADER_BYTES - 40) // len(filler))
+    pad = HEADER_BYTES - 1 - len(("id,text\n" + rows + "2,").encode("utf-8"))
+    good = "id,text\n" + rows + "2," + "y" * pad + "é\n3,z\n"
+    assert good.encode("utf-8")[HEADER_BYTES - 1 : HEADER_BYTES + 1] == "é".encode()
+    bucket.put("csv_data/good/a.csv", good)
+    bucket.put(
+        "csv_data/latin/a.csv", (good.replace("3,z", "3,café")).encode("utf-8").replace(b"caf\xc3\xa9", b"caf\xe9")
+    )
+    reports = bucket.run("jr_1")
+    assert reports["good"]["status"] == "written" and reports["good"]["rows_quarantined"] == {}
+    assert reports["latin"]["rows_quarantined"] == {"invalid_utf8": reports["latin"]["rows_read"]}
+    assert reports["latin"]["status"] == "rejected", "every row put aside is over maxQuarantinedPercent"
 
 
 def test_data_quality_rules_run_on_the_typed_rows(bucket):

@@ -101,8 +101,10 @@ def test_stack_settings_override_defaults_and_bad_values_name_key_and_file(tmp_p
         "  csv-to-parquet:partitionColumns: 'orders=order_date; events = day'\n"
         "  csv-to-parquet:maxQuarantinedPercent: 25\n"
         "  csv-to-parquet:snapshotRetentionDays: 30\n"
+        "  csv-to-parquet:nullValues: 'NULL, N/A'\n"
     )
     settings, _ = stack_settings(tmp_path, "x")
+    assert settings.null_values == ("NULL", "N/A")
     assert settings.key_columns == ("Order ID", "customer")
     assert settings.partition_columns == {"orders": "order_date", "events": "day"}
     assert settings.max_quarantined_percent == 25 and settings.snapshot_retention_days == 30

@@ -2,7 +2,8 @@
 
 import io
 
-from lake.csvread import MAX_COLUMNS, field_count, parse_problem, read_header
+import pytest
+from lake.csvread import MAX_COLUMNS, check_file, field_count, parse_problem, read_header
 from pyspark.sql import functions as F
 
 
@@ -81,13 +82,57 @@ def test_rows_with_too_many_fields_go_to_quarantine_and_too_few_keep_nulls(lake)
     assert bad["_upload_key"] == "f/a.csv" and bad["_raw_record"] == "2,x,y,extra"
 
 
-def test_an_unterminated_quote_is_unparsable_and_the_rows_before_it_are_kept(lake):
-    lake.csv("u/a.csv", 'id,text,n\n1,ok,1\n2,"never closed,2\n3,lost,3\n')
+def hundred_rows(bad_row: int, bad: str) -> str:
+    """A 100-row file of id,text,note whose row `bad_row` is `bad` (rows are numbered from 1, line = row + 1)."""
+    rows = ["%d,t%d,n%d" % (i, i, i) for i in range(1, 101)]
+    rows[bad_row - 1] = bad
+    return "id,text,note\n" + "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize(
+    "bad, line",
+    [('95,t95,"never closed', 96), ('"95,t95,n95', 96), ('95,"t95,n95', 96)],
+    ids=["last column", "first column", "middle column"],
+)
+def test_an_unclosed_quote_puts_its_file_aside_counted_in_source_records(lake, bad, line):
+    lake.csv("u/a.csv", hundred_rows(95, bad))
+    lake.csv("u/b.csv", 'id,text,note\n500,"multi\nline",ok\n')
     report = lake.dataset(lake.convert(), "u")
-    assert report["rows_quarantined"] == {"unparsable": 1}
-    assert [r["id"] for r in lake.rows("u", "id")] == [1]
-    [bad] = lake.quarantined("u", "unparsable")
-    assert "3,lost,3" in bad["_raw_record"], "the swallowed rows stay visible in the quarantined record"
+    assert report["rows_read"] == 101 and report["rows_written"] == 1
+    assert report["rows_quarantined"] == {"unclosed_quote": 100}, "the swallowed rows 96-100 are counted too"
+    assert [(r["id"], r["text"]) for r in lake.rows("u", "id")] == [(500, "multi\nline")]
+    put_aside = lake.quarantined("u", "unclosed_quote")
+    assert len(put_aside) == 95 and {r["_upload_key"] for r in put_aside} == {"u/a.csv"}
+    assert {r["_detail"] for r in put_aside} == {
+        "line %d: a quote opened here is never closed, so the 6 lines from it to the end of the file (line 101) are "
+        "one field; the file's rows are put aside" % line
+    }
+    state = lake.state()["datasets"]["u"]["converted"]
+    assert (state["u/a.csv"]["status"], state["u/a.csv"]["rows_quarantined"]) == ("quarantined", 100)
+
+
+def test_bytes_that_are_not_utf8_anywhere_put_the_file_aside_with_their_offset(lake):
+    head = "id,text\n" + "".join("%d,%s\n" % (i, "x" * 80) for i in range(200))  # past the first 8 KiB
+    latin1 = (head + "9999,café\n").encode("latin-1")
+    lake.csv("e/latin1.csv", latin1)
+    lake.csv("e/good.csv", "id,text\n1,\ufffd is a character too\n")  # valid UTF-8 holding U+FFFD itself
+    report = lake.dataset(lake.convert(), "e")
+    assert report["rows_quarantined"] == {"invalid_utf8": 201} and report["rows_written"] == 1
+    assert [r["text"] for r in lake.rows("e", "id")] == ["\ufffd is a character too"]
+    [detail] = {r["_detail"] for r in lake.quarantined("e", "invalid_utf8")}
+    offset = len(head) + len("9999,caf")
+    assert detail == "byte offset %d (line 202) is not UTF-8: 0xe9; the file's rows are put aside" % offset
+
+
+def test_check_file_reads_quotes_as_the_parser_does():
+    def check(text: str):
+        return check_file(io.BytesIO(text.encode("utf-8")))
+
+    assert check('a,b\n1,"x\ny"\n2,"say ""hi"""\n') is None, "closed quotes, doubled quotes, line breaks"
+    assert check('a,b\n1,x"y\n2,"a"b\n') is None, "a quote inside a field opens nothing"
+    assert check('\ufeff"a",b\n1,2\n') is None, "a byte-order mark before the first quote"
+    problem = check('a,b\n1,"x""\n\n2,y\n')
+    assert problem is not None and problem.reason == "unclosed_quote" and problem.extra_records == 1, "blank lines"
 
 
 def test_awkward_clashing_and_non_ascii_header_names(lake):

@@ -23,6 +23,8 @@ export const PIPELINE_DEFAULTS = {
     keyColumns: "",
     /** A dataset with more failing rows than this share is not written at all, and the run fails. */
     maxQuarantinedPercent: 10,
+    /** Comma-separated texts read as null besides the empty field, e.g. "NULL,N/A". */
+    nullValues: "",
     /** "dataset=column;other=column": partition a dataset's Parquet and curated table by that column. */
     partitionColumns: "",
     /** Glue auto scaling: numberOfWorkers becomes a ceiling, idle workers are released. */

@@ -219,6 +219,7 @@ export function createGlueResources(name: string, o: GlueOptions, parent: pulumi
                 "--key_columns": JSON.stringify(s.dataQuality.keyColumns),
                 "--max_quarantined_percent": String(s.dataQuality.maxQuarantinedPercent),
                 "--partition_columns": JSON.stringify(s.partitionColumns),
+                "--null_values": JSON.stringify(s.nullValues),
                 "--snapshot_retention_days": String(s.snapshotRetentionDays),
                 "--topic_arn": o.topicArn,
                 ...(s.autoScaling ? { "--enable-auto-scaling": "true" } : {}),

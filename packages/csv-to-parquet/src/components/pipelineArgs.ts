@@ -41,6 +41,8 @@ export interface CsvToParquetPipelineArgs {
     athenaBytesScannedCutoffMb?: number;
     /** Data quality of each run. */
     dataQuality?: DataQuality;
+    /** Texts read as null in every dataset besides the empty field, e.g. `["NULL", "N/A"]` (exact, case-sensitive). Default: none. */
+    nullValues?: string[];
     /** Partition column per dataset folder, e.g. `{ sales: "order_date" }`. Default: none. */
     partitionColumns?: Record<string, string>;
     /** Glue auto scaling, with `numberOfWorkers` as the ceiling. Default: `true`. */

@@ -14,6 +14,9 @@ import { QUEUE_DEFAULTS as Q } from "./queueDefaults";
 import { CsvToParquetPipelineArgs } from "./pipelineArgs";
 import { PipelinePrefixes, validatePrefixes } from "./prefixes";
 
+/** The longest text `nullValues` takes (a marker such as `NULL`, not data). */
+export const MAX_NULL_VALUE_LENGTH = 64;
+
 /** The functions' timeout: SQS needs a visibility timeout of at least this, and AWS advises six times it. */
 export const FUNCTION_TIMEOUT_SECONDS = 30;
 
@@ -32,6 +35,7 @@ export interface PipelineSettings {
     logRetentionDays: number;
     dataQuality: { rules: string; keyColumns: string[]; maxQuarantinedPercent: number };
     partitionColumns: Record<string, string>;
+    nullValues: string[];
     athenaBytesScannedCutoffMb: number;
     bucketEncryption: BucketEncryption;
     noncurrentVersionExpirationDays: number;
@@ -129,6 +133,15 @@ export function resolvePipelineSettings(name: string, args: CsvToParquetPipeline
         return fail("bucketEncryption", `must be ${BUCKET_ENCRYPTIONS.join(" or ")}, not "${bucketEncryption}"`);
     const noncurrentDays = args.noncurrentVersionExpirationDays ?? D.noncurrentVersionExpirationDays;
     range("noncurrentVersionExpirationDays", noncurrentDays, 1, 36500);
+    const nullValues = args.nullValues ?? [];
+    nullValues.forEach((text, i) => {
+        if (text === "" || /[\r\n]/.test(text) || text.length > MAX_NULL_VALUE_LENGTH) {
+            fail(
+                `nullValues[${i}]`,
+                `must be 1-${MAX_NULL_VALUE_LENGTH} characters on one line, not ${JSON.stringify(text)}`,
+            );
+        }
+    });
     const snapshotRetentionDays = args.snapshotRetentionDays ?? D.snapshotRetentionDays;
     // At least a day: a query that started on a snapshot keeps finding its files while the job expires older ones.
     range("snapshotRetentionDays", snapshotRetentionDays, 1, 3650);
@@ -147,6 +160,7 @@ export function resolvePipelineSettings(name: string, args: CsvToParquetPipeline
         logRetentionDays,
         autoScaling: args.autoScaling ?? D.autoScaling,
         partitionColumns: args.partitionColumns ?? {},
+        nullValues,
         athenaBytesScannedCutoffMb: cutoffMb,
         noncurrentVersionExpirationDays: noncurrentDays,
         snapshotRetentionDays,
