@@ -145,6 +145,7 @@ def run_job(
 ) -> list[dict]:
     """Converts the uploads the ledger holds for the job; returns one report per dataset that had any."""
     from lake.aws import S3Source
+    from lake.report import new_report
     from lake.run import convert_datasets
     from lake.uploads import UploadsTable, run_has_ended
 
@@ -157,12 +158,23 @@ def run_job(
         ledger,
         job.settings,
         run_id,
-        ledger.claim(uri_of or (lambda key: "s3://%s/%s" % (job.bucket, key))),
+        ledger.claim(
+            uri_of or (lambda key: "s3://%s/%s" % (job.bucket, key)),
+            lambda dataset: job.settings.fingerprint(dataset, quality.rules if quality else ""),
+        ),
         lambda uploads: readable_headers(source, ledger, uploads),
         quality,
         on_report=lambda report: log("%s: %s" % (report["dataset"], json.dumps(report))),
         open_bytes=source.open_bytes,
     )
+    # Uploads rejected before under the same settings, unchanged since: reported, not read, and no failure again.
+    for dataset, keys in sorted(ledger.still_rejected.items()):
+        report = next((r for r in reports if r["dataset"] == dataset), None)
+        if report is None:
+            report = {**new_report(dataset), "status": "unchanged"}
+            reports.append(report)
+        report["still_rejected"] = keys
+        log("%s: %s" % (dataset, json.dumps(report)))
     if cloudwatch is not None:
         report_waiting(ledger, cloudwatch, job.job_name)
     return reports

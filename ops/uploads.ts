@@ -58,7 +58,9 @@ export function describeUpload(key: string, item: Item | undefined): string {
     }
     const error = text(item, LEDGER.error);
     if (error) lines.push(`  why: ${error}`);
-    if (status === "rejected") lines.push("  it is tried again with every job run until it passes");
+    if (status === "rejected") {
+        lines.push("  it is read again when it changes, when its dataset's settings change, or with npm run reprocess");
+    }
     const quarantine = text(item, LEDGER.quarantine);
     if (quarantine) lines.push(`  quarantined rows: SELECT * FROM ${quarantine} WHERE _upload_key = '${key}'`);
     const snapshot = item[LEDGER.snapshot]?.N;

@@ -44,6 +44,7 @@ class GlueQuality:
 
     def __init__(self, glue_context, ruleset: str, evaluate_data_quality, dynamic_frame):
         self.ctx, self.ruleset = glue_context, ruleset
+        self.rules = ruleset
         self.evaluate_data_quality, self.dynamic_frame = evaluate_data_quality, dynamic_frame
 
     def evaluate(self, dataset: str, rows: DataFrame) -> tuple[DataFrame, list[str]]:

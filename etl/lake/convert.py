@@ -298,8 +298,9 @@ class DatasetConversion:
         self.committed.add(table)
 
     def _reject(self, uploads: list[Upload], error: str, quarantine: str, tally: Tally) -> None:
-        """Nothing of the dataset is written: its rows are in quarantine, the uploads are marked rejected (and
-        converted again next run). The rows of an earlier version stay in the curated table."""
+        """Nothing of the dataset is written: its rows are in quarantine, the uploads are marked rejected (converted
+        again once they or the settings change). The rows of an earlier version stay in the curated table."""
         earlier = self.ledger.converted(self.dataset)
-        self.ledger.done(self.dataset, rejected(earlier, uploads, self.run_id, error, quarantine))
+        fingerprint = self.settings.fingerprint(self.dataset, self.quality.rules if self.quality else "")
+        self.ledger.done(self.dataset, rejected(earlier, uploads, self.run_id, error, fingerprint, quarantine))
         self.report.update(status="rejected", error=error, rows_quarantined=tally.reasons)

@@ -25,6 +25,7 @@ CONVERTED_ETAG = "convertedEtag"  # the version that run converted
 CONVERTED_AT = "convertedAt"
 QUARANTINE = "quarantine"  # the table holding its quarantined rows
 SNAPSHOT = "snapshot"  # the curated table's snapshot that committed its rows
+SETTINGS = "settings"  # a rejected upload: the fingerprint of the settings it was rejected under
 
 TODO_VALUE = "todo"
 TODO_INDEX = "todo"
@@ -49,6 +50,7 @@ ATTRIBUTES = (
     CONVERTED_AT,
     QUARANTINE,
     SNAPSHOT,
+    SETTINGS,
 )
 # The placeholder of every attribute in update expressions ("#status" for "status"): several names are DynamoDB
 # reserved words, so the expressions name every attribute through its placeholder.

@@ -148,19 +148,42 @@ class LocalState:
             entry["begun"].pop(key, None)
         self._save()
 
-    def reject(self, dataset: str, uploads: list[Upload], error: str) -> None:
-        self.done(dataset, rejected(self.converted(dataset), uploads, self.run_id, error))
+    def reject(self, dataset: str, uploads: list[Upload], error: str, settings: str) -> None:
+        self.done(dataset, rejected(self.converted(dataset), uploads, self.run_id, error, settings))
 
 
-def pending(uploads: list[Upload], converted: dict[str, Converted], begun: set[str]) -> list[Upload]:
-    """The uploads to convert: new, changed, rejected last time (until they pass), or begun by a run that crashed."""
+def still_rejected(
+    uploads: list[Upload], converted: dict[str, Converted], fingerprint: str, reprocess: bool = False
+) -> dict[str, str]:
+    """The uploads rejected before, unchanged since, under the same settings: not read again (`--reprocess` reads
+    them), with why they were rejected."""
+    if reprocess:
+        return {}
+    return {
+        u.key: converted[u.key].error or ""
+        for u in uploads
+        if u.key in converted
+        and converted[u.key].status == "rejected"
+        and converted[u.key].version == u.version
+        and converted[u.key].settings == fingerprint
+    }
+
+
+def pending(
+    uploads: list[Upload], converted: dict[str, Converted], begun: set[str], skipped: dict[str, str]
+) -> list[Upload]:
+    """The uploads to convert: new, changed, rejected last time unless `skipped` (still rejected), or begun by a run
+    that crashed."""
     return [
         u
         for u in uploads
-        if u.key not in converted
-        or converted[u.key].version != u.version
-        or converted[u.key].status == "rejected"
-        or u.key in begun
+        if u.key in begun
+        or (
+            u.key not in skipped
+            and (
+                u.key not in converted or converted[u.key].version != u.version or converted[u.key].status == "rejected"
+            )
+        )
     ]
 
 
@@ -171,7 +194,14 @@ def local_tables(spark, output_dir: Path, catalog: str = CATALOG) -> IcebergTabl
 
 
 def convert_folder(
-    spark_factory, input_dir: Path, output_dir: Path, settings: Settings, run_id: str, log=print, catalog=CATALOG
+    spark_factory,
+    input_dir: Path,
+    output_dir: Path,
+    settings: Settings,
+    run_id: str,
+    log=print,
+    catalog=CATALOG,
+    reprocess: bool = False,
 ) -> dict:
     """Converts what is new under input_dir into output_dir; returns the run's report (also in report.json)."""
     source = LocalSource(input_dir)
@@ -181,7 +211,14 @@ def convert_folder(
         clashes = table_clashes(list(datasets))
         if clashes:
             raise InputError(next(iter(clashes.values())))
-        todo = {name: pending(uploads, state.converted(name), state.begun(name)) for name, uploads in datasets.items()}
+        skipped = {
+            name: still_rejected(uploads, state.converted(name), settings.fingerprint(name), reprocess)
+            for name, uploads in datasets.items()
+        }
+        todo = {
+            name: pending(uploads, state.converted(name), state.begun(name), skipped[name])
+            for name, uploads in datasets.items()
+        }
         try:  # every header is read before anything is written, so a bad file changes nothing
             headers = {u: header_of(source.open_text, u) for uploads in todo.values() for u in uploads}
         except UnreadableUpload as err:
@@ -200,9 +237,12 @@ def convert_folder(
             todo,
             lambda uploads: (uploads, {u: headers[u] for u in uploads}),  # read above, before anything was written
             contain_failures=False,
-            on_report=lambda report: log(report_line(report)),
+            on_report=lambda report: log(report_line({**report, "still_rejected": skipped[report["dataset"]]})),
             open_bytes=source.open_bytes,
         )
+        for report in reports:
+            if skipped[report["dataset"]]:
+                report["still_rejected"] = skipped[report["dataset"]]
     finally:
         source.close()
     run = {
@@ -233,6 +273,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--input", default="examples", help="one folder per dataset holding CSV files (examples/)")
     parser.add_argument("--output", default=".local", help="where Parquet, quarantine and report.json go (.local/)")
     parser.add_argument(
+        "--reprocess",
+        action="store_true",
+        help="convert again the files rejected before (otherwise only a change to them or to the settings does)",
+    )
+    parser.add_argument(
         "--stack",
         help="apply the conversion settings of Pulumi.<stack>.yaml (keyColumns, partitionColumns, "
         "maxQuarantinedPercent, snapshotRetentionDays, nullValues)",
@@ -251,6 +296,7 @@ def main(argv: list[str]) -> int:
             settings,
             new_run_id(),
             catalog=CATALOG,
+            reprocess=args.reprocess,
         )
     except (InputError, StackSettingsError) as err:
         print("error: %s" % err, file=sys.stderr)

@@ -5,6 +5,8 @@ Glue Data Quality. The tables are Iceberg tables in a Spark catalog of the shell
 only calls the methods named here.
 """
 
+import hashlib
+import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -63,12 +65,19 @@ class Converted:
     rows_quarantined: int = 0
     error: str | None = None  # why it was rejected
     quarantine: str | None = None  # the table holding its put-aside rows
+    settings: str | None = None  # a rejected upload: the fingerprint of the settings it was rejected under
 
 
 def rejected(
-    earlier: dict[str, Converted], uploads: list[Upload], run_id: str, error: str, quarantine: str | None = None
+    earlier: dict[str, Converted],
+    uploads: list[Upload],
+    run_id: str,
+    error: str,
+    settings: str,
+    quarantine: str | None = None,
 ) -> dict[str, Converted]:
-    """What the ledger keeps of rejected uploads: why, and the snapshot of an earlier version, whose rows stay."""
+    """What the ledger keeps of rejected uploads: why, under which settings (the upload is not read again until it
+    or they change), and the snapshot of an earlier version, whose rows stay."""
     return {
         u.key: Converted(
             u.version,
@@ -77,6 +86,7 @@ def rejected(
             earlier[u.key].snapshot if u.key in earlier else None,
             error=error,
             quarantine=quarantine,
+            settings=settings,
         )
         for u in uploads
     }
@@ -92,6 +102,18 @@ class Settings:
     max_quarantined_percent: float = 10.0
     snapshot_retention_days: float = 7.0  # how far back time travel reaches: older snapshots are expired
     null_values: tuple[str, ...] = ()  # texts read as null besides the empty field
+
+    def fingerprint(self, dataset: str, rules: str = "") -> str:
+        """16 hex digits of what decides how a dataset converts: its settings and the DQDL rules that run on it. A
+        rejected upload is converted again when it or this changes (snapshot retention decides nothing of it)."""
+        decisive = {
+            "keyColumns": list(self.key_columns),
+            "partitionColumn": self.partition_columns.get(dataset),
+            "maxQuarantinedPercent": self.max_quarantined_percent,
+            "nullValues": list(self.null_values),
+            "rules": rules,
+        }
+        return hashlib.sha256(json.dumps(decisive, sort_keys=True).encode("utf-8")).hexdigest()[:16]
 
 
 class Source(Protocol):
@@ -119,11 +141,14 @@ class Ledger(Protocol):
     def done(self, dataset: str, records: dict[str, Converted]) -> None:
         """Marks uploads converted, with the snapshot that committed them."""
 
-    def reject(self, dataset: str, uploads: list[Upload], error: str) -> None:
-        """Marks uploads that could not be read rejected with why, before anything of them was committed: they are
-        tried again on every run, and the rows of an earlier version stay."""
+    def reject(self, dataset: str, uploads: list[Upload], error: str, settings: str) -> None:
+        """Marks uploads that could not be read rejected with why and under which settings (their fingerprint),
+        before anything of them was committed: they are read again once they or the settings change, and the rows of
+        an earlier version stay."""
 
 
 class Quality(Protocol):
+    rules: str  # the DQDL rules' text (part of the settings a rejection is remembered under)
+
     def evaluate(self, dataset: str, rows: DataFrame) -> tuple[DataFrame, list[str]]:
         """The typed rows with the QUALITY column added, and the rules that failed for the dataset as a whole."""

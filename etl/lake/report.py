@@ -67,4 +67,8 @@ def report_line(report: dict, location: bool = False) -> str:
         line += ", data files +%d -%d" % (report["data_files_added"], report["data_files_removed"])
     if report.get("error"):
         line += "; NOT WRITTEN: " + report["error"]
+    if report.get("still_rejected"):
+        line += "; still rejected, not read again until changed or reprocessed: %s" % ", ".join(
+            sorted(report["still_rejected"])
+        )
     return line

@@ -59,7 +59,7 @@ def convert_datasets(
             report = conversion.run(todo, found)
         except UnreadableUpload as err:
             report = failed_report(dataset, "rejected", str(err))
-            ledger.reject(dataset, todo, str(err))
+            ledger.reject(dataset, todo, str(err), settings.fingerprint(dataset, quality.rules if quality else ""))
         except Exception as err:
             if not contain_failures:
                 raise

@@ -22,12 +22,14 @@ from .ledger_item import (
     CONVERTED_AT,
     CONVERTED_ETAG,
     DATASET,
+    ERROR,
     ETAG,
     EVENT_TIME,
     KEY,
     NAMES,
     RUN_ID,
     SEQUENCER,
+    SETTINGS,
     SIZE,
     SNAPSHOT,
     STATUS,
@@ -85,6 +87,7 @@ class UploadsTable:
         self.stale_after, self.run_ended, self.now = stale_after_seconds, run_ended, now
         self.claimed: dict[str, dict] = {}  # key -> the item as the claim left it
         self.taken_over: set[str] = set()  # keys whose claim was held by a run that did not finish
+        self.still_rejected: dict[str, dict[str, str]] = {}  # dataset -> key -> why, left unread (claim)
 
     def waiting(self) -> list[dict]:
         """The items in the to-do index: pending uploads, rejected ones (tried again each run), and claims left by
@@ -113,12 +116,22 @@ class UploadsTable:
         times = [_epoch(i[EVENT_TIME]["S"]) for i in pending if EVENT_TIME in i]
         return len(pending), (max(0.0, now - min(times)) if times else 0.0)
 
-    def claim(self, uri_of: Callable[[str], str]) -> dict[str, list[Upload]]:
-        """Claims every waiting upload no live run holds; returns them by dataset, sorted by key."""
+    def claim(self, uri_of: Callable[[str], str], fingerprint_of: Callable[[str], str]) -> dict[str, list[Upload]]:
+        """Claims every waiting upload no live run holds; returns them by dataset, sorted by key. An upload rejected
+        under the settings `fingerprint_of` its dataset gives now, and unchanged since (a new version is pending),
+        is left unread: in still_rejected, with why."""
         ended: dict[str, bool] = {}
         now = self.now()
         for item in self.waiting():
             holder = item.get(CLAIM_RUN, {}).get("S")
+            dataset = item[DATASET]["S"]
+            if (
+                not holder
+                and item.get(STATUS, {}).get("S") == "rejected"
+                and item.get(SETTINGS, {}).get("S") == fingerprint_of(dataset)
+            ):
+                self.still_rejected.setdefault(dataset, {})[item[KEY]["S"]] = item.get(ERROR, {}).get("S", "")
+                continue
             if holder and holder != self.run_id:
                 stale = float(item.get(CLAIMED_AT, {}).get("N", "0")) < now - self.stale_after
                 if not stale:
@@ -200,9 +213,14 @@ class UploadsTable:
             if record.quarantine:
                 sets += ", #quarantine = :quarantine"
                 values[":quarantine"] = string_attr(record.quarantine)
-            # A rejected upload stays in the to-do index: it is tried again each run until it passes.
+            if record.settings:
+                sets += ", #settings = :settings"
+                values[":settings"] = string_attr(record.settings)
+            # A rejected upload stays in the to-do index: each run compares the settings it was rejected under with
+            # its own, and reads it again when they differ (claim).
             removed = "#claimRun, #claimedAt" + ("" if record.status == "rejected" else ", #todo")
             removed += ("" if record.error else ", #error") + ("" if record.quarantine else ", #quarantine")
+            removed += "" if record.settings else ", #settings"
             removed += "" if record.snapshot is not None else ", #snapshot"
             # A newer version recorded during the run stays pending instead, and keeps the snapshot that holds this
             # version's rows: the run that converts it replaces them.
@@ -225,15 +243,20 @@ class UploadsTable:
             {":deleted": string_attr("deleted"), ":why": string_attr(why)},
         )
 
-    def reject(self, dataset: str, uploads: list[Upload], error: str) -> None:
-        """Marks the dataset's claimed uploads rejected with why, before the core ran (a file or folder to fix):
-        they stay in the to-do index, and the snapshot of an earlier version stays recorded for the run that
-        converts them. A newer version recorded meanwhile keeps its own status."""
+    def reject(self, dataset: str, uploads: list[Upload], error: str, settings: str) -> None:
+        """Marks the dataset's claimed uploads rejected with why and under which settings, before the core ran (a
+        file or folder to fix): they stay in the to-do index, and the snapshot of an earlier version stays recorded
+        for the run that converts them. A newer version recorded meanwhile keeps its own status."""
         for key in list(self._mine(dataset)):
             self._finish_claim(
                 key,
-                "SET #status = :rejected, #error = :error, #runId = :me REMOVE #claimRun, #claimedAt",
-                {":rejected": string_attr("rejected"), ":error": string_attr(error)},
+                "SET #status = :rejected, #error = :error, #runId = :me, #settings = :settings "
+                "REMOVE #claimRun, #claimedAt",
+                {
+                    ":rejected": string_attr("rejected"),
+                    ":error": string_attr(error),
+                    ":settings": string_attr(settings),
+                },
             )
 
     def _finish_claim(

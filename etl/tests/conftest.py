@@ -78,7 +78,7 @@ class Lake:
     def csv(self, key: str, content, encoding: str = "utf-8") -> Path:
         return write(self.input / key, content, encoding)
 
-    def convert(self) -> dict:
+    def convert(self, reprocess: bool = False) -> dict:
         self.runs += 1
         return convert_folder(
             lambda: self.spark,
@@ -88,6 +88,7 @@ class Lake:
             "run%d" % self.runs,
             log=lambda line: None,
             catalog=self.catalog,
+            reprocess=reprocess,
         )
 
     def dataset(self, report: dict, name: str) -> dict:

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pyarrow as pa
 from lake.ports import Settings
+from test_incremental import touch
 
 
 def types(report: dict) -> dict[str, str]:
@@ -168,14 +169,23 @@ def test_a_column_empty_in_the_first_batch_is_typed_by_the_first_batch_with_valu
     assert rows == [(1, None, "None"), (2, Decimal("2.5"), "1000-01-01")], "a date before 1582 is written as given"
 
 
-def test_a_rejected_file_is_converted_again_once_it_passes(lake):
+def test_a_rejected_file_is_read_again_only_when_it_or_the_settings_change_or_on_reprocess(lake):
     lake.settings = Settings(max_quarantined_percent=20)
-    lake.csv("again/a.csv", "id,v\n1,x\n2,x,extra\n")
+    path = lake.csv("again/a.csv", "id,v\n1,x\n2,x,extra\n")
     assert lake.dataset(lake.convert(), "again")["status"] == "rejected"
-    assert lake.dataset(lake.convert(), "again")["status"] == "rejected", "still rejected, not 'unchanged'"
-    lake.settings = Settings(max_quarantined_percent=50)
     report = lake.dataset(lake.convert(), "again")
-    assert report["status"] == "written" and report["rows_written"] == 1
+    assert report["status"] == "unchanged" and report["bytes_read"] == 0, "not read again"
+    assert report["still_rejected"] == {"again/a.csv": "1 of 2 rows quarantined, over maxQuarantinedPercent 20"}
+    lake.settings = Settings(max_quarantined_percent=20, snapshot_retention_days=30)  # decides nothing of it
+    assert lake.dataset(lake.convert(), "again")["status"] == "unchanged"
+    lake.settings = Settings(max_quarantined_percent=20, null_values=("NA",))  # a setting of the conversion
+    assert lake.dataset(lake.convert(), "again")["status"] == "rejected", "read again under new settings"
+    assert lake.dataset(lake.convert(), "again")["status"] == "unchanged"
+    assert lake.dataset(lake.convert(reprocess=True), "again")["status"] == "rejected", "read again on request"
+    lake.csv("again/a.csv", "id,v\n1,x\n2,y\n")  # fixed
+    touch(path)
+    report = lake.dataset(lake.convert(), "again")
+    assert report["status"] == "written" and report["rows_written"] == 2 and "still_rejected" not in report
 
 
 def test_a_timestamp_partition_column_partitions_the_table_by_day_hidden_from_queries(lake):
@@ -198,3 +208,18 @@ def test_a_file_without_a_key_column_the_dataset_has_quarantines_its_rows_as_mis
     assert [r["order_id"] for r in lake.rows("o", "order_id")] == [1]
     lake.csv("n/1.csv", "v\nx\n")  # a dataset without the column is not held to it
     assert lake.dataset(lake.convert(), "n")["rows_written"] == 1
+
+
+def test_the_settings_fingerprint_changes_with_what_decides_a_conversion_only():
+    base = Settings(key_columns=("id",), partition_columns={"a": "day"}, max_quarantined_percent=10)
+    same = base.fingerprint("a", "Rules = [ RowCount > 0 ]")
+    assert replace(base, snapshot_retention_days=99).fingerprint("a", "Rules = [ RowCount > 0 ]") == same
+    assert replace(base, partition_columns={"b": "day"}).fingerprint("b", "Rules = [ RowCount > 0 ]") == same
+    for changed in [
+        replace(base, key_columns=()).fingerprint("a", "Rules = [ RowCount > 0 ]"),
+        replace(base, partition_columns={}).fingerprint("a", "Rules = [ RowCount > 0 ]"),
+        replace(base, max_quarantined_percent=11).fingerprint("a", "Rules = [ RowCount > 0 ]"),
+        replace(base, null_values=("NA",)).fingerprint("a", "Rules = [ RowCount > 0 ]"),
+        base.fingerprint("a", "Rules = [ RowCount > 1 ]"),
+    ]:
+        assert changed != same and len(changed) == 16

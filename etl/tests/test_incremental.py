@@ -211,7 +211,9 @@ def test_a_folder_whose_table_another_folder_made_is_rejected_and_waits(lake):
     assert report["status"] == "rejected" and "sales-eu and sales_eu make the same table" in report["error"]
     assert [r["id"] for r in lake.table("sales_eu").to_pylist()] == [1], "the other folder's rows stay"
     assert lake.state()["datasets"]["sales_eu"]["converted"]["sales_eu/a.csv"]["status"] == "rejected"
-    assert lake.dataset(lake.convert(), "sales_eu")["status"] == "rejected", "tried again on every run"
+    waiting = lake.dataset(lake.convert(), "sales_eu")
+    assert waiting["status"] == "unchanged" and list(waiting["still_rejected"]) == ["sales_eu/a.csv"]
+    assert lake.dataset(lake.convert(reprocess=True), "sales_eu")["status"] == "rejected", "read again on request"
 
 
 def test_a_file_rewritten_with_its_size_and_modification_time_kept_is_converted_again(lake):

@@ -102,13 +102,13 @@ def test_a_live_runs_claim_is_left_alone_until_it_is_older_than_the_job_timeout(
     bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n")
     clock = [1_000_000.0]
     live = UploadsTable(bucket.dynamodb, "uploads", "jr_live", 3600, run_ended=lambda run: False, now=lambda: clock[0])
-    assert list(live.claim(str)) == ["sales"]
+    assert list(live.claim(str, str)) == ["sales"]
     other = UploadsTable(
         bucket.dynamodb, "uploads", "jr_other", 3600, run_ended=lambda run: False, now=lambda: clock[0]
     )
-    assert other.claim(str) == {}, "held by a live run"
+    assert other.claim(str, str) == {}, "held by a live run"
     clock[0] += 3601
-    assert list(other.claim(str)) == ["sales"], "older than the job timeout: taken over"
+    assert list(other.claim(str, str)) == ["sales"], "older than the job timeout: taken over"
     with pytest.raises(bucket.dynamodb.exceptions.ConditionalCheckFailedException):
         live.done("sales", {"csv_data/sales/a.csv": Converted("e", "converted", "jr_live", 1)})
     item = bucket.item("csv_data/sales/a.csv")
@@ -118,10 +118,10 @@ def test_a_live_runs_claim_is_left_alone_until_it_is_older_than_the_job_timeout(
 def test_a_claim_of_a_run_glue_reports_ended_is_taken_over_at_once(bucket):
     bucket.put("csv_data/sales/a.csv", "Order ID,Region\n1,eu\n")
     bucket.put("csv_data/sales/b.csv", "Order ID,Region\n2,eu\n")
-    UploadsTable(bucket.dynamodb, "uploads", "jr_1", 3600, run_ended=lambda run: False).claim(str)
+    UploadsTable(bucket.dynamodb, "uploads", "jr_1", 3600, run_ended=lambda run: False).claim(str, str)
     asked = []
     retry = UploadsTable(bucket.dynamodb, "uploads", "jr_2", 3600, run_ended=lambda run: asked.append(run) or True)
-    assert list(retry.claim(str)) == ["sales"] and len(retry.claimed) == 2
+    assert list(retry.claim(str, str)) == ["sales"] and len(retry.claimed) == 2
     assert asked == ["jr_1"], "Glue is asked once per run holding claims"
 
 
@@ -142,7 +142,10 @@ def test_a_rejected_dataset_is_tried_again_and_its_uploads_say_why(bucket):
     assert bucket.run("jr_1", args=args)["sales"]["status"] == "rejected"
     item = bucket.item("csv_data/sales/a.csv")
     assert item["status"] == "rejected" and "maxQuarantinedPercent" in item["error"] and item["todo"] == "todo"
-    assert bucket.run("jr_2")["sales"]["status"] == "written", "tried again with the next run"
+    again = bucket.run("jr_2", args=args)["sales"]
+    assert again["status"] == "unchanged" and again["still_rejected"] == {"csv_data/sales/a.csv": item["error"]}
+    assert bucket.item("csv_data/sales/a.csv")["runId"] == "jr_1", "not claimed, not read, not failed again"
+    assert bucket.run("jr_3")["sales"]["status"] == "written", "read again under other settings"
     assert ids(bucket) == [1, 2]
 
 
@@ -199,9 +202,9 @@ def test_a_rejection_does_not_overwrite_a_newer_version_recorded_during_the_run(
     bucket.put("csv_data/sales/a.csv", "caf\xe9\n1\n".encode("latin-1"))
     real = UploadsTable.reject
 
-    def newer_version_lands_first(self, dataset, uploads, error):
+    def newer_version_lands_first(self, dataset, uploads, error, settings):
         bucket.put("csv_data/sales/a.csv", "Order ID,Region\n5,eu\n")
-        real(self, dataset, uploads, error)
+        real(self, dataset, uploads, error, settings)
 
     monkeypatch.setattr(UploadsTable, "reject", newer_version_lands_first)
     assert bucket.run("jr_1")["sales"]["status"] == "rejected"

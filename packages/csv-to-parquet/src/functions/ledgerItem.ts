@@ -36,6 +36,8 @@ export const LEDGER = {
     quarantine: "quarantine",
     /** The curated table's snapshot that committed its rows. */
     snapshot: "snapshot",
+    /** A rejected upload: the fingerprint of the settings it was rejected under (read again once they change). */
+    settings: "settings",
     todoValue: "todo",
     todoIndex: "todo",
     datasetIndex: "dataset",
