@@ -135,10 +135,16 @@ def kind(value: SparkColumn) -> SparkColumn:
     )
 
 
-def kinds_seen(name: str, usable: SparkColumn) -> list[SparkColumn]:
-    """Aggregations of a new column's usable values: the Kinds fields, named <column>#<field>."""
-    value = F.when(usable, F.col(name))
-    bit = kind(value)
+def kind_column(name: str, usable: SparkColumn) -> SparkColumn:
+    """The kind bit of a column's usable values (null elsewhere), as the column kinds_seen aggregates."""
+    return kind(F.when(usable, F.col(name))).alias("%s#kind" % name)
+
+
+def kinds_seen(name: str) -> list[SparkColumn]:
+    """Aggregations of a new column's values of the kinds kind_column gave: the Kinds fields, named
+    <column>#<field>. The kind is a column of its own, computed once per value: written into each aggregate, its
+    expression would be planned and compiled once per use, which made a wide file's one pass take minutes."""
+    value, bit = F.col(name), F.col("%s#kind" % name)
     exact = F.when((bit.bitwiseAND(_EXACT) > 0), value)
     number = F.when(bit.bitwiseAND(_EXACT | BITS["exponent"]) > 0, value)
     return [

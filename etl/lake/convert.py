@@ -19,6 +19,7 @@ from .contract import (
     decimal_of,
     extend,
     integer_digits_seen,
+    kind_column,
     kinds_of,
     kinds_seen,
     merge,
@@ -132,9 +133,10 @@ class DatasetConversion:
         decimals = [c for c in columns if contract is not None and decimal_of(contract.type_of(c) or "")]
         usable = F.col(REASON).isNull()
         counters = [F.count(F.lit(1)).alias("#rows")]
-        counters += [x for c in new_columns for x in kinds_seen(c, usable)]
+        counters += [x for c in new_columns for x in kinds_seen(c)]
         counters += [integer_digits_seen(c, usable) for c in decimals]
-        stats = rows.groupBy(FILE, REASON).agg(*counters, *suspicions(columns)).collect()  # the one pass
+        kinds_of_values = rows.select("*", *[kind_column(c, usable) for c in new_columns])
+        stats = kinds_of_values.groupBy(FILE, REASON).agg(*counters, *suspicions(columns)).collect()  # the one pass
 
         by_file = {u.uri: u for u in readable}
         uploads_of = {s[FILE]: by_file[spark_file(s[FILE])] for s in stats}
@@ -146,7 +148,8 @@ class DatasetConversion:
             rows = rows.withColumn(REASON, F.coalesce(lookup(reasons, F.col(FILE)), F.col(REASON))).withColumn(
                 DETAIL, F.coalesce(lookup(details, F.col(FILE)), F.col(DETAIL))
             )
-            stats = rows.groupBy(FILE, REASON).agg(*counters).collect()
+            kinds_of_values = rows.select("*", *[kind_column(c, usable) for c in new_columns])
+            stats = kinds_of_values.groupBy(FILE, REASON).agg(*counters).collect()
         lineage = [
             lookup(file_keys, F.col(FILE)).alias(UPLOAD_KEY),
             lookup({f: u.version for f, u in uploads_of.items()}, F.col(FILE)).alias(UPLOAD_VERSION),

@@ -3,7 +3,19 @@
 from decimal import Decimal
 
 import pytest
-from lake.contract import BITS, NO_VALUE, Kinds, fits, kind, kinds_of, kinds_seen, merge, propose, widened
+from lake.contract import (
+    BITS,
+    NO_VALUE,
+    Kinds,
+    fits,
+    kind,
+    kind_column,
+    kinds_of,
+    kinds_seen,
+    merge,
+    propose,
+    widened,
+)
 from pyspark.sql import functions as F
 
 VALUES = {
@@ -106,7 +118,7 @@ def test_a_value_fits_a_decimal_or_double_only_if_every_digit_is_kept(spark, val
 
 def kinds_of_values(spark, values: list[str]) -> Kinds:
     frame = spark.createDataFrame([(v,) for v in values], "v string")
-    return kinds_of(frame.agg(*kinds_seen("v", F.lit(True))).first(), "v")
+    return kinds_of(frame.select("v", kind_column("v", F.lit(True))).agg(*kinds_seen("v")).first(), "v")
 
 
 @pytest.mark.parametrize(
