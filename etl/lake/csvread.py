@@ -47,8 +47,8 @@ CSV_OPTIONS = {
 
 # The most columns a file may have. Every column is several expressions of the one pass (its kind, digits, checks),
 # a typed field of the Parquet rows and a field of the table's schema in every commit's metadata: a 25,000-column
-# header ran for minutes without a result, 1,000 columns exhausted a 2 GB driver; 250 convert in about 30 s Wider data
-# is rejected with this limit named, before anything is read or written.
+# header ran for minutes without a result, 1,000 columns exhausted a 2 GB driver; 250 convert in about 30 s (on the
+# tests' 2-core session). Wider data is rejected with this limit named, before anything is read or written.
 MAX_COLUMNS = 250
 
 
