@@ -236,18 +236,21 @@ def signed(number: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     return st.builds(lambda s, n: s + n, st.sampled_from(["", "", "-", "+"]), number)
 
 
+def pointed(most_whole: int, most_fraction: int) -> st.SearchStrategy[str]:
+    """A number with a point: '10.50', '0.5', '1.', '.5' (never a lone '.')."""
+    whole = st.just("0") | digits(1, most_whole)
+    return st.builds(lambda w, f: w + "." + f, whole, st.text("0123456789", max_size=most_fraction)) | st.builds(
+        lambda f: "." + f, st.text("0123456789", min_size=1, max_size=most_fraction)
+    )
+
+
 def decimal_text() -> st.SearchStrategy[str]:
-    whole = st.sampled_from(["", "0"]) | digits(1, 22)
-    fraction = st.text("0123456789", max_size=12)
-    return signed(st.builds(lambda w, f: w + "." + f, whole, fraction).filter(lambda t: t != "."))
+    return signed(pointed(22, 12))
 
 
 def exponent_text() -> st.SearchStrategy[str]:
-    pointed = st.builds(
-        lambda w, f: w + "." + f, st.sampled_from(["", "0"]) | digits(1, 7), st.text("0123456789", max_size=7)
-    ).filter(lambda m: m != ".")
     # Mostly what a double holds; now and then the 15/16 significant digits boundary and beyond.
-    mantissa = st.one_of(digits(1, 15), pointed, digits(1, 15), pointed, digits(15, 17))
+    mantissa = st.one_of(digits(1, 15), pointed(7, 7), digits(1, 15), pointed(7, 7), digits(15, 17))
     # Mostly small powers; now and then the edges of a double's normal range.
     power = st.one_of(*[st.integers(0, 30)] * 5, st.integers(295, 330))
     return st.builds(
