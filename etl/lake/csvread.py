@@ -40,7 +40,10 @@ CSV_OPTIONS = {
     "encoding": "UTF-8",
     "ignoreLeadingWhiteSpace": "false",
     "ignoreTrailingWhiteSpace": "false",
-    "nullValue": "",
+    # An unquoted empty field is null; a quoted one ("") is '' here, so that it counts as a field present (a CRLF
+    # line's CR is taken off the last field present), and becomes null below. The parser gives nullValue for the
+    # first, so it must be a text no file holds.
+    "nullValue": "\u0000lake-null\u0000",
     "emptyValue": "",
 }
 
@@ -123,7 +126,8 @@ def read_group(
     # A record repeating the header (files concatenated with their headers, an export appended to): not data.
     repeated = F.lit(True)
     for field, text in zip(fields, header, strict=True):
-        repeated = repeated & field.eqNullSafe(F.lit(text if text != "" else None))
+        value = F.when(field == "", F.lit(None)).otherwise(field)
+        repeated = repeated & value.eqNullSafe(F.lit(text if text != "" else None))
     values = [F.when(f.isin("", *nulls), F.lit(None)).otherwise(f).alias(n) for f, n in zip(fields, names, strict=True)]
     return frame.select(
         *values,
@@ -142,7 +146,9 @@ def last_present(fields: list[SparkColumn]) -> SparkColumn:
 
 def without_line_end_cr(field: SparkColumn, position: int) -> SparkColumn:
     """A field with the CR of a CRLF line ending taken off when it is its record's last field present. Only a CR that
-    ends the record goes; the parser has already dropped one following a closing quote."""
+    ends the record goes; the parser has already dropped one following a closing quote, and a quoted empty field
+    ("") is present. A quoted last value that itself ends in a CR looks the same as an unquoted one followed by a
+    CRLF ending, and loses that CR: the parser does not say which fields were quoted."""
     ends = (F.col(LAST) == position + 1) & field.endswith("\r")
     return F.when(ends, field.substr(F.lit(1), F.length(field) - 1)).otherwise(field)
 
