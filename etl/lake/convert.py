@@ -135,8 +135,13 @@ class DatasetConversion:
         counters = [F.count(F.lit(1)).alias("#rows")]
         counters += [x for c in new_columns for x in kinds_seen(c)]
         counters += [integer_digits_seen(c, usable) for c in decimals]
-        kinds_of_values = rows.select("*", *[kind_column(c, usable) for c in new_columns])
-        stats = kinds_of_values.groupBy(FILE, REASON).agg(*counters, *suspicions(columns)).collect()  # the one pass
+
+        def counted(rows: DataFrame, *more: SparkColumn) -> list:
+            """The counters per file and reason, each new column's kind computed once per value."""
+            kinds_of_values = rows.select("*", *[kind_column(c, usable) for c in new_columns])
+            return kinds_of_values.groupBy(FILE, REASON).agg(*counters, *more).collect()
+
+        stats = counted(rows, *suspicions(columns))  # the one pass over the input
 
         by_file = {u.uri: u for u in readable}
         uploads_of = {s[FILE]: by_file[spark_file(s[FILE])] for s in stats}
@@ -148,8 +153,7 @@ class DatasetConversion:
             rows = rows.withColumn(REASON, F.coalesce(lookup(reasons, F.col(FILE)), F.col(REASON))).withColumn(
                 DETAIL, F.coalesce(lookup(details, F.col(FILE)), F.col(DETAIL))
             )
-            kinds_of_values = rows.select("*", *[kind_column(c, usable) for c in new_columns])
-            stats = kinds_of_values.groupBy(FILE, REASON).agg(*counters).collect()
+            stats = counted(rows)
         lineage = [
             lookup(file_keys, F.col(FILE)).alias(UPLOAD_KEY),
             lookup({f: u.version for f, u in uploads_of.items()}, F.col(FILE)).alias(UPLOAD_VERSION),
@@ -162,8 +166,7 @@ class DatasetConversion:
             for name in new_columns:
                 kinds[name] = merge(kinds[name], kinds_of(s, name))
             for name in decimals:
-                found = s["%s#integer" % name]
-                digits[name] = found if digits[name] is None else max(found or 0, digits[name] or 0)
+                digits[name] = max((d for d in (digits[name], s["%s#integer" % name]) if d is not None), default=None)
             if s[REASON] is None:
                 tally.keep(file_keys[s[FILE]], s["#rows"])
             else:
