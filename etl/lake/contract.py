@@ -94,6 +94,26 @@ def _a_double(value: SparkColumn) -> SparkColumn:
     )
 
 
+def _as_written(value: SparkColumn, type_name: str) -> SparkColumn:
+    """True where the value is exactly the text Spark writes for its cast to the type: a test of one cast and one
+    comparison that most values of a typed column pass. It confirms a fit the patterns would give (a value failing it
+    is tested by them): the exponent ('1E-10') and a bigint's 19th digit are kept out, a date has ten characters."""
+    as_text = value.cast(type_name).cast("string") == value
+    if type_name == "bigint":
+        return as_text & (F.length(value) - value.startswith("-").cast("int") <= 18)
+    if type_name == "date":
+        return as_text & (F.length(value) == 10)
+    return as_text & ~value.contains("E")
+
+
+def _exact_fit(value: SparkColumn, scale: int, strict: bool) -> SparkColumn:
+    """A number without exponent of at most 38-scale integer digits and at most `scale` fraction digits (with
+    `strict`, trailing zeros counted)."""
+    exact = value.rlike(PATTERNS["integer"]) | value.rlike(PATTERNS["decimal"])
+    fraction = _fraction(value) if strict else F.regexp_replace(_fraction(value), "0+$", "")
+    return exact & (F.length(fraction) <= scale) & (_integer_digits(value) <= MAX_PRECISION - scale)
+
+
 def fits(value: SparkColumn, type_name: str) -> SparkColumn:
     """True where a non-null string value can be stored as the type without loss (pattern first: it is cheap).
 
@@ -103,7 +123,7 @@ def fits(value: SparkColumn, type_name: str) -> SparkColumn:
     if type_name == "string":
         return F.lit(True)
     if type_name == "bigint":
-        return value.rlike(PATTERNS["bigint"])
+        return F.when(_as_written(value, "bigint"), True).otherwise(value.rlike(PATTERNS["bigint"]))
     if type_name == "double":
         numeric = (
             value.rlike(PATTERNS["integer"]) | value.rlike(PATTERNS["decimal"]) | value.rlike(PATTERNS["exponent"])
@@ -112,11 +132,39 @@ def fits(value: SparkColumn, type_name: str) -> SparkColumn:
     decimal = decimal_of(type_name)
     if decimal is not None:
         _, scale = decimal
-        exact = value.rlike(PATTERNS["integer"]) | value.rlike(PATTERNS["decimal"])
-        fraction = F.regexp_replace(_fraction(value), "0+$", "")
-        return exact & (F.length(fraction) <= scale) & (_integer_digits(value) <= MAX_PRECISION - scale)
+        as_written = _as_written(value, "decimal(%d,%d)" % (MAX_PRECISION, scale))
+        return F.when(as_written, True).otherwise(_exact_fit(value, scale, strict=False))
     # The patterns let a day the calendar lacks through (2024-02-30): the date of the first ten characters must cast.
-    return value.rlike(PATTERNS[type_name]) & F.substring(value, 1, 10).cast("date").isNotNull()
+    slow = value.rlike(PATTERNS[type_name]) & F.substring(value, 1, 10).cast("date").isNotNull()
+    return F.when(_as_written(value, "date"), True).otherwise(slow) if type_name == "date" else slow
+
+
+def confirms(value: SparkColumn, type_name: str) -> SparkColumn:
+    """True where a non-null value of a new column keeps the type its sample proposed: the type the value's kind
+    (with the sample's) proposes. As `fits`, but a decimal's fraction digits all count, trailing zeros too, as
+    they do for a proposal; the integer digits only grow the precision (integer_digits_of)."""
+    decimal = decimal_of(type_name)
+    if decimal is None:
+        return fits(value, type_name)
+    _, scale = decimal
+    as_written = _as_written(value, "decimal(%d,%d)" % (MAX_PRECISION, scale))
+    return F.when(as_written, True).otherwise(_exact_fit(value, scale, strict=True))
+
+
+def largest_of(name: str, type_name: str, usable: SparkColumn) -> SparkColumn:
+    """The largest magnitude among a decimal column's usable values (which fit its scale): its integer digits are
+    those the column's precision must hold (integer_digits_of). One cast per value, no pattern."""
+    _, scale = decimal_of(type_name) or (MAX_PRECISION, 0)
+    magnitude = F.abs(F.col(name).cast("decimal(%d,%d)" % (MAX_PRECISION, scale)))
+    return F.max(F.when(usable, magnitude)).alias("%s#largest" % name)
+
+
+def integer_digits_of(largest) -> int | None:
+    """The integer digits of a magnitude largest_of found ('0.5' has none), None for no value."""
+    if largest is None:
+        return None
+    whole = int(largest)
+    return len(str(whole)) if whole else 0
 
 
 def kind(value: SparkColumn) -> SparkColumn:
@@ -153,11 +201,6 @@ def kinds_seen(name: str) -> list[SparkColumn]:
         F.max(F.length(_fraction(exact))).alias("%s#scale" % name),
         F.max(_significant_digits(number)).alias("%s#significant" % name),
     ]
-
-
-def integer_digits_seen(name: str, usable: SparkColumn) -> SparkColumn:
-    """The most integer digits of a decimal column's usable values (its precision grows to hold them)."""
-    return F.max(F.when(usable, _integer_digits(F.col(name)))).alias("%s#integer" % name)
 
 
 def kinds_of(row, name: str) -> Kinds:

@@ -13,21 +13,9 @@ from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from .contract import (
-    NO_VALUE,
-    Kinds,
-    decimal_of,
-    extend,
-    integer_digits_seen,
-    kind_column,
-    kinds_of,
-    kinds_seen,
-    merge,
-    partition_problem,
-    typed,
-    violations,
-)
+from .contract import extend, partition_problem, typed, violations
 from .csvread import FILE, RAW, SUSPECT, FileProblem, check_file, read_uploads, suspicions
+from .inference import Inference
 from .maintenance import maintain
 from .names import HeaderField, assign_names, athena_name
 from .ports import QUALITY, Contract, Converted, Ledger, OpenBytes, Quality, Settings, Upload, rejected
@@ -129,17 +117,15 @@ class DatasetConversion:
                 frame.unpersist()
 
     def _convert_rows(self, rows, columns, contract, uploads, readable, persisted: list[DataFrame]) -> None:
-        new_columns = [c for c in columns if contract is None or contract.type_of(c) is None]
-        decimals = [c for c in columns if contract is not None and decimal_of(contract.type_of(c) or "")]
         usable = F.col(REASON).isNull()
-        counters = [F.count(F.lit(1)).alias("#rows")]
-        counters += [x for c in new_columns for x in kinds_seen(c)]
-        counters += [integer_digits_seen(c, usable) for c in decimals]
+        inference = Inference(contract, columns, usable)
 
         def counted(rows: DataFrame, *more: SparkColumn) -> list:
-            """The counters per file and reason, each new column's kind computed once per value."""
-            kinds_of_values = rows.select("*", *[kind_column(c, usable) for c in new_columns])
-            return kinds_of_values.groupBy(FILE, REASON).agg(*counters, *more).collect()
+            """The counters per file and reason, the new columns' types proposed by a sample first."""
+            inference.sample(rows)
+            with_values = rows.select("*", *inference.values())
+            counters = [F.count(F.lit(1)).alias("#rows"), *inference.counters(), *more]
+            return with_values.groupBy(FILE, REASON).agg(*counters).collect()
 
         stats = counted(rows, *suspicions(columns))  # the one pass over the input
 
@@ -154,19 +140,14 @@ class DatasetConversion:
                 DETAIL, F.coalesce(lookup(details, F.col(FILE)), F.col(DETAIL))
             )
             stats = counted(rows)
+        kinds, digits = inference.kinds(stats, rows)
         lineage = [
             lookup(file_keys, F.col(FILE)).alias(UPLOAD_KEY),
             lookup({f: u.version for f, u in uploads_of.items()}, F.col(FILE)).alias(UPLOAD_VERSION),
             lookup({f: upload_id(u.key) for f, u in uploads_of.items()}, F.col(FILE)).alias(UPLOAD_ID),
         ]
         tally = Tally({u.key: [0, 0] for u in uploads})
-        kinds: dict[str, Kinds] = dict.fromkeys(new_columns, NO_VALUE)
-        digits: dict[str, int | None] = dict.fromkeys(decimals)
         for s in stats:
-            for name in new_columns:
-                kinds[name] = merge(kinds[name], kinds_of(s, name))
-            for name in decimals:
-                digits[name] = max((d for d in (digits[name], s["%s#integer" % name]) if d is not None), default=None)
             if s[REASON] is None:
                 tally.keep(file_keys[s[FILE]], s["#rows"])
             else:
@@ -279,7 +260,9 @@ class DatasetConversion:
         if rows is None and not self.reads.table_io(lambda: self.tables.exists(table)):
             return Commit()
         csv_bytes = self.report["input_bytes"]
-        commit = self.reads.table_io(lambda: self.tables.commit(table, rows, self.replaced, csv_bytes))
+        commit = self.reads.table_io(
+            lambda: self.tables.commit(table, rows, self.replaced, csv_bytes, len(self.report["files"]))
+        )
         self.committed.add(table)
         self.report.update(
             snapshot=commit.snapshot,

@@ -43,6 +43,10 @@ TABLE_PROPERTIES = {
 }
 # CSV bytes per data file an append writes: about 128 MB of Parquet.
 CSV_BYTES_PER_FILE = 512 * 1024 * 1024
+# Uploads this large on average are written by the tasks that read them (a file's rows are read by one task), each
+# task's rows sorted: a task holds one upload or a few, and the shuffle that would bring them into CSV_BYTES_PER_FILE
+# files costs more than the read (measured on the benchmark's four 25 MB files). Smaller ones are brought together.
+LARGE_UPLOAD_BYTES = 16 * 1024 * 1024
 
 
 def upload_id(key: str) -> str:
@@ -200,9 +204,11 @@ class IcebergTables:
             )
         )
 
-    def commit(self, table: str, rows: DataFrame | None, replaced: list[str], csv_bytes: int = 0) -> Commit:
-        """One commit of `table`: `rows` (with the table's columns, read from `csv_bytes` of CSV) added, every row
-        of the `replaced` upload ids removed. Nothing to add or remove commits nothing."""
+    def commit(
+        self, table: str, rows: DataFrame | None, replaced: list[str], csv_bytes: int = 0, uploads: int = 1
+    ) -> Commit:
+        """One commit of `table`: `rows` (with the table's columns, read from `csv_bytes` of CSV in `uploads` files)
+        added, every row of the `replaced` upload ids removed. Nothing to add or remove commits nothing."""
         if not replaced and rows is None:
             return Commit()
         before = self._snapshot(table)
@@ -210,8 +216,10 @@ class IcebergTables:
         columns = [f.name for f in fields]
         if rows is not None and not replaced:
             order = [*self._partition_sources(table), UPLOAD_ID]
-            files = max(1, -(-csv_bytes // CSV_BYTES_PER_FILE))
-            rows.select(*columns).repartitionByRange(files, *order).sortWithinPartitions(*order).writeTo(table).append()
+            ordered = rows.select(*columns)
+            if csv_bytes < uploads * LARGE_UPLOAD_BYTES:
+                ordered = ordered.repartitionByRange(max(1, -(-csv_bytes // CSV_BYTES_PER_FILE)), *order)
+            ordered.sortWithinPartitions(*order).writeTo(table).append()
         else:
             markers = self.spark.createDataFrame([(i,) for i in replaced], "%s string" % UPLOAD_ID).select(
                 *[F.col(f.name) if f.name == UPLOAD_ID else F.lit(None).cast(f.dataType).alias(f.name) for f in fields],

@@ -223,3 +223,29 @@ def test_the_settings_fingerprint_changes_with_what_decides_a_conversion_only():
         base.fingerprint("a", "Rules = [ RowCount > 1 ]"),
     ]:
         assert changed != same and len(changed) == 16
+
+
+def test_a_value_the_sample_did_not_see_decides_the_type_as_if_every_value_had_been_sampled(lake, monkeypatch):
+    """The sample (here the first two rows) proposes a type that the rest of the batch confirms, or the column's
+    every value decides it: a later text, a longer fraction, a column empty in the sample, a larger amount."""
+    monkeypatch.setattr("lake.inference.SAMPLE_ROWS", 2)
+    lake.csv(
+        "s/a.csv",
+        "id,code,rate,later,amount\n1,10,1.5,,1.25\n2,20,2.5,,2.50\n3,x,3.125,2024-01-05,12345.5\n4,40,4.5,,-7\n",
+    )
+    report = lake.dataset(lake.convert(), "s")
+    assert types(report) == {
+        "id": "bigint",
+        "code": "string",
+        "rate": "decimal(4,3)",
+        "later": "date",
+        "amount": "decimal(7,2)",
+    }
+    rows = [(r["code"], r["rate"], r["later"], r["amount"]) for r in lake.rows("s", "id")]
+    assert [(c, str(r), str(d), str(a)) for c, r, d, a in rows] == [
+        ("10", "1.500", "None", "1.25"),
+        ("20", "2.500", "None", "2.50"),
+        ("x", "3.125", "2024-01-05", "12345.50"),
+        ("40", "4.500", "None", "-7.00"),
+    ]
+    assert report["rows_written"] == 4 and report["rows_quarantined"] == {}

@@ -6,11 +6,12 @@ import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pyarrow.parquet as pq
 from conftest import data_files, read_table
 from lake.maintenance import maintain
 from lake.ports import Column, Contract, Settings
 from lake.session import hadoop_catalog_conf, use_catalog
-from lake.tables import LINEAGE, IcebergTables, upload_id
+from lake.tables import LARGE_UPLOAD_BYTES, LINEAGE, IcebergTables, upload_id
 from pyspark.sql import functions as F
 
 CATALOG = "maintained"
@@ -52,6 +53,23 @@ def test_small_commits_are_compacted_sorted_by_upload_and_replacing_one_then_rew
     )
     assert (commit.files_removed, commit.files_added) == (1, 1), "only the file holding u0100 is rewritten"
     assert path in data_files(spark, table), "the compacted file is untouched"
+
+
+def test_large_uploads_are_written_by_the_tasks_that_read_them_small_ones_brought_together(spark, tmp_path):
+    """Uploads of LARGE_UPLOAD_BYTES on average: no shuffle, each task's rows in a file of their own, sorted by
+    upload; smaller ones: one file per CSV_BYTES_PER_FILE, each upload's rows together."""
+    tables = tables_in(spark, tmp_path, "large")
+    tables.save_contract("t", Contract((Column("id", "bigint"),)))
+    table = tables.curated("t")
+    tasks = uploads(spark, 0, 8).repartition(4, "_upload_key")
+    busy = tasks.select(F.spark_partition_id().alias("task")).distinct().count()
+    large = tables.commit(table, tasks, [], csv_bytes=8 * LARGE_UPLOAD_BYTES, uploads=8)
+    assert large.files_added == busy > 1
+    small = tables.commit(table, uploads(spark, 10, 8).repartition(4, "_upload_key"), [], csv_bytes=8000, uploads=8)
+    assert small.files_added == 1
+    for path in data_files(spark, table):
+        ids = [r["_upload_id"] for r in pq.read_table(path).to_pylist()]
+        assert ids == sorted(ids), "each file's rows sorted by upload"
 
 
 def test_snapshots_older_than_the_retention_are_expired_and_the_current_one_kept(spark, tmp_path):

@@ -7,7 +7,10 @@ from lake.contract import (
     BITS,
     NO_VALUE,
     Kinds,
+    confirms,
+    decimal_of,
     fits,
+    integer_digits_of,
     kind,
     kind_column,
     kinds_of,
@@ -164,3 +167,61 @@ def test_a_decimal_grows_its_precision_never_its_scale():
     assert widened("decimal(4,2)", 38) == "decimal(38,2)", "never beyond 38"
     assert widened("decimal(4,2)", 1) == "decimal(4,2)"
     assert widened("bigint", 30) == "bigint"
+
+
+# Values that pass or fail the one-cast test of fits and confirms (a value Spark writes back as it was) where the
+# patterns answer otherwise: each must get the patterns' answer.
+EDGES = [
+    *["1E-10", "1e-10", "1234567890123456789", "-1234567890123456789", "-9223372036854775808", "+5", "-0", "0"],
+    *["+10000-01-01", "10000-01-01", "2024-01-05", "2024-1-5", " 2024-01-05", "2024-01-05T00:00:00"],
+    *["1.250", "1.2", "-0.50", "0.00000000001", "1.", ".5", "12", "5.0E+3"],
+]
+
+
+SAMPLES = ["1", "1.25", "0.5", "1e5", "2024-01-01", "2024-01-01T10:00", "10", "-3.125"]
+
+
+def test_a_value_confirms_a_samples_type_exactly_when_the_sample_with_it_proposes_that_type(spark):
+    """What a batch's sample proposes holds for the whole batch when every value confirms it: the type (a decimal's
+    scale included) that the sample's values with this one propose; a decimal's precision may grow."""
+    values = list(dict.fromkeys(EDGES + SAMPLES + [v for kind_values in VALUES.values() for v in kind_values]))
+    frame = spark.createDataFrame([(v,) for v in values], "v string")
+    each = frame.select("v", kind_column("v", F.lit(True))).groupBy("v").agg(*kinds_seen("v")).collect()
+    kinds_each = {r["v"]: kinds_of(r, "v") for r in each}  # every value's kinds, in one job
+    for sample in SAMPLES:
+        proposed = propose(kinds_each[sample])
+        got = frame.select("v", confirms(F.col("v"), proposed).alias("confirms")).collect()
+        for row in got:
+            together = propose(merge(kinds_each[sample], kinds_each[row["v"]]))
+            scale = (decimal_of(together) or (0, -1))[1]
+            same = together == proposed or (decimal_of(proposed) is not None and scale == decimal_of(proposed)[1])
+            assert row["confirms"] == same, (row["v"], proposed, together)
+
+
+@pytest.mark.parametrize("type_name", ["bigint", "date", "decimal(10,2)", "decimal(5,0)", "timestamp", "double"])
+def test_fits_gives_the_patterns_answer_for_values_spark_writes_back_as_they_were(spark, type_name):
+    """fits tries one cast first; its answer is the kind's: a bigint has at most 18 digits, a date is yyyy-mm-dd, a
+    decimal is written without exponent with at most its scale's fraction digits (zeros past them allowed)."""
+    expected = {
+        "bigint": {"+5", "-0", "0", "12"},
+        "date": {"2024-01-05"},
+        "decimal(10,2)": {"1.250", "1.2", "-0.50", "1.", ".5", "12", "-0", "0", "+5"}
+        | {"1234567890123456789", "-1234567890123456789", "-9223372036854775808"},
+        "decimal(5,0)": {"1.", "12", "-0", "0", "+5", "1234567890123456789", "-1234567890123456789"}
+        | {"-9223372036854775808"},
+        "timestamp": {"2024-01-05T00:00:00"},
+        "double": {"1E-10", "1e-10", "+5", "-0", "0", "1.250", "1.2", "-0.50", "0.00000000001", "1.", ".5", "12"}
+        | {"5.0E+3"},
+    }[type_name]
+    frame = spark.createDataFrame([(v,) for v in EDGES], "v string")
+    got = {r["v"] for r in frame.filter(fits(F.col("v"), type_name)).collect()}
+    assert got == expected
+
+
+def test_the_integer_digits_of_a_decimals_largest_value():
+    assert [integer_digits_of(x) for x in (None, Decimal("0.5"), Decimal("12.30"), Decimal("1" * 30))] == [
+        None,
+        0,
+        2,
+        30,
+    ]
