@@ -34,6 +34,17 @@ interface ConversionFigures {
     bytes_read: number;
 }
 
+/** What bench/datasets.py prints: medians, in seconds. */
+interface DatasetFigures {
+    datasets: number;
+    rows: number;
+    runs: number;
+    plain_s: number;
+    core_s: number;
+    local_s: number;
+    session_s: number;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
@@ -224,6 +235,27 @@ evaluate(process.env.STACK).then(() => process.stdout.write(String(performance.n
         `${c.core_s.toFixed(1)} s, every check, read ${(c.bytes_read / c.input_bytes).toFixed(2)}× the input`,
         `${c.baseline_s.toFixed(1)} s read CSV + write Parquet (seed job)`,
         ratio(c.core_s, c.baseline_s),
+    ]);
+    // Per-dataset cost and start-up: 20 small datasets against a plain-Spark loop; npm run local against a bare
+    // SparkSession start, each in fresh processes.
+    const datasets = spawnSync(
+        "sh",
+        [path.join(ROOT, "etl", "venv.sh"), "python", path.join(ROOT, "bench", "datasets.py")],
+        { cwd: ROOT, encoding: "utf8", env: { ...process.env, BENCH_RUNS: String(Math.min(RUNS, 3)) } },
+    );
+    if (datasets.status !== 0) throw new Error(`bench/datasets.py failed: ${datasets.stderr}`);
+    const d = JSON.parse(datasets.stdout.trim().split("\n").pop() as string) as DatasetFigures;
+    rows.push([
+        `${d.datasets} datasets of ${d.rows} rows, local Spark`,
+        `${d.core_s.toFixed(1)} s, every check, Iceberg commits`,
+        `${d.plain_s.toFixed(1)} s read CSV + write Parquet, one by one`,
+        ratio(d.core_s, d.plain_s),
+    ]);
+    rows.push([
+        "npm run local on examples/ (fresh process)",
+        `${d.local_s.toFixed(1)} s`,
+        `${d.session_s.toFixed(1)} s starting the SparkSession alone`,
+        ratio(d.local_s, d.session_s),
     ]);
     // Table maintenance: the live data files of one table after 1,000 small uploads over 100 commits.
     const tableFiles = spawnSync(

@@ -151,12 +151,17 @@ def confirms(value: SparkColumn, type_name: str) -> SparkColumn:
     return F.when(as_written, True).otherwise(_exact_fit(value, scale, strict=True))
 
 
-def largest_of(name: str, type_name: str, usable: SparkColumn) -> SparkColumn:
-    """The largest magnitude among a decimal column's usable values (which fit its scale): its integer digits are
-    those the column's precision must hold (integer_digits_of). One cast per value, no pattern."""
+def magnitude_of(name: str, type_name: str, usable: SparkColumn) -> SparkColumn:
+    """A decimal column's usable value's magnitude (values fit its scale), as the column largest_of aggregates: the
+    largest one's integer digits are those the column's precision must hold (integer_digits_of). One cast per
+    value, no pattern."""
     _, scale = decimal_of(type_name) or (MAX_PRECISION, 0)
     magnitude = F.abs(F.col(name).cast("decimal(%d,%d)" % (MAX_PRECISION, scale)))
-    return F.max(F.when(usable, magnitude)).alias("%s#largest" % name)
+    return F.when(usable, magnitude).alias("%s#magnitude" % name)
+
+
+def largest_of(name: str) -> SparkColumn:
+    return F.max(F.col("%s#magnitude" % name)).alias("%s#largest" % name)
 
 
 def integer_digits_of(largest) -> int | None:

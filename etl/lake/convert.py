@@ -5,9 +5,6 @@ Every count is taken in one aggregation over the persisted rows; the rows are th
 table gets one commit: the run's rows, and the removal of the rows of every upload it replaces.
 """
 
-import re
-from urllib.parse import unquote
-
 from pyspark import StorageLevel
 from pyspark.sql import Column as SparkColumn
 from pyspark.sql import DataFrame, SparkSession
@@ -18,23 +15,11 @@ from .csvread import FILE, RAW, SUSPECT, FileProblem, check_file, read_uploads, 
 from .inference import Inference
 from .maintenance import maintain
 from .names import HeaderField, assign_names, athena_name
+from .onepass import convert_in_one_pass, lookup, spark_file
 from .ports import QUALITY, Contract, Converted, Ledger, OpenBytes, Quality, Settings, Upload, rejected
 from .quarantine import DETAIL, REASON, Tally, over_threshold, quarantine_rows, row_reason
 from .report import ReadCounter, new_report
 from .tables import UPLOAD_ID, UPLOAD_KEY, UPLOAD_VERSION, Commit, IcebergTables, upload_id
-
-
-def spark_file(uri: str) -> str:
-    """A file as Spark's _metadata.file_path reports it (a URL-encoded URI), as the shell named it: 'file:///a%20b'
-    -> '/a b', 's3a://b/x%2541' -> 's3://b/x%41'."""
-    uri = re.sub(r"^s3[an]?://", "s3://", uri)
-    return unquote(re.sub(r"^file:/*", "/", uri))
-
-
-def lookup(mapping: dict[str, str], column: SparkColumn) -> SparkColumn:
-    """The value of a small Python dict for each row's key (a literal map, no join)."""
-    pairs = [F.lit(x) for kv in mapping.items() for x in kv]
-    return F.element_at(F.create_map(*pairs), column)
 
 
 class DatasetConversion:
@@ -108,7 +93,10 @@ class DatasetConversion:
         for absent in (k for k in keys if k not in columns):
             frame = frame.withColumn(absent, F.lit(None).cast("string"))
         reason, detail = row_reason(keys, violations(contract, columns))
-        rows = frame.withColumn(REASON, reason).withColumn(DETAIL, detail).persist(StorageLevel.MEMORY_AND_DISK)
+        rows = frame.withColumn(REASON, reason).withColumn(DETAIL, detail)
+        if convert_in_one_pass(self, rows, columns, contract, uploads, readable):
+            return
+        rows = rows.persist(StorageLevel.MEMORY_AND_DISK)
         persisted = [rows]
         try:
             self._convert_rows(rows, columns, contract, uploads, readable, persisted)
@@ -132,7 +120,7 @@ class DatasetConversion:
         by_file = {u.uri: u for u in readable}
         uploads_of = {s[FILE]: by_file[spark_file(s[FILE])] for s in stats}
         file_keys = {f: u.key for f, u in uploads_of.items()}
-        problems = self._file_problems(stats, uploads_of)
+        problems = self.file_problems({s[FILE] for s in stats if s[SUSPECT]}, uploads_of)
         if problems:  # the rare file whose bytes betray it: all its rows put aside, and the rest counted again
             reasons = {f: p.reason for f, p in problems.items()}
             details = {f: p.detail for f, p in problems.items()}
@@ -158,8 +146,7 @@ class DatasetConversion:
         rows_read = self.report["rows_read"] = sum(s["#rows"] for s in stats) + sum(
             p.extra_records for p in problems.values()
         )
-        setting = self.settings.partition_columns.get(self.dataset)
-        partition = athena_name(setting, 0) if setting else None
+        partition = self.partition()
         sources = {n: s for s, n in self.naming.items()}
         updated = extend(contract, columns, kinds, partition, sources, digits)
         self._report_columns(updated)
@@ -240,19 +227,23 @@ class DatasetConversion:
         self.report["rows_quarantined"] = tally.reasons
         self.report["status"] = "written" if rows_read else "skipped"
 
-    def _file_problems(self, stats, uploads_of: dict[str, Upload]) -> dict[str, FileProblem]:
-        """The files whose parsed values hold U+FFFD or a line break, read again as bytes (check_file), with what
-        was found wrong in them."""
-        suspects = sorted({s[FILE] for s in stats if s[SUSPECT]})
+    def file_problems(self, suspects: set[str], uploads_of: dict[str, Upload]) -> dict[str, FileProblem]:
+        """The `suspects` files (whose parsed values hold U+FFFD or a line break) read again as bytes (check_file),
+        with what was found wrong in them."""
         if self.open_bytes is None:
             return {}
         problems = {}
-        for f in suspects:
+        for f in sorted(suspects):
             with self.open_bytes(uploads_of[f]) as stream:
                 problem = check_file(stream)
             if problem is not None:
                 problems[f] = problem
         return problems
+
+    def partition(self) -> str | None:
+        """The dataset's partition column (partitionColumns), as its column is named."""
+        setting = self.settings.partition_columns.get(self.dataset)
+        return athena_name(setting, 0) if setting else None
 
     def _commit(self, rows: DataFrame | None) -> Commit:
         """The curated table's commit (when it exists, or rows make it), its figures in the report."""
@@ -264,13 +255,16 @@ class DatasetConversion:
             lambda: self.tables.commit(table, rows, self.replaced, csv_bytes, len(self.report["files"]))
         )
         self.committed.add(table)
+        self.report_commit(commit)
+        return commit
+
+    def report_commit(self, commit: Commit) -> None:
         self.report.update(
             snapshot=commit.snapshot,
             data_files_added=commit.files_added,
             data_files_removed=commit.files_removed,
             data_bytes_rewritten=commit.bytes_rewritten,
         )
-        return commit
 
     def _quarantine(self, frames: list[DataFrame]) -> None:
         """The quarantine table's commit: this run's put-aside rows, replacing those of the uploads it replaces."""

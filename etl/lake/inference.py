@@ -23,12 +23,13 @@ from .contract import (
     kinds_of,
     kinds_seen,
     largest_of,
+    magnitude_of,
     merge,
     propose,
 )
 from .ports import Contract
 
-SAMPLE_ROWS = 10_000
+SAMPLE_ROWS = 1_000
 
 
 class Inference:
@@ -47,9 +48,14 @@ class Inference:
         """The new columns' kinds in the first SAMPLE_ROWS usable rows, and the types they propose."""
         if not self.new_columns:
             return
-        picked = rows.filter(self.usable).limit(SAMPLE_ROWS)
+        # Collected, so that Spark reads the first file's first rows only (a limit under an aggregate would read as
+        # many rows of every file), then looked at as a small frame.
+        spark = rows.sparkSession
+        picked = rows.filter(self.usable).select(*self.new_columns).limit(SAMPLE_ROWS).collect()
+        schema = ", ".join("`%s` string" % c.replace("`", "``") for c in self.new_columns)
         always = F.lit(True)
-        found = picked.select(*[kind_column(c, always) for c in self.new_columns], *self.new_columns)
+        sample = spark.createDataFrame(picked, schema)
+        found = sample.select(*[kind_column(c, always) for c in self.new_columns], *self.new_columns)
         row = found.agg(*[x for c in self.new_columns for x in kinds_seen(c)]).first()
         assert row is not None, "an aggregate without grouping has one row"
         self.sampled = {c: kinds_of(row, c) for c in self.new_columns}
@@ -58,23 +64,41 @@ class Inference:
     def _sparse(self) -> list[str]:
         return [c for c in self.new_columns if c not in self.proposed]
 
-    def values(self) -> list[SparkColumn]:
-        """Columns to add to the rows before counting: each sparse new column's kind per value."""
-        return [kind_column(c, self.usable) for c in self._sparse()]
+    def _decimals(self) -> dict[str, str]:
+        """The batch's decimal columns, of the contract or proposed, with their types."""
+        return {**self.decimals, **{c: t for c, t in self.proposed.items() if decimal_of(t)}}
 
-    def counters(self) -> list[SparkColumn]:
-        """Aggregates per group of rows: kinds of sparse new columns, whether a value contradicts a proposal, the
-        largest value of each decimal."""
-        counters = [x for c in self._sparse() for x in kinds_seen(c)]
+    def values(self) -> list[SparkColumn]:
+        """Columns to add to the rows before counting, computed once per row: each sparse new column's kind, whether
+        a value contradicts its column's proposal, each decimal's magnitude."""
+        values = [kind_column(c, self.usable) for c in self._sparse()]
         for name, type_name in self.proposed.items():
             if type_name != "string":
                 value = F.col(name)
                 off = self.usable & value.isNotNull() & ~confirms(value, type_name)
-                counters.append(F.max(F.coalesce(off, F.lit(False))).alias("%s#contradicted" % name))
-            if decimal_of(type_name):
-                counters.append(largest_of(name, type_name, self.usable))
-        counters += [largest_of(name, type_name, self.usable) for name, type_name in self.decimals.items()]
+                values.append(F.coalesce(off, F.lit(False)).alias("%s#off" % name))
+        values += [magnitude_of(name, type_name, self.usable) for name, type_name in self._decimals().items()]
+        return values
+
+    def counters(self) -> list[SparkColumn]:
+        """Aggregates per group of rows (over `values`): kinds of sparse new columns, whether a value contradicts a
+        proposal, the largest value of each decimal."""
+        counters = [x for c in self._sparse() for x in kinds_seen(c)]
+        for name, type_name in self.proposed.items():
+            if type_name != "string":
+                counters.append(F.max(F.col("%s#off" % name)).alias("%s#contradicted" % name))
+        counters += [largest_of(name) for name in self._decimals()]
         return counters
+
+    def unsettled(self, stats: list) -> bool:
+        """Whether the pass's `stats` leave a type to find from every value: a value contradicting its column's
+        sampled type, or a value in a column the sample had none in."""
+        for s in stats:
+            if any(t != "string" and s["%s#contradicted" % c] for c, t in self.proposed.items()):
+                return True
+            if any(s["%s#bits" % c] is not None for c in self._sparse()):
+                return True
+        return False
 
     def kinds(self, stats: list, rows: DataFrame) -> tuple[dict[str, Kinds], dict[str, int | None]]:
         """The new columns' kinds and the contract decimals' integer digits from the pass's `stats`; a contradicted
@@ -85,7 +109,7 @@ class Inference:
         for s in stats:
             for name in self._sparse():
                 kinds[name] = merge(kinds[name], kinds_of(s, name))
-            for name in [*self.decimals, *(c for c, t in self.proposed.items() if decimal_of(t))]:
+            for name in self._decimals():
                 value = s["%s#largest" % name]
                 if value is not None and (largest.get(name) is None or value > largest[name]):
                     largest[name] = value

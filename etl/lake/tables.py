@@ -40,7 +40,11 @@ TABLE_PROPERTIES = {
     # The commit orders its rows itself (by partition, then upload): files of disjoint upload ranges, so a replaced
     # upload's id prunes all other files.
     "write.distribution-mode": "none",
+    # A run may stage its commit (a snapshot tagged with a wap.id, off the main branch) and publish it once its
+    # counts are in (onepass.py).
+    "write.wap.enabled": "true",
 }
+WAP_ENABLED = "write.wap.enabled"
 # CSV bytes per data file an append writes: about 128 MB of Parquet.
 CSV_BYTES_PER_FILE = 512 * 1024 * 1024
 # Uploads this large on average are written by the tasks that read them (a file's rows are read by one task), each
@@ -203,6 +207,40 @@ class IcebergTables:
                 ", ".join("%s=%s" % (sql_string(k), sql_string(v)) for k, v in properties.items()),
             )
         )
+
+    def stages(self, table: str) -> bool:
+        """Whether a commit to the table can be staged (write-audit-publish): a new table will be."""
+        properties = self._properties(table)
+        return properties is None or properties.get(WAP_ENABLED) == "true"
+
+    def staged(self, table: str, wap_id: str, rows: DataFrame, csv_bytes: int, uploads: int) -> Commit:
+        """An append of `rows` committed as a staged snapshot: in the table's metadata, not on its main branch."""
+        # Adaptive execution off: it replaces a plan whose shuffle came out empty with an empty relation, and with it
+        # the observed metrics of the rows below (onepass.py), which would then never arrive.
+        adaptive = self.spark.conf.get("spark.sql.adaptive.enabled")
+        self.spark.conf.set("spark.wap.id", wap_id)
+        self.spark.conf.set("spark.sql.adaptive.enabled", "false")
+        try:
+            return self.commit(table, rows, [], csv_bytes, uploads)
+        finally:
+            self.spark.conf.unset("spark.wap.id")
+            self.spark.conf.set("spark.sql.adaptive.enabled", adaptive or "true")
+
+    def publish(self, table: str, snapshot: int) -> int:
+        """A staged snapshot made the table's current one (a fast-forward when nothing was committed since); returns
+        the current snapshot."""
+        _, namespace, name = table.split(".")
+        return first_row(
+            self.spark, "CALL %s.system.cherrypick_snapshot('%s.%s', %d)" % (self.catalog, namespace, name, snapshot)
+        )["current_snapshot_id"]
+
+    def drop(self, table: str) -> None:
+        """A table that holds nothing published, dropped with its files."""
+        self.spark.sql("DROP TABLE IF EXISTS %s PURGE" % table)
+
+    def drop_columns(self, table: str, names: list[str]) -> None:
+        if names:
+            self.spark.sql("ALTER TABLE %s DROP COLUMNS (%s)" % (table, ", ".join(quoted(n) for n in names)))
 
     def commit(
         self, table: str, rows: DataFrame | None, replaced: list[str], csv_bytes: int = 0, uploads: int = 1

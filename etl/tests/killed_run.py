@@ -5,7 +5,7 @@ process died by the signal, then runs again and reads the tables back.
 Points:
 - after-quarantine: the quarantine table's commit is done, the curated table's not begun;
 - during-commit: the curated table's new data files are being written, its metadata not yet swapped;
-- after-commit: the curated table's commit is done, the ledger not told.
+- after-commit: the curated table's commit is done (a staged one published), the ledger not told.
 """
 
 import os
@@ -31,7 +31,11 @@ def data_files(table: str, output: Path) -> set[Path]:
 
 def main(point: str, argv: list[str]) -> None:
     output = Path(argv[argv.index("--output") + 1])
-    real_quarantine, real_commit = DatasetConversion._quarantine, IcebergTables.commit
+    real_quarantine, real_commit, real_publish = (
+        DatasetConversion._quarantine,
+        IcebergTables.commit,
+        IcebergTables.publish,
+    )
 
     def quarantine_then_die(self, frames):
         real_quarantine(self, frames)
@@ -51,13 +55,21 @@ def main(point: str, argv: list[str]) -> None:
             threading.Thread(target=watch, daemon=True).start()
             real_commit(self, table, rows, replaced, *more)
             time.sleep(60)  # the watcher fires while the commit runs; never reached in a passing test
-        real_commit(self, table, rows, replaced, *more)
+        done = real_commit(self, table, rows, replaced, *more)
+        if self.spark.conf.get("spark.wap.id", None):  # a staged commit: the table changes when it is published
+            return done
+        die()
+
+    def publish_then_die(self, table, snapshot):
+        real_publish(self, table, snapshot)
         die()
 
     if point == "after-quarantine":
         setattr(DatasetConversion, "_quarantine", quarantine_then_die)  # noqa: B010 (a method replaced on purpose)
     else:
         setattr(IcebergTables, "commit", commit)  # noqa: B010
+        if point == "after-commit":
+            setattr(IcebergTables, "publish", publish_then_die)  # noqa: B010
     local.main(argv)
     sys.exit("the run finished: point %s was never reached" % point)
 

@@ -150,21 +150,39 @@ def test_replacing_one_upload_of_a_thousand_reads_and_rewrites_only_its_file(lak
     assert len(lake.table("k")) == 1001
 
 
-def test_the_input_is_read_once(lake):
+def orders(lake, dataset: str, largest: float) -> None:
+    """Two files of 40,000 rows: in each, the first 30,000 amounts below 100, the rest below `largest`."""
     rng = random.Random(3)
     for part in range(2):
         lines = ["id,name,amount,day,note"]
         for i in range(40_000):
+            amount = rng.random() * (99.99 if i < 30_000 else largest)
             lines.append(
                 '%d,"name %d, x",%.2f,2024-01-%02d,%s'
-                % (part * 10**6 + i, i, rng.random() * 100, i % 28 + 1, "n/a" if i % 97 == 0 else "")
+                % (part * 10**6 + i, i, amount, i % 28 + 1, "n/a" if i % 97 == 0 else "")
             )
-        lake.csv("big/%d.csv" % part, "\n".join(lines) + "\n")
+        lake.csv("%s/%d.csv" % (dataset, part), "\n".join(lines) + "\n")
+
+
+def test_the_input_is_read_once(lake):
+    orders(lake, "big", 99.99)
     report = lake.dataset(lake.convert(), "big")
     assert report["input_bytes"] > 3_000_000
     ratio = report["bytes_read"] / report["input_bytes"]
     assert 1.0 <= ratio <= 1.2, ratio
     assert report["rows_written"] == 80_000
+
+
+def test_an_amount_larger_than_the_sampled_ones_is_kept_whole_the_batch_read_twice(lake):
+    """The sample's largest amount fixes the precision the one pass writes with; a larger one later cannot be
+    written so (it would be null), so the batch is converted from persisted rows, reading its files once more."""
+    orders(lake, "grown", 100_000)
+    report = lake.dataset(lake.convert(), "grown")
+    assert report["rows_written"] == 80_000
+    assert {c["name"]: c["type"] for c in report["columns"]}["amount"] == "decimal(7,2)"
+    ratio = report["bytes_read"] / report["input_bytes"]
+    assert 2.0 <= ratio <= 2.2, ratio
+    assert sum(r["amount"] is None for r in lake.rows("grown", "id")) == 0
 
 
 def test_a_rejected_new_version_leaves_the_earlier_versions_rows(lake):
