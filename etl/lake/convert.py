@@ -215,17 +215,19 @@ class DatasetConversion:
             self.reads.table_io(lambda: self.tables.save_contract(self.dataset, updated))
         written = good.filter(~failing).select(*typed_columns, *lineage) if tally.written() else None
         commit = self._commit(written)
+        self.done(uploads, tally, commit, target, "written" if rows_read else "skipped")
+
+    def done(self, uploads: list[Upload], tally: Tally, commit: Commit, quarantine: str, status: str) -> None:
+        """The ledger told what became of each upload (committed in `commit`), and the report of the rows."""
         records = {}
         for u in uploads:
             kept, aside = tally.per_key[u.key]
-            status = "converted" if kept or not aside else "quarantined"
+            outcome = "converted" if kept or not aside else "quarantined"
             records[u.key] = Converted(
-                u.version, status, self.run_id, commit.snapshot, kept, aside, quarantine=target if aside else None
+                u.version, outcome, self.run_id, commit.snapshot, kept, aside, quarantine=quarantine if aside else None
             )
         self.ledger.done(self.dataset, records)
-        self.report["rows_written"] = tally.written()
-        self.report["rows_quarantined"] = tally.reasons
-        self.report["status"] = "written" if rows_read else "skipped"
+        self.report.update(rows_written=tally.written(), rows_quarantined=tally.reasons, status=status)
 
     def file_problems(self, suspects: set[str], uploads_of: dict[str, Upload]) -> dict[str, FileProblem]:
         """The `suspects` files (whose parsed values hold U+FFFD or a line break) read again as bytes (check_file),

@@ -130,10 +130,11 @@ def read_group(
     frame = frame.select(*positional, RAW, F.col("_metadata.file_path").alias(FILE), last_present(positional))
     frame = frame.select(*[without_line_end_cr(p, i).alias(p) for i, p in enumerate(positional)], FILE, RAW)
     # A record repeating the header (files concatenated with their headers, an export appended to): not data.
-    repeated = F.lit(True)
-    for p, text in zip(positional, header, strict=True):
-        value = F.when(F.col(p) == "", F.lit(None)).otherwise(F.col(p))
-        repeated = repeated & value.eqNullSafe(F.lit(text if text != "" else None))
+    same = [
+        F.when(F.col(p) == "", F.lit(None)).otherwise(F.col(p)).eqNullSafe(F.lit(text if text != "" else None))
+        for p, text in zip(positional, header, strict=True)
+    ]
+    repeated = F.least(*same, F.lit(True), F.lit(True))  # every field the same (flat: a nested AND is slow to plan)
     values = [
         F.when(F.col(p).isin("", *nulls), F.lit(None)).otherwise(F.col(p)).alias(n)
         for p, n in zip(positional, names, strict=True)

@@ -49,16 +49,16 @@ class Inference:
         if not self.new_columns:
             return
         # Collected, so that Spark reads the first file's first rows only (a limit under an aggregate would read as
-        # many rows of every file), then looked at as a small frame.
-        spark = rows.sparkSession
+        # many rows of every file), then looked at as (column, value) pairs: one kind expression however many
+        # columns (a column's expressions each are slow to plan on a wide file).
         picked = rows.filter(self.usable).select(*self.new_columns).limit(SAMPLE_ROWS).collect()
-        schema = ", ".join("`%s` string" % c.replace("`", "``") for c in self.new_columns)
-        always = F.lit(True)
-        sample = spark.createDataFrame(picked, schema)
-        found = sample.select(*[kind_column(c, always) for c in self.new_columns], *self.new_columns)
-        row = found.agg(*[x for c in self.new_columns for x in kinds_seen(c)]).first()
-        assert row is not None, "an aggregate without grouping has one row"
-        self.sampled = {c: kinds_of(row, c) for c in self.new_columns}
+        pairs = [(c, v) for r in picked for c, v in zip(self.new_columns, r, strict=True) if v is not None]
+        found = {c: NO_VALUE for c in self.new_columns}
+        if pairs:
+            values = rows.sparkSession.createDataFrame(pairs, "column string, v string")
+            kinds = values.select("column", "v", kind_column("v", F.lit(True))).groupBy("column").agg(*kinds_seen("v"))
+            found.update({r["column"]: kinds_of(r, "v") for r in kinds.collect()})
+        self.sampled = found
         self.proposed = {c: propose(k) for c, k in self.sampled.items() if k.bits is not None}
 
     def _sparse(self) -> list[str]:

@@ -30,7 +30,7 @@ from pyspark.sql import types as T
 from .contract import extend, partition_problem, typed
 from .csvread import FILE, RAW, suspect
 from .inference import Inference
-from .ports import Contract, Converted
+from .ports import Contract
 from .quarantine import DETAIL, REASON, Tally, over_threshold
 from .tables import UPLOAD_ID, UPLOAD_KEY, UPLOAD_VERSION, upload_id
 
@@ -234,17 +234,7 @@ def convert_in_one_pass(conv: "DatasetConversion", rows: DataFrame, columns, con
         commit = replace(commit, snapshot=published)
         conv.committed.add(table)
     conv.report_commit(commit)
-    records = {}
-    for u in uploads:
-        kept, aside = tally.per_key[u.key]
-        status = "converted" if kept or not aside else "quarantined"
-        records[u.key] = Converted(
-            u.version, status, conv.run_id, commit.snapshot, kept, aside, quarantine=target if aside else None
-        )
-    conv.ledger.done(dataset, records)
-    conv.report["rows_written"] = tally.written()
-    conv.report["rows_quarantined"] = tally.reasons
-    conv.report["status"] = "written"
+    conv.done(uploads, tally, commit, target, "written")
     return True
 
 
