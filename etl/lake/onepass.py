@@ -191,7 +191,7 @@ def convert_in_one_pass(conv: "DatasetConversion", rows: DataFrame, columns, con
     one = OnePass({f: counted_as[u.uri] for f, u in named.items()}, columns, inference)
     written = one.rows_to_write(rows, guess, lineage)
     if "CollectMetrics" not in written._jdf.queryExecution().optimizedPlan().toString():
-        # Spark folded the plan away (every row put aside for a key column no file has): nothing would be counted.
+        # A plan the optimizer reduced to one without the observing node would never deliver its metrics.
         return False
     added = [c.name for c in guess.columns if contract is None or contract.type_of(c.name) is None]
     if guess != contract:
