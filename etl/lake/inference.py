@@ -90,22 +90,22 @@ class Inference:
         counters += [largest_of(name) for name in self._decimals()]
         return counters
 
+    def _contradicted(self, stats: list) -> set[str]:
+        """The new columns with a value in the pass's `stats` that contradicts their sampled type."""
+        return {c for s in stats for c, t in self.proposed.items() if t != "string" and s["%s#contradicted" % c]}
+
     def unsettled(self, stats: list) -> bool:
         """Whether the pass's `stats` leave a type to find from every value: a value contradicting its column's
         sampled type, or a value in a column the sample had none in."""
-        for s in stats:
-            if any(t != "string" and s["%s#contradicted" % c] for c, t in self.proposed.items()):
-                return True
-            if any(s["%s#bits" % c] is not None for c in self._sparse()):
-                return True
-        return False
+        sparse_values = any(s["%s#bits" % c] is not None for s in stats for c in self._sparse())
+        return sparse_values or bool(self._contradicted(stats))
 
     def kinds(self, stats: list, rows: DataFrame) -> tuple[dict[str, Kinds], dict[str, int | None]]:
         """The new columns' kinds and the contract decimals' integer digits from the pass's `stats`; a contradicted
         proposal's column has every value's kind found in one more pass over `rows`."""
         kinds: dict[str, Kinds] = dict.fromkeys(self.new_columns, NO_VALUE)
         largest: dict[str, object] = {}
-        contradicted = set()
+        contradicted = self._contradicted(stats)
         for s in stats:
             for name in self._sparse():
                 kinds[name] = merge(kinds[name], kinds_of(s, name))
@@ -113,7 +113,6 @@ class Inference:
                 value = s["%s#largest" % name]
                 if value is not None and (largest.get(name) is None or value > largest[name]):
                     largest[name] = value
-            contradicted |= {c for c, t in self.proposed.items() if t != "string" and s["%s#contradicted" % c]}
         digits = {name: integer_digits_of(largest.get(name)) for name in self.decimals}
         for name, type_name in self.proposed.items():
             if name in contradicted:

@@ -28,6 +28,7 @@ PARTITION_PROPERTY = "lake.partition-column"
 # A replaced upload's id is also given to the target scan as a literal list (pushed down to file pruning) up to this
 # many; beyond it the MERGE join alone decides which files hold them.
 PRUNE_LITERALS = 1000
+WAP_ENABLED = "write.wap.enabled"
 TABLE_PROPERTIES = {
     "format-version": "2",
     # Iceberg's default Parquet codec is zstd; the lake promises snappy, as the Spark settings of every shell write.
@@ -42,9 +43,8 @@ TABLE_PROPERTIES = {
     "write.distribution-mode": "none",
     # A run may stage its commit (a snapshot tagged with a wap.id, off the main branch) and publish it once its
     # counts are in (onepass.py).
-    "write.wap.enabled": "true",
+    WAP_ENABLED: "true",
 }
-WAP_ENABLED = "write.wap.enabled"
 # CSV bytes per data file an append writes: about 128 MB of Parquet.
 CSV_BYTES_PER_FILE = 512 * 1024 * 1024
 # Uploads this large on average are written by the tasks that read them (a file's rows are read by one task), each
